@@ -1,0 +1,23 @@
+namespace Lamina.Registry;
+
+/// <summary>Registry settings, a section of the server's options (<c>LAMINA__Registry__*</c>).</summary>
+public sealed class RegistryOptions
+{
+    /// <summary>Uploads untouched for this long are abandoned and removed.</summary>
+    public TimeSpan UploadExpiry { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often garbage collection runs; zero disables the background collector.</summary>
+    public TimeSpan GcInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>An unreferenced blob is only collected once it has been untouched this long, so a push in progress never loses a layer it uploaded before its manifest.</summary>
+    public TimeSpan GcGracePeriod { get; set; } = TimeSpan.FromHours(1);
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (UploadExpiry <= TimeSpan.Zero) errors.Add("Registry:UploadExpiry must be positive");
+        if (GcInterval < TimeSpan.Zero) errors.Add("Registry:GcInterval must not be negative");
+        if (GcGracePeriod < TimeSpan.Zero) errors.Add("Registry:GcGracePeriod must not be negative");
+        return errors;
+    }
+}

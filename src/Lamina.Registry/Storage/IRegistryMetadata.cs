@@ -1,0 +1,98 @@
+using Lamina.Oci;
+
+namespace Lamina.Registry.Storage;
+
+/// <summary>
+/// The registry's metadata: repositories, which blobs each repository may serve, manifests,
+/// tags and policies. Blob bytes live in <see cref="IBlobStore"/>; this store only knows about them.
+/// The default implementation is SQLite under the data directory; every method is one transaction.
+/// Expected failures (a missing repository, an immutable tag) come back as values, not exceptions.
+/// </summary>
+public interface IRegistryMetadata
+{
+    // ---- repositories -------------------------------------------------------------
+    Task<RepositoryInfo?> GetRepositoryAsync(string name, CancellationToken ct = default);
+
+    /// <summary>Creates the repository (ECR CreateRepository). Returns null when it already exists.</summary>
+    Task<RepositoryInfo?> CreateRepositoryAsync(string name, TagMutability mutability, CancellationToken ct = default);
+
+    /// <summary>Returns the repository, creating it with default settings if needed (a docker push creates it implicitly).</summary>
+    Task<RepositoryInfo> EnsureRepositoryAsync(string name, CancellationToken ct = default);
+
+    /// <summary>Repositories in name order strictly after <paramref name="after"/>, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<RepositoryInfo>> ListRepositoriesAsync(string? after, int limit, CancellationToken ct = default);
+
+    /// <summary>Deletes a repository. Without <paramref name="force"/> it must hold no manifests.</summary>
+    Task<DeleteRepositoryResult> DeleteRepositoryAsync(string name, bool force, CancellationToken ct = default);
+
+    Task<bool> SetTagMutabilityAsync(string name, TagMutability mutability, CancellationToken ct = default);
+    Task<bool> SetLifecyclePolicyAsync(string name, string? policyText, CancellationToken ct = default);
+
+    // ---- blobs ----------------------------------------------------------------------
+    /// <summary>Records that the blob (already durable in the blob store) belongs to the repository.</summary>
+    Task LinkBlobAsync(string repository, Digest digest, long size, CancellationToken ct = default);
+
+    /// <summary>The blob's size if the repository may serve it, otherwise null.</summary>
+    Task<long?> GetLinkedBlobSizeAsync(string repository, Digest digest, CancellationToken ct = default);
+
+    /// <summary>The blob's size if any repository holds it (for cross-repository dedup), otherwise null.</summary>
+    Task<long?> GetBlobSizeAsync(Digest digest, CancellationToken ct = default);
+
+    Task<bool> UnlinkBlobAsync(string repository, Digest digest, CancellationToken ct = default);
+
+    // ---- manifests and tags ---------------------------------------------------------
+    /// <summary>
+    /// Stores a manifest (its bytes are already in the blob store) with the blobs and child manifests it
+    /// references, and optionally points <paramref name="tag"/> at it. Refused with
+    /// <see cref="PutManifestStatus.TagImmutable"/> when the repository is IMMUTABLE and the tag points elsewhere.
+    /// </summary>
+    Task<PutManifestResult> PutManifestAsync(string repository, ManifestRecord manifest, string? tag, CancellationToken ct = default);
+
+    Task<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken ct = default);
+    Task<ManifestRecord?> GetManifestByTagAsync(string repository, string tag, CancellationToken ct = default);
+
+    /// <summary>Deletes the manifest and every tag pointing at it.</summary>
+    Task<bool> DeleteManifestAsync(string repository, Digest digest, CancellationToken ct = default);
+
+    Task<bool> DeleteTagAsync(string repository, string tag, CancellationToken ct = default);
+
+    /// <summary>Tags in lexical order strictly after <paramref name="after"/>, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<string>?> ListTagsAsync(string repository, string? after, int limit, CancellationToken ct = default);
+
+    /// <summary>Every manifest of the repository with its tags (ECR DescribeImages / ListImages, lifecycle rules).</summary>
+    Task<IReadOnlyList<ImageRecord>> ListImagesAsync(string repository, CancellationToken ct = default);
+
+    /// <summary>Manifests whose subject is <paramref name="subject"/> (the referrers API).</summary>
+    Task<IReadOnlyList<ManifestRecord>> ListReferrersAsync(string repository, Digest subject, CancellationToken ct = default);
+
+    // ---- garbage collection -----------------------------------------------------------
+    /// <summary>Blobs no repository links and no manifest references, last touched before <paramref name="olderThan"/>.</summary>
+    Task<IReadOnlyList<Digest>> FindUnreferencedBlobsAsync(DateTimeOffset olderThan, CancellationToken ct = default);
+
+    /// <summary>Forgets the blob if it is still unreferenced and untouched since <paramref name="olderThan"/>; true when it may be deleted from disk.</summary>
+    Task<bool> TryForgetBlobAsync(Digest digest, DateTimeOffset olderThan, CancellationToken ct = default);
+}
+
+public enum TagMutability { Mutable, Immutable }
+
+public sealed record RepositoryInfo(string Name, DateTimeOffset CreatedAt, TagMutability TagMutability, string? LifecyclePolicy);
+
+public enum DeleteRepositoryResult { Deleted, NotFound, NotEmpty }
+
+/// <summary>A stored manifest. <see cref="References"/> lists config, layers and child manifests.</summary>
+public sealed record ManifestRecord(
+    Digest Digest,
+    string MediaType,
+    long Size,
+    string? ArtifactType,
+    Digest? Subject,
+    IReadOnlyDictionary<string, string>? Annotations,
+    DateTimeOffset PushedAt,
+    IReadOnlyList<Descriptor> References);
+
+/// <summary>A manifest with its tags and the total size of the blobs it references.</summary>
+public sealed record ImageRecord(ManifestRecord Manifest, IReadOnlyList<string> Tags, long ImageSizeInBytes);
+
+public enum PutManifestStatus { Stored, TagImmutable, ReferenceMissing }
+
+public sealed record PutManifestResult(PutManifestStatus Status, Digest? MissingReference = null);
