@@ -1,29 +1,30 @@
 using Lamina.Registry.Auth;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
+using Lamina.Registry.Distribution;
+using Lamina.Registry.Ecr;
+using Lamina.Registry.Storage;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Lamina.Registry;
 
-/// <summary>Wires the registry into the server: its services and its endpoints under /v2/.</summary>
+/// <summary>Wires the registry into the server: storage, authentication, the /v2/ API and the ECR API.</summary>
 public static class RegistryModule
 {
-    public static IServiceCollection AddLaminaRegistry(this IServiceCollection services, RegistryOptions options, string dataDir)
+    public static IServiceCollection AddLaminaRegistry(this IServiceCollection services, RegistryOptions options, string dataDir, bool authEnabled)
     {
         services.AddSingleton(options);
         services.AddSingleton(new RegistryPaths(dataDir));
-        services.AddSingleton<IRegistryAuthorizer, AllowAllAuthorizer>();
+        services.AddRegistryStorage();
+        services.AddRegistryAuth(authEnabled);
+        services.AddEcrApi();
         return services;
     }
 
     public static IEndpointRouteBuilder MapLaminaRegistry(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapMethods("/v2/", ["GET", "HEAD"], (HttpContext ctx) =>
-        {
-            ctx.Response.Headers["Docker-Distribution-API-Version"] = "registry/2.0";
-            return Results.Json(new { });
-        });
+        endpoints.MapRegistryAuth();
+        endpoints.MapDistributionApi();
+        endpoints.MapEcrApi();
         return endpoints;
     }
 }

@@ -73,7 +73,7 @@ public sealed class LaminaHost : IAsyncDisposable
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(credentials);
-        builder.Services.AddLaminaRegistry(options.Registry, options.DataDir);
+        builder.Services.AddLaminaRegistry(options.Registry, options.DataDir, options.AuthEnabled);
 
         var app = builder.Build();
         app.MapLaminaRegistry();
