@@ -172,7 +172,6 @@ internal static class UploadHandlers
         ctx.Response.Headers["Docker-Upload-UUID"] = id;
         // Inclusive end of what is stored; "0-0" for an empty upload, as distribution answers.
         ctx.Response.Headers.Range = $"0-{Math.Max(0, offset - 1)}";
-        ctx.Response.ContentLength = 0;
     }
 
     /// <summary>
