@@ -95,6 +95,7 @@ public sealed class SpecBuilderTests
     {
         var seccomp = SeccompProfile.Build();
         Assert.Equal("SCMP_ACT_ERRNO", seccomp.DefaultAction);
+        Assert.Equal(["SCMP_ARCH_X86_64"], seccomp.Architectures);
         var allowed = seccomp.Syscalls.Where(r => r.Action == "SCMP_ACT_ALLOW" && r.Args is null).SelectMany(r => r.Names).ToHashSet();
         Assert.Contains("read", allowed);
         Assert.Contains("execve", allowed);

@@ -36,7 +36,13 @@ public static class SeccompProfile
     // create namespaces.
     private const ulong CloneNamespaceFlags = 0x7E020000UL | 0x80UL;
 
-    /// <summary>The filter for x86-64 (and its 32-bit sub-architectures).</summary>
+    /// <summary>The filter for x86-64 only.</summary>
+    /// <remarks>
+    /// 32-bit (x86) and x32 syscalls are not listed, so runc's filter refuses every one of them: no
+    /// second syscall table to get right, and measured on runc 1.1.5 the single-arch filter compiles
+    /// in about a third of the time (create ~100 ms instead of ~350 ms on a 2-core host).
+    /// Lambda runs x86-64 binaries; 32-bit executables inside an image will not run.
+    /// </remarks>
     public static SeccompSpec Build()
     {
         var denied = new HashSet<string>(LaminaDenied, StringComparer.Ordinal);
@@ -55,6 +61,6 @@ public static class SeccompProfile
         rules.AddRange(DockerProfile.Conditional.Where(r => !r.Names.Any(denied.Contains)));
         return new SeccompSpec(
             "SCMP_ACT_ERRNO", DockerProfile.DefaultErrno,
-            ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"], rules);
+            ["SCMP_ARCH_X86_64"], rules);
     }
 }

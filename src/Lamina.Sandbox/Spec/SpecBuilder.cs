@@ -71,6 +71,10 @@ public static class SpecBuilder
             Hostname: "localhost", Mounts(request, controlDirectory), linux);
     }
 
+    /// <summary>The spec as config.json bytes (source-generated serializer, nulls omitted).</summary>
+    public static byte[] Serialize(RuntimeSpec spec) =>
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(spec, SpecJsonContext.Default.RuntimeSpec);
+
     /// <summary>CFS quota for a memory size: one vCPU (one period) per 1769 MB, at least 1 ms.</summary>
     public static long CpuQuotaUs(int memoryMb) =>
         Math.Max(MinCpuQuotaUs, (long)CpuPeriodUs * memoryMb / MegabytesPerVcpu);
