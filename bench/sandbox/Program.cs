@@ -36,6 +36,8 @@ Report("lamina destroy (full cleanup)", lamina.Select(t => t.DestroyMs));
 
 await IdleOverhead.MeasureAsync(manager, layers, 10);
 
+await manager.RecoverAsync(); // removes the now-empty cgroup parent
+
 if (dockerHost is not null)
 {
     var docker = await DockerRun.MeasureAsync(dockerHost, layers, work, runs);

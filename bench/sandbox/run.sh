@@ -19,7 +19,7 @@ cleanup() {
   # dockerd's managed containerd exits after it; wait for it before deleting its files.
   for _ in $(seq 1 50); do pgrep -f -- "$d" >/dev/null || break; sleep 0.2; done
   # Unmount whatever dockerd left under its roots before deleting them.
-  grep -o " $d[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" || true; done
+  { grep -o " $d[^ ]*" /proc/self/mountinfo || true; } | sort -r | while read -r m; do umount -l "$m" || true; done
   rm -rf "$d"
 }
 trap cleanup EXIT

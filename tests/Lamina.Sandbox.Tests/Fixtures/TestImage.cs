@@ -22,12 +22,26 @@ internal static class TestImage
     /// <summary>The compiled probe on the host (also usable as a fake agent binary).</summary>
     public static string ProbeHostPath => Path.Combine(LayersLazy.Value[0], "bin", "probe");
 
+    // Built once per content (probe.c + busybox) into a shared cache directory, so repeated test
+    // runs neither rebuild nor leave a new copy behind; built aside and renamed into place.
     private static string[] Build()
     {
-        var root = Directory.CreateTempSubdirectory("lamina-sandbox-image-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(root, true); } catch (IOException) { } };
+        var source = Path.Combine(AppContext.BaseDirectory, "Fixtures", "probe.c");
+        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+            File.ReadAllBytes(source).Concat(BitConverter.GetBytes(new FileInfo("/bin/busybox").Length)).ToArray()))[..16];
+        var cache = Path.Combine("/var/tmp", "lamina-sandbox-test-image-" + key);
+        if (Directory.Exists(cache)) return [Path.Combine(cache, "probe"), Path.Combine(cache, "base")];
+        var root = cache + ".building-" + Guid.NewGuid().ToString("N");
+        Directory.CreateDirectory(root);
         File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
+        BuildInto(root, source);
+        try { Directory.Move(root, cache); }
+        catch (IOException) when (Directory.Exists(cache)) { Directory.Delete(root, true); } // another test process won the race
+        return [Path.Combine(cache, "probe"), Path.Combine(cache, "base")];
+    }
 
+    private static void BuildInto(string root, string source)
+    {
         var base_ = Path.Combine(root, "base");
         foreach (var d in new[] { "bin", "etc", "var/task", "usr/bin" }) Directory.CreateDirectory(Path.Combine(base_, d));
         const string busybox = "/bin/busybox";
@@ -40,9 +54,7 @@ internal static class TestImage
 
         var top = Path.Combine(root, "probe");
         Directory.CreateDirectory(Path.Combine(top, "bin"));
-        var source = Path.Combine(AppContext.BaseDirectory, "Fixtures", "probe.c");
         Run("gcc", "-static", "-O2", "-o", Path.Combine(top, "bin", "probe"), source);
-        return [top, base_];
     }
 
     private static bool IsStatic(string path)
