@@ -9,7 +9,7 @@ internal static class IdleOverhead
 {
     public static async Task MeasureAsync(SandboxManager manager, string[] layers, int count)
     {
-        var sandboxes = new List<Lamina.Sandbox.Sandbox>();
+        var sandboxes = new List<SandboxHandle>();
         for (int i = 0; i < count; i++)
         {
             var r = await manager.CreateAsync(new SandboxRequest($"idle-{i}", layers,

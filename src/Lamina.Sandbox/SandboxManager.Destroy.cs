@@ -9,7 +9,7 @@ public sealed partial class SandboxManager
     /// unmounts the rootfs, removes the cgroups and every file. Safe to call twice.
     /// </summary>
     /// <returns>Null, or <see cref="SandboxErrorCode.CleanupIncomplete"/> naming what is left.</returns>
-    public async Task<SandboxError?> DestroyAsync(Sandbox sandbox)
+    public async Task<SandboxError?> DestroyAsync(SandboxHandle sandbox)
     {
         await sandbox.Gate.WaitAsync();
         try

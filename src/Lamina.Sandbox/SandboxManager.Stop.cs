@@ -8,7 +8,7 @@ public sealed partial class SandboxManager
     /// Waits for the sandbox's first process to exit and says why it ended. Must be called before
     /// <see cref="DestroyAsync"/> (destroy removes the cgroup the OOM count is read from).
     /// </summary>
-    public async Task<SandboxExit> WaitForExitAsync(Sandbox sandbox, CancellationToken cancellationToken = default)
+    public async Task<SandboxExit> WaitForExitAsync(SandboxHandle sandbox, CancellationToken cancellationToken = default)
     {
         await sandbox.Exited.WaitAsync(cancellationToken);
         if (sandbox.State is SandboxState.Created or SandboxState.Running or SandboxState.Frozen)
@@ -17,16 +17,16 @@ public sealed partial class SandboxManager
     }
 
     /// <summary>Processes the OOM killer has killed in the sandbox so far (an agent's child, say).</summary>
-    public long OomKillCount(Sandbox sandbox) => CgroupV1.OomKillCount(Options.CgroupParent, sandbox.Id);
+    public long OomKillCount(SandboxHandle sandbox) => CgroupV1.OomKillCount(Options.CgroupParent, sandbox.Id);
 
     /// <summary>How often the pids limit refused a fork in the sandbox.</summary>
-    public long PidsLimitHits(Sandbox sandbox) => CgroupV1.PidsLimitHits(Options.CgroupParent, sandbox.Id);
+    public long PidsLimitHits(SandboxHandle sandbox) => CgroupV1.PidsLimitHits(Options.CgroupParent, sandbox.Id);
 
     /// <summary>
     /// Stops the sandbox: thaws it if frozen, sends SIGTERM, waits up to <paramref name="grace"/>,
     /// then SIGKILL. The container and its resources stay until <see cref="DestroyAsync"/>.
     /// </summary>
-    public async Task<SandboxResult<SandboxExit>> StopAsync(Sandbox sandbox, TimeSpan grace)
+    public async Task<SandboxResult<SandboxExit>> StopAsync(SandboxHandle sandbox, TimeSpan grace)
     {
         await sandbox.Gate.WaitAsync();
         try
@@ -55,7 +55,7 @@ public sealed partial class SandboxManager
         finally { sandbox.Gate.Release(); }
     }
 
-    private SandboxExit ExitOf(Sandbox sandbox)
+    private SandboxExit ExitOf(SandboxHandle sandbox)
     {
         var oom = OomKillCount(sandbox);
         var reason = oom > 0 ? SandboxExitReason.OutOfMemory
@@ -64,7 +64,7 @@ public sealed partial class SandboxManager
         return new SandboxExit(reason, oom);
     }
 
-    private static async Task<bool> ExitsWithin(Sandbox sandbox, TimeSpan timeout)
+    private static async Task<bool> ExitsWithin(SandboxHandle sandbox, TimeSpan timeout)
     {
         try
         {

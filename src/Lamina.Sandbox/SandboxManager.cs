@@ -13,7 +13,7 @@ namespace Lamina.Sandbox;
 /// </summary>
 public sealed partial class SandboxManager
 {
-    private readonly ConcurrentDictionary<string, Sandbox> _sandboxes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SandboxHandle> _sandboxes = new(StringComparer.Ordinal);
     private readonly RuncCli _runc;
 
     /// <summary>Creates a manager; touches nothing on the host until a method is called.</summary>
@@ -33,23 +33,39 @@ public sealed partial class SandboxManager
     public SandboxLayout Layout { get; }
 
     /// <summary>The sandbox with this id, if this manager created it.</summary>
-    public Sandbox? Find(string id) => _sandboxes.GetValueOrDefault(id);
+    public SandboxHandle? Find(string id) => _sandboxes.GetValueOrDefault(id);
 
     /// <summary>
     /// Step 1 mount the overlay rootfs, step 2 write config.json, step 3 runc create. On failure
     /// everything done so far is undone and the error returned.
     /// </summary>
-    public async Task<SandboxResult<Sandbox>> CreateAsync(SandboxRequest request)
+    public async Task<SandboxResult<SandboxHandle>> CreateAsync(SandboxRequest request)
     {
         if (SandboxRequestValidator.Validate(request) is { } invalid) return invalid;
         var id = request.Id;
-        var sandbox = new Sandbox(id, Layout);
+        var sandbox = new SandboxHandle(id, Layout);
         if (!_sandboxes.TryAdd(id, sandbox) || Directory.Exists(Layout.SandboxDirectory(id)))
         {
             _sandboxes.TryRemove(new(id, sandbox));
             return new SandboxError(SandboxErrorCode.AlreadyExists, $"Sandbox '{id}' already exists.");
         }
 
+        try
+        {
+            return await CreateCoreAsync(request, sandbox);
+        }
+        catch
+        {
+            // An unexpected failure (disk full, say) must not leave a half-built sandbox behind.
+            await CleanupAsync(id);
+            _sandboxes.TryRemove(id, out _);
+            throw;
+        }
+    }
+
+    private async Task<SandboxResult<SandboxHandle>> CreateCoreAsync(SandboxRequest request, SandboxHandle sandbox)
+    {
+        var id = request.Id;
         Directory.CreateDirectory(Layout.RuncRoot);
         Directory.CreateDirectory(Layout.Bundle(id));
         var control = Layout.Control(id);
@@ -87,18 +103,18 @@ public sealed partial class SandboxManager
     }
 
     /// <summary>Lets the created sandbox's process exec its command (runc start).</summary>
-    public Task<SandboxError?> StartAsync(Sandbox sandbox) =>
+    public Task<SandboxError?> StartAsync(SandboxHandle sandbox) =>
         TransitionAsync(sandbox, "start", [SandboxState.Created], SandboxState.Running, () => _runc.StartAsync(sandbox.Id));
 
     /// <summary>Freezes every process in the sandbox (cgroup freezer, via runc pause).</summary>
-    public Task<SandboxError?> FreezeAsync(Sandbox sandbox) =>
+    public Task<SandboxError?> FreezeAsync(SandboxHandle sandbox) =>
         TransitionAsync(sandbox, "freeze", [SandboxState.Running], SandboxState.Frozen, () => _runc.PauseAsync(sandbox.Id));
 
     /// <summary>Thaws a frozen sandbox (runc resume).</summary>
-    public Task<SandboxError?> ThawAsync(Sandbox sandbox) =>
+    public Task<SandboxError?> ThawAsync(SandboxHandle sandbox) =>
         TransitionAsync(sandbox, "thaw", [SandboxState.Frozen], SandboxState.Running, () => _runc.ResumeAsync(sandbox.Id));
 
-    private async Task<SandboxError?> TransitionAsync(Sandbox sandbox, string verb, SandboxState[] from,
+    private async Task<SandboxError?> TransitionAsync(SandboxHandle sandbox, string verb, SandboxState[] from,
         SandboxState to, Func<Task<RuncResult>> action)
     {
         await sandbox.Gate.WaitAsync();

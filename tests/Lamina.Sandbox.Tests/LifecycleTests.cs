@@ -5,7 +5,7 @@ namespace Lamina.Sandbox.Tests;
 /// <summary>Freeze, thaw, stop and destroy, and what destroy leaves behind: nothing.</summary>
 public sealed class LifecycleTests
 {
-    private static long LastCount(Sandbox s)
+    private static long LastCount(SandboxHandle s)
     {
         var lines = File.ReadAllLines(s.StdoutPath).Where(l => l.Length > 0).ToArray();
         return lines.Length == 0 ? -1 : long.Parse(lines[^1], System.Globalization.CultureInfo.InvariantCulture);

@@ -54,6 +54,19 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public async Task Too_many_long_layer_paths_are_refused_before_runc_and_cleaned_up()
+    {
+        await using var h = new SandboxHarness();
+        var deep = Path.Combine(h.DataDirectory, "layers", new string('l', 200));
+        var layers = Enumerable.Range(0, 25).Select(i => Directory.CreateDirectory(deep + i).FullName).ToList();
+        var request = SandboxHarness.Request("/bin/true") with { Layers = layers };
+        var result = await h.Manager.CreateAsync(request);
+        Assert.Equal(SandboxErrorCode.InvalidRequest, result.Error?.Code);
+        Assert.Contains("too long for one overlay mount", result.Error!.Message);
+        LifecycleTests.AssertNothingLeft(h, request.Id);
+    }
+
+    [Fact]
     public async Task Duplicate_id_is_refused_and_the_first_sandbox_is_untouched()
     {
         await using var h = new SandboxHarness();

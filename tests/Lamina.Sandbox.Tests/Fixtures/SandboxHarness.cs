@@ -7,7 +7,7 @@ namespace Lamina.Sandbox.Tests.Fixtures;
 internal sealed class SandboxHarness : IAsyncDisposable
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
-    private readonly List<Sandbox> _sandboxes = [];
+    private readonly List<SandboxHandle> _sandboxes = [];
 
     public SandboxHarness()
     {
@@ -29,7 +29,7 @@ internal sealed class SandboxHarness : IAsyncDisposable
         NewId(), TestImage.Layers, new ImageProcessConfig(null, cmd, "/", ["FROM_IMAGE=yes"]), null,
         new LambdaEnvironment("probe-fn", "$LATEST", "us-east-1", "app.handler"), null);
 
-    public async Task<Sandbox> StartAsync(SandboxRequest request)
+    public async Task<SandboxHandle> StartAsync(SandboxRequest request)
     {
         var created = await Manager.CreateAsync(request);
         Assert.True(created.Ok, created.Error?.ToString());
@@ -38,7 +38,7 @@ internal sealed class SandboxHarness : IAsyncDisposable
         return created.Value;
     }
 
-    public Task<Sandbox> StartAsync(params string[] cmd) => StartAsync(Request(cmd));
+    public Task<SandboxHandle> StartAsync(params string[] cmd) => StartAsync(Request(cmd));
 
     /// <summary>Runs a command to completion; returns how it ended and its stdout + stderr.</summary>
     public async Task<(SandboxExit Exit, string Output)> RunAsync(SandboxRequest request)
@@ -53,7 +53,7 @@ internal sealed class SandboxHarness : IAsyncDisposable
     /// <summary>Runs a busybox shell script.</summary>
     public async Task<string> ShellAsync(string script) => (await RunAsync("/bin/sh", "-c", script)).Output;
 
-    public static string Output(Sandbox s) => File.ReadAllText(s.StdoutPath) + File.ReadAllText(s.StderrPath);
+    public static string Output(SandboxHandle s) => File.ReadAllText(s.StdoutPath) + File.ReadAllText(s.StderrPath);
 
     /// <summary>Polls until <paramref name="condition"/> holds (generous timeout, no timing assertion).</summary>
     public static async Task Eventually(Func<bool> condition, string what)

@@ -3,12 +3,12 @@ using Lamina.Sandbox.Host;
 namespace Lamina.Sandbox;
 
 /// <summary>A handle on one execution environment owned by a <see cref="SandboxManager"/>.</summary>
-public sealed class Sandbox
+public sealed class SandboxHandle
 {
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _pidfd = -1;
 
-    internal Sandbox(string id, SandboxLayout layout)
+    internal SandboxHandle(string id, SandboxLayout layout)
     {
         Id = id;
         Directory = layout.SandboxDirectory(id);
