@@ -74,6 +74,22 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task Stop_works_on_a_created_but_never_started_sandbox()
+    {
+        await using var h = new SandboxHarness();
+        var created = await h.Manager.CreateAsync(SandboxHarness.Request("/bin/probe", "sleep"));
+        Assert.True(created.Ok, created.Error?.ToString());
+        try
+        {
+            var stopped = await h.Manager.StopAsync(created.Value, TimeSpan.FromSeconds(30));
+            Assert.True(stopped.Ok, stopped.Error?.ToString());
+            Assert.Equal(SandboxExitReason.Stopped, stopped.Value.Reason);
+            Assert.Equal(SandboxErrorCode.InvalidState, (await h.Manager.StartAsync(created.Value))?.Code);
+        }
+        finally { Assert.Null(await h.Manager.DestroyAsync(created.Value)); }
+    }
+
+    [Fact]
     public async Task Destroy_leaves_nothing_behind()
     {
         await using var h = new SandboxHarness();
