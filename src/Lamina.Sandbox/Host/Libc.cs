@@ -1,0 +1,55 @@
+using System.Runtime.InteropServices;
+
+namespace Lamina.Sandbox.Host;
+
+/// <summary>The few libc calls the sandbox host side needs (x86-64 Linux).</summary>
+internal static partial class Libc
+{
+    public const ulong MsRdonly = 1;
+    public const ulong MsNosuid = 2;
+    public const ulong MsNodev = 4;
+    public const int MntDetach = 2;
+    public const int Einval = 22;
+    public const int Enoent = 2;
+    private const long SysPidfdOpen = 434;
+    private const short PollIn = 1;
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int mount(string source, string target, string fstype, ulong flags, string? data);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int umount2(string target, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial long syscall(long number, int pid, uint flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int poll(ref PollFd fds, ulong nfds, int timeout);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int close(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int kill(int pid, int signal);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    /// <summary>A pidfd for any process (not only our children), or -1 when it is already gone.</summary>
+    public static int PidfdOpen(int pid) => (int)syscall(SysPidfdOpen, pid, 0);
+
+    /// <summary>Waits until the pidfd's process exits; false on timeout.</summary>
+    public static bool WaitReadable(int fd, int timeoutMs)
+    {
+        var p = new PollFd { Fd = fd, Events = PollIn };
+        return poll(ref p, 1, timeoutMs) > 0;
+    }
+
+    /// <summary>The last errno as text, for error messages.</summary>
+    public static string LastError() => Marshal.GetLastPInvokeErrorMessage();
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Lamina.Sandbox.Spec;
+
+namespace Lamina.Sandbox.Runc;
+
+/// <summary>Runs the runc command line against one state directory (runc --root).</summary>
+/// <remarks>
+/// Containers are created detached and without a terminal: the container's stdio are the files
+/// runc itself was given, so <c>create</c> runs through <c>/bin/sh -c 'exec runc …'</c> with stdout
+/// and stderr redirected to the sandbox's log files — nothing of ours stays attached to the
+/// container, and no runc process lingers after create returns.
+/// </remarks>
+internal sealed class RuncCli(string runcPath, string stateRoot)
+{
+    /// <summary>runc's state directory.</summary>
+    public string StateRoot { get; } = stateRoot;
+
+    /// <summary>runc create: sets up namespaces, cgroups and mounts; the process waits for start.</summary>
+    public Task<RuncResult> CreateAsync(string id, string bundle, string pidFile, string stdout, string stderr, string log)
+    {
+        const string script = "exec \"$@\" </dev/null >>\"$LAMINA_STDOUT\" 2>>\"$LAMINA_STDERR\"";
+        var psi = new ProcessStartInfo("/bin/sh")
+        {
+            ArgumentList = { "-c", script, "sh", runcPath, "--root", StateRoot, "--log", log, "create",
+                "--bundle", bundle, "--pid-file", pidFile, id },
+            Environment = { ["LAMINA_STDOUT"] = stdout, ["LAMINA_STDERR"] = stderr },
+        };
+        return RunAsync(psi);
+    }
+
+    /// <summary>runc start: the container's process execs its command.</summary>
+    public Task<RuncResult> StartAsync(string id) => RunAsync("start", id);
+
+    /// <summary>runc pause: freezes every process through the freezer cgroup.</summary>
+    public Task<RuncResult> PauseAsync(string id) => RunAsync("pause", id);
+
+    /// <summary>runc resume: thaws the freezer cgroup.</summary>
+    public Task<RuncResult> ResumeAsync(string id) => RunAsync("resume", id);
+
+    /// <summary>runc kill: sends a signal (e.g. "TERM", "KILL") to the container's init.</summary>
+    public Task<RuncResult> KillAsync(string id, string signal) => RunAsync("kill", id, signal);
+
+    /// <summary>runc delete --force: kills whatever runs and removes the container's state and cgroups.</summary>
+    public Task<RuncResult> DeleteAsync(string id) => RunAsync("delete", "--force", id);
+
+    /// <summary>runc state; null when runc does not know the container.</summary>
+    public async Task<RuncState?> StateAsync(string id)
+    {
+        var r = await RunAsync("state", id);
+        return r.ExitCode == 0 ? JsonSerializer.Deserialize(r.Output, SpecJsonContext.Default.RuncState) : null;
+    }
+
+    /// <summary>Ids of every container in the state directory (runc list -q).</summary>
+    public async Task<List<string>> ListAsync()
+    {
+        var r = await RunAsync("list", "-q");
+        return r.ExitCode == 0
+            ? r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList()
+            : [];
+    }
+
+    private Task<RuncResult> RunAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo(runcPath) { ArgumentList = { "--root", StateRoot } };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return RunAsync(psi);
+    }
+
+    private static async Task<RuncResult> RunAsync(ProcessStartInfo psi)
+    {
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.RedirectStandardInput = false;
+        psi.UseShellExecute = false;
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start " + psi.FileName);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return new RuncResult(p.ExitCode, await stdout, (await stderr).Trim());
+    }
+}
+
+/// <summary>Exit code and output of one runc invocation.</summary>
+internal sealed record RuncResult(int ExitCode, string Output, string Error)
+{
+    public bool Ok => ExitCode == 0;
+}

@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Lamina.Sandbox.Host;
+using Lamina.Sandbox.Runc;
+using Lamina.Sandbox.Spec;
+
+namespace Lamina.Sandbox;
+
+/// <summary>
+/// Creates, runs, freezes and destroys sandboxes with runc. One manager owns one data directory,
+/// one runc state root and one cgroup parent; call <see cref="RecoverAsync"/> once at start to
+/// remove what a previous process left behind.
+/// </summary>
+public sealed partial class SandboxManager
+{
+    private readonly ConcurrentDictionary<string, SandboxHandle> _sandboxes = new(StringComparer.Ordinal);
+    private readonly RuncCli _runc;
+
+    /// <summary>Creates a manager; touches nothing on the host until a method is called.</summary>
+    public SandboxManager(SandboxManagerOptions options)
+    {
+        Options = options;
+        Layout = new SandboxLayout(options.DataDirectory);
+        _runc = new RuncCli(options.RuncPath, Layout.RuncRoot);
+        if (options.CgroupParent.Length == 0 || options.CgroupParent.Contains('/') || options.CgroupParent.Contains(".."))
+            throw new ArgumentException("CgroupParent must be a single directory name.", nameof(options));
+    }
+
+    /// <summary>The manager's settings.</summary>
+    public SandboxManagerOptions Options { get; }
+
+    /// <summary>The manager's on-disk layout.</summary>
+    public SandboxLayout Layout { get; }
+
+    /// <summary>The sandbox with this id, if this manager created it.</summary>
+    public SandboxHandle? Find(string id) => _sandboxes.GetValueOrDefault(id);
+
+    /// <summary>
+    /// Step 1 mount the overlay rootfs, step 2 write config.json, step 3 runc create. On failure
+    /// everything done so far is undone and the error returned.
+    /// </summary>
+    public async Task<SandboxResult<SandboxHandle>> CreateAsync(SandboxRequest request)
+    {
+        if (SandboxRequestValidator.Validate(request) is { } invalid) return invalid;
+        var id = request.Id;
+        var sandbox = new SandboxHandle(id, Layout);
+        if (!_sandboxes.TryAdd(id, sandbox) || Directory.Exists(Layout.SandboxDirectory(id)))
+        {
+            _sandboxes.TryRemove(new(id, sandbox));
+            return new SandboxError(SandboxErrorCode.AlreadyExists, $"Sandbox '{id}' already exists.");
+        }
+
+        try
+        {
+            return await CreateCoreAsync(request, sandbox);
+        }
+        catch
+        {
+            // An unexpected failure (disk full, say) must not leave a half-built sandbox behind.
+            await CleanupAsync(id);
+            _sandboxes.TryRemove(id, out _);
+            throw;
+        }
+    }
+
+    private async Task<SandboxResult<SandboxHandle>> CreateCoreAsync(SandboxRequest request, SandboxHandle sandbox)
+    {
+        var id = request.Id;
+        Directory.CreateDirectory(Layout.RuncRoot);
+        Directory.CreateDirectory(Layout.Bundle(id));
+        var control = Layout.Control(id);
+        Directory.CreateDirectory(control);
+        // The sandbox user must be able to create its socket here; nobody else on the host needs to.
+        File.SetUnixFileMode(control, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Chown(control, SpecBuilder.SandboxUid, SpecBuilder.SandboxGid);
+
+        // Step 1
+        if (RootFs.Mount(Layout, request) is { } mountError)
+        {
+            await CleanupAsync(id);
+            _sandboxes.TryRemove(id, out _);
+            return mountError;
+        }
+
+        // Step 2
+        var spec = SpecBuilder.Build(request, control, Options.CgroupParent);
+        await File.WriteAllBytesAsync(Path.Combine(Layout.Bundle(id), "config.json"),
+            JsonSerializer.SerializeToUtf8Bytes(spec, SpecJsonContext.Default.RuntimeSpec));
+
+        // Step 3
+        var r = await _runc.CreateAsync(id, Layout.Bundle(id), Layout.PidFile(id),
+            Layout.Stdout(id), Layout.Stderr(id), Layout.RuncLog(id));
+        if (!r.Ok || !int.TryParse(await ReadOrEmpty(Layout.PidFile(id)), out var pid))
+        {
+            var message = $"runc create failed (exit {r.ExitCode}): {RuncFailureText(id)}";
+            await CleanupAsync(id);
+            _sandboxes.TryRemove(id, out _);
+            return new SandboxError(SandboxErrorCode.RuntimeFailed, message);
+        }
+        sandbox.State = SandboxState.Created;
+        sandbox.Watch(pid);
+        return sandbox;
+    }
+
+    /// <summary>Lets the created sandbox's process exec its command (runc start).</summary>
+    public Task<SandboxError?> StartAsync(SandboxHandle sandbox) =>
+        TransitionAsync(sandbox, "start", [SandboxState.Created], SandboxState.Running, () => _runc.StartAsync(sandbox.Id));
+
+    /// <summary>Freezes every process in the sandbox (cgroup freezer, via runc pause).</summary>
+    public Task<SandboxError?> FreezeAsync(SandboxHandle sandbox) =>
+        TransitionAsync(sandbox, "freeze", [SandboxState.Running], SandboxState.Frozen, () => _runc.PauseAsync(sandbox.Id));
+
+    /// <summary>Thaws a frozen sandbox (runc resume).</summary>
+    public Task<SandboxError?> ThawAsync(SandboxHandle sandbox) =>
+        TransitionAsync(sandbox, "thaw", [SandboxState.Frozen], SandboxState.Running, () => _runc.ResumeAsync(sandbox.Id));
+
+    private async Task<SandboxError?> TransitionAsync(SandboxHandle sandbox, string verb, SandboxState[] from,
+        SandboxState to, Func<Task<RuncResult>> action)
+    {
+        await sandbox.Gate.WaitAsync();
+        try
+        {
+            if (sandbox.Exited.IsCompleted && sandbox.State is not SandboxState.Destroyed) sandbox.State = SandboxState.Stopped;
+            if (!from.Contains(sandbox.State))
+                return new(SandboxErrorCode.InvalidState, $"Cannot {verb} sandbox '{sandbox.Id}' in state {sandbox.State}.");
+            var r = await action();
+            if (!r.Ok) return new(SandboxErrorCode.RuntimeFailed, $"runc {verb} failed (exit {r.ExitCode}): {r.Error}");
+            sandbox.State = to;
+            return null;
+        }
+        finally { sandbox.Gate.Release(); }
+    }
+
+    private string RuncFailureText(string id)
+    {
+        // runc writes its reason both to its log (JSON-free text) and to stderr; prefer the log.
+        var text = ReadTail(Layout.RuncLog(id));
+        return text.Length > 0 ? text : ReadTail(Layout.Stderr(id));
+    }
+
+    private static string ReadTail(string path)
+    {
+        try
+        {
+            var s = File.ReadAllText(path).Trim();
+            return s.Length > 2000 ? s[^2000..] : s;
+        }
+        catch (IOException) { return ""; }
+    }
+
+    private static async Task<string> ReadOrEmpty(string path)
+    {
+        try { return (await File.ReadAllTextAsync(path)).Trim(); }
+        catch (IOException) { return ""; }
+    }
+
+    private static void Chown(string path, uint uid, uint gid)
+    {
+        if (chown(path, uid, gid) != 0) throw new IOException($"chown {path}: {Libc.LastError()}");
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
+    private static partial int chown(string path, uint uid, uint gid);
+}

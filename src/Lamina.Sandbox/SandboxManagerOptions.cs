@@ -1,0 +1,15 @@
+namespace Lamina.Sandbox;
+
+/// <summary>Settings of one <see cref="SandboxManager"/>.</summary>
+/// <param name="DataDirectory">Root of the manager's host state (see <see cref="SandboxLayout"/>).</param>
+/// <param name="CgroupParent">cgroup directory name under every hierarchy; sandboxes live at /parent/id.
+/// Two managers must not share a parent: recovery removes everything under it.</param>
+/// <param name="RuncPath">The runc executable.</param>
+public sealed record SandboxManagerOptions(
+    string DataDirectory,
+    string CgroupParent = "lamina",
+    string RuncPath = "/usr/sbin/runc")
+{
+    /// <summary>How long destroy waits for killed processes to leave their cgroups.</summary>
+    public TimeSpan KillTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,80 @@
+namespace Lamina.Sandbox.Tests.Fixtures;
+
+/// <summary>
+/// One manager per test with its own data directory and cgroup parent, so tests run in parallel
+/// and clean up fully — even when an assertion fails midway.
+/// </summary>
+internal sealed class SandboxHarness : IAsyncDisposable
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    private readonly List<SandboxHandle> _sandboxes = [];
+
+    public SandboxHarness()
+    {
+        if (!File.Exists("/usr/sbin/runc")) throw new InvalidOperationException("runc missing: apt-get install -y runc");
+        var tag = Guid.NewGuid().ToString("N")[..10];
+        DataDirectory = Directory.CreateTempSubdirectory("lamina-sbx-").FullName;
+        CgroupParent = "lamina-test-" + tag;
+        Manager = new SandboxManager(Options);
+    }
+
+    public string DataDirectory { get; }
+    public string CgroupParent { get; }
+    public SandboxManagerOptions Options => new(DataDirectory, CgroupParent);
+    public SandboxManager Manager { get; }
+
+    public static string NewId() => "t-" + Guid.NewGuid().ToString("N")[..12];
+
+    public static SandboxRequest Request(params string[] cmd) => new(
+        NewId(), TestImage.Layers, new ImageProcessConfig(null, cmd, "/", ["FROM_IMAGE=yes"]), null,
+        new LambdaEnvironment("probe-fn", "$LATEST", "us-east-1", "app.handler"), null);
+
+    public async Task<SandboxHandle> StartAsync(SandboxRequest request)
+    {
+        var created = await Manager.CreateAsync(request);
+        Assert.True(created.Ok, created.Error?.ToString());
+        _sandboxes.Add(created.Value);
+        Assert.Null(await Manager.StartAsync(created.Value));
+        return created.Value;
+    }
+
+    public Task<SandboxHandle> StartAsync(params string[] cmd) => StartAsync(Request(cmd));
+
+    /// <summary>Runs a command to completion; returns how it ended and its stdout + stderr.</summary>
+    public async Task<(SandboxExit Exit, string Output)> RunAsync(SandboxRequest request)
+    {
+        var sandbox = await StartAsync(request);
+        var exit = await Manager.WaitForExitAsync(sandbox).WaitAsync(Patience);
+        return (exit, Output(sandbox));
+    }
+
+    public Task<(SandboxExit Exit, string Output)> RunAsync(params string[] cmd) => RunAsync(Request(cmd));
+
+    /// <summary>Runs a busybox shell script.</summary>
+    public async Task<string> ShellAsync(string script) => (await RunAsync("/bin/sh", "-c", script)).Output;
+
+    public static string Output(SandboxHandle s) => File.ReadAllText(s.StdoutPath) + File.ReadAllText(s.StderrPath);
+
+    /// <summary>Polls until <paramref name="condition"/> holds (generous timeout, no timing assertion).</summary>
+    public static async Task Eventually(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail("timed out waiting for " + what);
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var s in _sandboxes) await Manager.DestroyAsync(s);
+        await new SandboxManager(Options).RecoverAsync();
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+        foreach (var h in Directory.GetDirectories("/sys/fs/cgroup"))
+        {
+            var dir = Path.Combine(h, CgroupParent);
+            try { if (Directory.Exists(dir)) Directory.Delete(dir); } catch (IOException) { }
+        }
+    }
+}

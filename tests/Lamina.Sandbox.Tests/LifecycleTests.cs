@@ -1,0 +1,160 @@
+using Lamina.Sandbox.Tests.Fixtures;
+
+namespace Lamina.Sandbox.Tests;
+
+/// <summary>Freeze, thaw, stop and destroy, and what destroy leaves behind: nothing.</summary>
+public sealed class LifecycleTests
+{
+    private static long LastCount(SandboxHandle s)
+    {
+        var lines = File.ReadAllLines(s.StdoutPath).Where(l => l.Length > 0).ToArray();
+        return lines.Length == 0 ? -1 : long.Parse(lines[^1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task A_frozen_sandbox_does_not_advance_and_resumes_when_thawed()
+    {
+        await using var h = new SandboxHarness();
+        var sandbox = await h.StartAsync("/bin/probe", "counter");
+        await SandboxHarness.Eventually(() => LastCount(sandbox) >= 3, "the counter to run");
+
+        Assert.Null(await h.Manager.FreezeAsync(sandbox));
+        Assert.Equal(SandboxState.Frozen, sandbox.State);
+        var frozenAt = LastCount(sandbox);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(frozenAt, LastCount(sandbox));
+        Assert.Equal("FROZEN", File.ReadAllText($"/sys/fs/cgroup/freezer/{h.CgroupParent}/{sandbox.Id}/freezer.state").Trim());
+
+        Assert.Null(await h.Manager.ThawAsync(sandbox));
+        Assert.Equal(SandboxState.Running, sandbox.State);
+        await SandboxHarness.Eventually(() => LastCount(sandbox) > frozenAt + 2, "the counter to resume");
+    }
+
+    [Fact]
+    public async Task Transitions_not_allowed_by_the_state_are_refused()
+    {
+        await using var h = new SandboxHarness();
+        var created = await h.Manager.CreateAsync(SandboxHarness.Request("/bin/probe", "sleep"));
+        Assert.True(created.Ok, created.Error?.ToString());
+        var sandbox = created.Value;
+        try
+        {
+            Assert.Equal(SandboxErrorCode.InvalidState, (await h.Manager.FreezeAsync(sandbox))?.Code);
+            Assert.Equal(SandboxErrorCode.InvalidState, (await h.Manager.ThawAsync(sandbox))?.Code);
+            Assert.Null(await h.Manager.StartAsync(sandbox));
+            Assert.Equal(SandboxErrorCode.InvalidState, (await h.Manager.StartAsync(sandbox))?.Code);
+        }
+        finally { await h.Manager.DestroyAsync(sandbox); }
+        Assert.Equal(SandboxErrorCode.InvalidState, (await h.Manager.StartAsync(sandbox))?.Code);
+    }
+
+    [Fact]
+    public async Task Stop_kills_a_process_that_ignores_sigterm_after_the_grace_period()
+    {
+        await using var h = new SandboxHarness();
+        // pid 1 of a pid namespace ignores SIGTERM unless it installs a handler; probe does not.
+        var sandbox = await h.StartAsync("/bin/probe", "sleep");
+        var stopped = await h.Manager.StopAsync(sandbox, TimeSpan.FromMilliseconds(300));
+        Assert.True(stopped.Ok, stopped.Error?.ToString());
+        Assert.Equal(SandboxExitReason.Stopped, stopped.Value.Reason);
+        Assert.Equal(SandboxState.Stopped, sandbox.State);
+        Assert.True(sandbox.Exited.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Stop_lets_a_process_that_handles_sigterm_exit_and_works_on_a_frozen_sandbox()
+    {
+        await using var h = new SandboxHarness();
+        var sandbox = await h.StartAsync("/bin/sh", "-c", "trap 'echo got-term; exit 0' TERM; echo ready; while true; do sleep 1; done");
+        await SandboxHarness.Eventually(() => SandboxHarness.Output(sandbox).Contains("ready"), "the shell to start");
+        Assert.Null(await h.Manager.FreezeAsync(sandbox));
+        var stopped = await h.Manager.StopAsync(sandbox, TimeSpan.FromSeconds(60));
+        Assert.True(stopped.Ok, stopped.Error?.ToString());
+        Assert.Contains("got-term", SandboxHarness.Output(sandbox));
+    }
+
+    [Fact]
+    public async Task Stop_works_on_a_created_but_never_started_sandbox()
+    {
+        await using var h = new SandboxHarness();
+        var created = await h.Manager.CreateAsync(SandboxHarness.Request("/bin/probe", "sleep"));
+        Assert.True(created.Ok, created.Error?.ToString());
+        try
+        {
+            var stopped = await h.Manager.StopAsync(created.Value, TimeSpan.FromSeconds(30));
+            Assert.True(stopped.Ok, stopped.Error?.ToString());
+            Assert.Equal(SandboxExitReason.Stopped, stopped.Value.Reason);
+            Assert.Equal(SandboxErrorCode.InvalidState, (await h.Manager.StartAsync(created.Value))?.Code);
+        }
+        finally { Assert.Null(await h.Manager.DestroyAsync(created.Value)); }
+    }
+
+    [Fact]
+    public async Task Destroy_leaves_nothing_behind()
+    {
+        await using var h = new SandboxHarness();
+        var sandbox = await h.StartAsync("/bin/sh", "-c", "/bin/probe sleep & /bin/probe sleep & echo started; wait");
+        await SandboxHarness.Eventually(() => SandboxHarness.Output(sandbox).Contains("started"), "the sandbox to start");
+        Assert.Null(await h.Manager.FreezeAsync(sandbox));
+        var pid = sandbox.Pid;
+        var cgroupPids = File.ReadAllLines($"/sys/fs/cgroup/pids/{h.CgroupParent}/{sandbox.Id}/cgroup.procs");
+        Assert.True(cgroupPids.Length >= 3);
+
+        Assert.Null(await h.Manager.DestroyAsync(sandbox));
+
+        Assert.Equal(SandboxState.Destroyed, sandbox.State);
+        AssertNothingLeft(h, sandbox.Id);
+        foreach (var p in cgroupPids.Append(pid.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            Assert.False(IsAlive(p), $"process {p} survived: " + Status(p));
+        Assert.Null(await h.Manager.DestroyAsync(sandbox)); // idempotent
+    }
+
+    [Fact]
+    public async Task A_new_manager_cleans_sandboxes_left_by_a_crashed_one()
+    {
+        await using var h = new SandboxHarness();
+        var crashed = new SandboxManager(h.Options);
+        var created = await crashed.CreateAsync(SandboxHarness.Request("/bin/probe", "sleep"));
+        Assert.True(created.Ok, created.Error?.ToString());
+        var running = created.Value;
+        Assert.Null(await crashed.StartAsync(running));
+        var frozen = (await crashed.CreateAsync(SandboxHarness.Request("/bin/probe", "sleep"))).Value!;
+        Assert.Null(await crashed.StartAsync(frozen));
+        Assert.Null(await crashed.FreezeAsync(frozen));
+        var createdOnly = (await crashed.CreateAsync(SandboxHarness.Request("/bin/probe", "sleep"))).Value!;
+        // The "crash": the manager object is dropped without destroying anything.
+
+        var report = await new SandboxManager(h.Options).RecoverAsync();
+
+        Assert.Empty(report.Problems);
+        foreach (var s in new[] { running, frozen, createdOnly })
+        {
+            Assert.Contains(s.Id, report.SandboxIds);
+            AssertNothingLeft(h, s.Id);
+            Assert.False(IsAlive(s.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)), "process survived: " + Status(s.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
+    private static string Status(string pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/status"); }
+        catch (IOException) { return "gone"; }
+    }
+
+    /// <summary>True while the process exists and is not a zombie waiting for its parent to reap it.</summary>
+    internal static bool IsAlive(string pid)
+    {
+        var status = Status(pid);
+        return status != "gone" && !status.Contains("State:\tZ", StringComparison.Ordinal);
+    }
+
+    internal static void AssertNothingLeft(SandboxHarness h, string id)
+    {
+        var dir = h.Manager.Layout.SandboxDirectory(id);
+        Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains(dir, StringComparison.Ordinal));
+        Assert.False(Directory.Exists(dir), "sandbox directory left");
+        Assert.False(Directory.Exists(Path.Combine(h.Manager.Layout.RuncRoot, id)), "runc state left");
+        foreach (var hierarchy in Directory.GetDirectories("/sys/fs/cgroup"))
+            Assert.False(Directory.Exists(Path.Combine(hierarchy, h.CgroupParent, id)), "cgroup left in " + hierarchy);
+    }
+}

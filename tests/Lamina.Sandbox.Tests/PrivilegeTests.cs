@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using Lamina.Sandbox.Tests.Fixtures;
+
+namespace Lamina.Sandbox.Tests;
+
+/// <summary>What the sandbox user may do to the kernel: nothing privileged.</summary>
+public sealed class PrivilegeTests
+{
+    [Fact]
+    public async Task Has_no_capabilities_no_new_privileges_and_a_seccomp_filter()
+    {
+        await using var h = new SandboxHarness();
+        var output = await h.ShellAsync("grep -E '^(Cap|NoNewPrivs|Seccomp:)' /proc/self/status");
+        foreach (var set in new[] { "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb" })
+            Assert.Matches($@"{set}:\s+0000000000000000", output);
+        Assert.Matches(@"NoNewPrivs:\s+1", output);
+        Assert.Matches(@"Seccomp:\s+2", output);
+    }
+
+    [Fact]
+    public async Task Runs_as_the_non_root_sandbox_user_whatever_the_image_says()
+    {
+        await using var h = new SandboxHarness();
+        var output = await h.ShellAsync("id -u; id -g");
+        Assert.Equal(["993", "990"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData("mount", "mount errno=EPERM")]
+    [InlineData("ptrace", "ptrace errno=EPERM")]
+    [InlineData("unshare", "unshare errno=EPERM")]
+    public async Task Privileged_syscalls_are_refused(string probe, string expected)
+    {
+        await using var h = new SandboxHarness();
+        var (_, output) = await h.RunAsync("/bin/probe", probe);
+        Assert.Contains(expected, output);
+    }
+
+    [Fact]
+    public async Task Cannot_load_keys()
+    {
+        await using var h = new SandboxHarness();
+        var (_, output) = await h.RunAsync("/bin/probe", "keys");
+        Assert.Contains("add_key errno=EPERM", output);
+        Assert.Contains("keyctl errno=EPERM", output);
+    }
+
+    [Fact]
+    public async Task Cannot_overwrite_the_runtime_or_the_agent_through_proc_exe()
+    {
+        var runcHash = SHA256.HashData(await File.ReadAllBytesAsync("/usr/sbin/runc"));
+        var agentHash = SHA256.HashData(await File.ReadAllBytesAsync(TestImage.ProbeHostPath));
+        await using var h = new SandboxHarness();
+        var request = SandboxHarness.Request("exe", "/opt/lamina/lamina-init") with
+        {
+            Agent = new AgentMount(TestImage.ProbeHostPath),
+            InitPrefix = ["/opt/lamina/lamina-init"],
+        };
+        var (_, output) = await h.RunAsync(request);
+        Assert.DoesNotContain(" ok", output);
+        Assert.Matches("self-exe errno=E(TXTBSY|ROFS|ACCES|PERM)", output);
+        Assert.Matches("init-exe errno=E(TXTBSY|ROFS|ACCES|PERM)", output);
+        Assert.Matches("/opt/lamina/lamina-init errno=E(TXTBSY|ROFS|ACCES|PERM)", output);
+        Assert.Equal(runcHash, SHA256.HashData(await File.ReadAllBytesAsync("/usr/sbin/runc")));
+        Assert.Equal(agentHash, SHA256.HashData(await File.ReadAllBytesAsync(TestImage.ProbeHostPath)));
+    }
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using Lamina.Sandbox.Tests.Fixtures;
+
+namespace Lamina.Sandbox.Tests;
+
+/// <summary>Memory, pids and CPU limits come from the function's configuration.</summary>
+public sealed class ResourceLimitTests
+{
+    [Fact]
+    public async Task A_memory_hog_is_killed_and_reported_as_out_of_memory()
+    {
+        await using var h = new SandboxHarness();
+        var (exit, output) = await h.RunAsync(SandboxHarness.Request("/bin/probe", "memhog") with { MemoryMb = 128 });
+        Assert.Equal(SandboxExitReason.OutOfMemory, exit.Reason);
+        Assert.True(exit.OomKills >= 1);
+        Assert.DoesNotContain("allocated 192 MB", output);
+    }
+
+    [Fact]
+    public async Task A_normal_exit_is_not_reported_as_out_of_memory()
+    {
+        await using var h = new SandboxHarness();
+        var (exit, _) = await h.RunAsync("/bin/true");
+        Assert.Equal(SandboxExitReason.Exited, exit.Reason);
+        Assert.Equal(0, exit.OomKills);
+    }
+
+    [Fact]
+    public async Task A_fork_bomb_is_contained_by_the_pids_limit()
+    {
+        await using var h = new SandboxHarness();
+        var sandbox = await h.StartAsync(SandboxHarness.Request("/bin/probe", "forkbomb") with { PidsLimit = 64 });
+        await SandboxHarness.Eventually(() => SandboxHarness.Output(sandbox).Contains("forks="), "the fork bomb to hit its limit");
+        var output = SandboxHarness.Output(sandbox);
+        Assert.Contains("errno=EAGAIN", output);
+        var forks = int.Parse(output.Split("forks=")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(forks, 1, 63);
+        Assert.True(h.Manager.PidsLimitHits(sandbox) >= 1);
+        // The host still forks.
+        using var p = Process.Start("/bin/true")!;
+        await p.WaitForExitAsync();
+        Assert.Equal(0, p.ExitCode);
+    }
+
+    [Fact]
+    public async Task Cgroup_limits_follow_memory_size()
+    {
+        await using var h = new SandboxHarness();
+        var sandbox = await h.StartAsync(SandboxHarness.Request("/bin/probe", "sleep") with { MemoryMb = 1769 });
+        string Read(string controller, string file) =>
+            File.ReadAllText($"/sys/fs/cgroup/{controller}/{h.CgroupParent}/{sandbox.Id}/{file}").Trim();
+        Assert.Equal((1769L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), Read("memory", "memory.limit_in_bytes"));
+        Assert.Equal("100000", Read("cpu", "cpu.cfs_quota_us"));
+        Assert.Equal("100000", Read("cpu", "cpu.cfs_period_us"));
+        Assert.Equal("1024", Read("pids", "pids.max"));
+        if (File.Exists($"/sys/fs/cgroup/memory/{h.CgroupParent}/{sandbox.Id}/memory.memsw.limit_in_bytes"))
+            Assert.Equal(Read("memory", "memory.limit_in_bytes"), Read("memory", "memory.memsw.limit_in_bytes"));
+    }
+}
