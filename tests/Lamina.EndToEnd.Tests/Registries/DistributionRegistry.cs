@@ -90,6 +90,8 @@ public sealed class DistributionRegistry : IRegistryUnderTest
         throw new InvalidOperationException("docker-registry did not answer /v2/ within 60 s:\n" + process.Log);
     }
 
+    public void KillHard() => _process.KillHard();
+
     public ValueTask DisposeAsync()
     {
         _process.Dispose();

@@ -24,6 +24,9 @@ public interface IRegistryUnderTest : IAsyncDisposable
 
     /// <summary>The server's own log so far, attached to failure messages.</summary>
     string ServerLog { get; }
+
+    /// <summary>SIGKILL, no shutdown: what a power cut or the OOM killer does.</summary>
+    void KillHard();
 }
 
 /// <summary>A user name and password for the registry (Basic auth or the token flow).</summary>

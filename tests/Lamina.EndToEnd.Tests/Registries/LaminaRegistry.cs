@@ -65,7 +65,6 @@ public sealed partial class LaminaRegistry : IRegistryUnderTest
         return new LaminaRegistry(process, baseAddress, dataDir, authEnabled, credentials);
     }
 
-    /// <summary>SIGKILL, no shutdown: what a power cut or the OOM killer does.</summary>
     public void KillHard() => _process.KillHard();
 
     public ValueTask DisposeAsync()
