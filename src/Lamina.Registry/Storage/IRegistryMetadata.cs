@@ -40,6 +40,12 @@ public interface IRegistryMetadata
 
     Task<bool> UnlinkBlobAsync(string repository, Digest digest, CancellationToken ct = default);
 
+    /// <summary>Records that the blob is durable in the blob store without linking it to a repository, and restarts its GC grace period.</summary>
+    Task TouchBlobAsync(Digest digest, long size, CancellationToken ct = default);
+
+    /// <summary>Whether the metadata knows the blob at all (GC removes files on disk that it does not).</summary>
+    Task<bool> IsBlobKnownAsync(Digest digest, CancellationToken ct = default);
+
     // ---- manifests and tags ---------------------------------------------------------
     /// <summary>
     /// Stores a manifest (its bytes are already in the blob store) with the blobs and child manifests it

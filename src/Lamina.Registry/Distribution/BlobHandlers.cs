@@ -1,0 +1,48 @@
+using Lamina.Oci;
+using Lamina.Registry.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Net.Http.Headers;
+
+namespace Lamina.Registry.Distribution;
+
+/// <summary><c>/v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>: GET/HEAD (with Range, served by sendfile from the blob file) and DELETE (unlink).</summary>
+internal static class BlobHandlers
+{
+    public static async Task GetAsync(HttpContext ctx, RegistryRoute route)
+    {
+        if (!Digest.TryParse(route.Reference, out var digest))
+        {
+            await RegistryErrors.WriteAsync(ctx, RegistryError.DigestInvalid, $"'{route.Reference}' is not a valid digest");
+            return;
+        }
+        var size = await ctx.RequestServices.GetRequiredService<IRegistryMetadata>().GetLinkedBlobSizeAsync(route.Name!, digest, ctx.RequestAborted);
+        var path = size is null ? null : ctx.RequestServices.GetRequiredService<IBlobStore>().GetPath(digest);
+        if (path is null)
+        {
+            await RegistryErrors.WriteAsync(ctx, RegistryError.BlobUnknown, $"blob {digest} is not in repository '{route.Name}'");
+            return;
+        }
+        ctx.Response.Headers["Docker-Content-Digest"] = digest.ToString();
+        // PhysicalFile: Kestrel's sendfile path, Range/If-Range/HEAD handled, memory flat whatever the size.
+        var result = Results.File(path, "application/octet-stream", fileDownloadName: null, lastModified: null,
+            entityTag: new EntityTagHeaderValue($"\"{digest}\""), enableRangeProcessing: true);
+        await result.ExecuteAsync(ctx);
+    }
+
+    public static async Task DeleteAsync(HttpContext ctx, RegistryRoute route)
+    {
+        if (!Digest.TryParse(route.Reference, out var digest))
+        {
+            await RegistryErrors.WriteAsync(ctx, RegistryError.DigestInvalid, $"'{route.Reference}' is not a valid digest");
+            return;
+        }
+        // The bytes stay until garbage collection finds nothing else refers to them.
+        if (!await ctx.RequestServices.GetRequiredService<IRegistryMetadata>().UnlinkBlobAsync(route.Name!, digest, ctx.RequestAborted))
+        {
+            await RegistryErrors.WriteAsync(ctx, RegistryError.BlobUnknown, $"blob {digest} is not in repository '{route.Name}'");
+            return;
+        }
+        ctx.Response.StatusCode = StatusCodes.Status202Accepted;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
+
+namespace Lamina.Registry.Storage;
+
+/// <summary>
+/// The one copy loop of the push path: request body → pooled buffer → file at an offset, hashing the same
+/// buffer on the way. No other copy of the bytes is made, and memory stays at one buffer per request.
+/// </summary>
+internal static class StreamCopy
+{
+    private const int BufferSize = 1 << 20;
+
+    /// <summary>Copies <paramref name="source"/> to <paramref name="file"/> from <paramref name="offset"/>; returns the bytes copied.</summary>
+    public static async Task<long> CopyAsync(Stream source, SafeFileHandle file, long offset, IncrementalHash? hasher, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            long total = 0;
+            while (true)
+            {
+                var read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), ct);
+                if (read == 0) return total;
+                await RandomAccess.WriteAsync(file, buffer.AsMemory(0, read), offset + total, ct);
+                hasher?.AppendData(buffer, 0, read);
+                total += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Hashes <paramref name="length"/> bytes of a file from the start (an upload whose in-memory hash was lost).</summary>
+    public static async Task<byte[]> HashFileAsync(string path, long length, IncrementalHash hasher, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
+            long position = 0;
+            while (position < length)
+            {
+                var want = (int)Math.Min(BufferSize, length - position);
+                var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, want), position, ct);
+                if (read == 0) break;
+                hasher.AppendData(buffer, 0, read);
+                position += read;
+            }
+            return hasher.GetHashAndReset();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
