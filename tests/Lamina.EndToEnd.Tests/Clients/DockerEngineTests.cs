@@ -20,7 +20,6 @@ public abstract class DockerEngineTests(RegistryFixture fixture, DockerDaemon do
     public async Task Logs_in_pushes_and_pulls_an_image()
     {
         Skip.If(docker.UnavailableReason is not null, docker.UnavailableReason);
-        await PendingFeatures.SkipUnlessPushApiAsync(Registry);
 
         var layout = new OciLayout(_work.Combine("layout"));
         var image = layout.AddImage([layout.AddLayer(LayerContent.Random(61, 1 << 20, "opt/random.bin")), layout.AddLayer(LayerContent.Compressible(62, 2 << 20, "opt/text.txt"))], tag: "v1");

@@ -18,10 +18,9 @@ public abstract class DotnetPublishContainerTests(RegistryFixture fixture) : IDi
 
     protected IRegistryUnderTest Registry => fixture.Registry;
 
-    [SkippableFact]
+    [Fact]
     public async Task Publishes_a_console_app_onto_a_base_image_from_the_registry()
     {
-        await PendingFeatures.SkipUnlessPushApiAsync(Registry);
         var layout = new OciLayout(_work.Combine("base"));
         var baseImage = layout.AddImage(
             [layout.AddLayer(LayerContent.Compressible(41, 256 << 10, "etc/base-release")), layout.AddLayer(LayerContent.Random(42, 512 << 10, "usr/lib/base.bin"))],

@@ -14,10 +14,9 @@ public abstract class LayerDedupTests(RegistryFixture fixture) : IDisposable
 
     protected IRegistryUnderTest Registry => fixture.Registry;
 
-    [SkippableFact]
+    [Fact]
     public async Task Stores_shared_base_layers_once_across_repositories()
     {
-        await PendingFeatures.SkipUnlessPushApiAsync(Registry);
         var layout = new OciLayout(_work.Combine("layout"));
         var baseRandom = layout.AddLayer(LayerContent.Random(31, (2 << 20) + 17, "base/random.bin"));
         var baseText = layout.AddLayer(LayerContent.Compressible(32, 3 << 20, "base/text.txt"));

@@ -15,10 +15,9 @@ public abstract class SkopeoCopyTests(RegistryFixture fixture) : IDisposable
 
     protected IRegistryUnderTest Registry => fixture.Registry;
 
-    [SkippableFact]
+    [Fact]
     public async Task Copies_an_image_in_and_out_with_every_digest_preserved()
     {
-        await PendingFeatures.SkipUnlessPushApiAsync(Registry);
         var layout = new OciLayout(_work.Combine("src"));
         var image = layout.AddImage(
             [layout.AddLayer(LayerContent.Random(1, 3 << 20)), layout.AddLayer(LayerContent.Compressible(2, 4 << 20))],
@@ -37,10 +36,9 @@ public abstract class SkopeoCopyTests(RegistryFixture fixture) : IDisposable
         Assert.Equal(4, LayoutReader.VerifyClosure(pulled, image.Manifest.Digest));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Copies_a_multi_platform_index_with_all()
     {
-        await PendingFeatures.SkipUnlessPushApiAsync(Registry);
         var layout = new OciLayout(_work.Combine("multi"));
         var shared = layout.AddLayer(LayerContent.Compressible(10, 1 << 20, "etc/shared.txt"));
         var amd64 = layout.AddImage([shared, layout.AddLayer(LayerContent.Random(11, 1 << 20, "bin/app-amd64"))], architecture: "amd64");
@@ -62,10 +60,9 @@ public abstract class SkopeoCopyTests(RegistryFixture fixture) : IDisposable
         Assert.Equal(9, LayoutReader.VerifyClosure(pulled, index.Digest));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Copies_an_image_built_by_umoci()
     {
-        await PendingFeatures.SkipUnlessPushApiAsync(Registry);
         var layout = _work.Combine("umoci");
         var random = new byte[2 << 20];
         new Random(21).NextBytes(random);
