@@ -88,7 +88,7 @@ public sealed partial class BlobUploads(
             {
                 copied = await StreamCopy.CopyAsync(body, file, session.Offset, hash?.Hasher, ct);
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+            catch (Exception e) when (e is IOException or OperationCanceledException)
             {
                 LogAppendFailed(session.Id, e.Message);
                 copied = -1;

@@ -21,11 +21,20 @@ internal static class StreamCopy
             long total = 0;
             while (true)
             {
-                var read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), ct);
+                // Network reads arrive in small pieces; gather a full buffer so each write and hash call is large.
+                var filled = 0;
+                int read;
+                do
+                {
+                    read = await source.ReadAsync(buffer.AsMemory(filled, BufferSize - filled), ct);
+                    filled += read;
+                }
+                while (read > 0 && filled < BufferSize);
+                if (filled == 0) return total;
+                await RandomAccess.WriteAsync(file, buffer.AsMemory(0, filled), offset + total, ct);
+                hasher?.AppendData(buffer, 0, filled);
+                total += filled;
                 if (read == 0) return total;
-                await RandomAccess.WriteAsync(file, buffer.AsMemory(0, read), offset + total, ct);
-                hasher?.AppendData(buffer, 0, read);
-                total += read;
             }
         }
         finally
