@@ -16,7 +16,7 @@ public static class RegistryModule
         services.AddSingleton(new RegistryPaths(dataDir));
         services.AddRegistryStorage();
         services.AddRegistryAuth(authEnabled);
-        services.AddEcrApi();
+        services.AddEcrApi(authEnabled);
         return services;
     }
 
