@@ -20,11 +20,10 @@ public sealed class AwsCliEcrTests(LaminaFixture fixture) : IClassFixture<Lamina
         { "aws", "aws-cli/1." },
     };
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Clis))]
     public async Task Creates_a_repository_logs_in_pushes_and_describes_the_image(string cli, string expectedVersion)
     {
-        await PendingFeatures.SkipUnlessEcrApiAsync(fixture.Registry);
         var version = await RunAsync(cli, ["--version"]);
         Assert.True((version.StandardOutput + version.StandardError).Contains(expectedVersion, StringComparison.Ordinal),
             $"{cli} is not {expectedVersion}: {version}");

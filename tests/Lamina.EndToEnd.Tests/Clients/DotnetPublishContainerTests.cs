@@ -45,6 +45,8 @@ public abstract class DotnetPublishContainerTests(RegistryFixture fixture) : IDi
                 ["DOCKER_CONFIG"] = DockerConfig.Write(_work.Combine("docker-config"), Registry),
                 ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
                 ["DOTNET_NOLOGO"] = "1",
+                // Compiler response files and NuGet scratch stay in this test's directory, safe from /tmp clean-ups.
+                ["TMPDIR"] = Directory.CreateDirectory(_work.Combine("tmp")).FullName,
                 // The test host's MSBuild variables would point the child build at the wrong SDK pieces.
                 ["MSBuildExtensionsPath"] = null,
                 ["MSBuildSDKsPath"] = null,

@@ -72,14 +72,16 @@ public sealed class DistributionRegistry : IRegistryUnderTest
     private static async Task WaitUntilReadyAsync(DistributionRegistry registry, ServerProcess process)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited) throw new InvalidOperationException("docker-registry exited:\n" + process.Log);
             try
             {
+                // Another test's server may have taken the port between FreePort and the bind: the
+                // answer counts only if this process is the one listening.
                 using var response = await http.GetAsync(new Uri(registry.BaseAddress, "/v2/"));
-                if (response.StatusCode == HttpStatusCode.OK) return;
+                if (response.StatusCode == HttpStatusCode.OK && PortOwner.IsListening(process.Id, registry.BaseAddress.Port)) return;
             }
             catch (HttpRequestException)
             {
@@ -87,7 +89,7 @@ public sealed class DistributionRegistry : IRegistryUnderTest
             }
             await Task.Delay(100);
         }
-        throw new InvalidOperationException("docker-registry did not answer /v2/ within 60 s:\n" + process.Log);
+        throw new InvalidOperationException("docker-registry did not answer /v2/ on its own port within 30 s:\n" + process.Log);
     }
 
     public void KillHard() => _process.KillHard();
