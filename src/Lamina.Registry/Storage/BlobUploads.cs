@@ -36,6 +36,7 @@ public sealed partial class BlobUploads(
         var session = new UploadSession(Guid.NewGuid().ToString("D"), repository, now, now, 0);
         Directory.CreateDirectory(paths.Uploads);
         using (File.OpenHandle(FileOf(session.Id), FileMode.CreateNew, FileAccess.Write)) { }
+        DirectorySync.Sync(paths.Uploads); // the session row is durable; so must be the file it names
         await sessions.CreateUploadAsync(session, ct);
         _hashes[session.Id] = new RunningHash();
         return session;
