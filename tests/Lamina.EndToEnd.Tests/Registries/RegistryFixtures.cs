@@ -5,19 +5,31 @@ namespace Lamina.EndToEnd.Tests.Registries;
 /// <summary>One registry per test class, started before its first test and killed after its last.</summary>
 public abstract class RegistryFixture : IAsyncLifetime
 {
-    private readonly TempDirectory _directory = new("lamina-e2e-registry-");
+    private TempDirectory? _directory;
     private IRegistryUnderTest? _registry;
 
     public IRegistryUnderTest Registry => _registry ?? throw new InvalidOperationException("fixture not initialized");
 
-    protected string Directory => _directory.Path;
+    protected string Directory => _directory?.Path ?? throw new InvalidOperationException("fixture not initialized");
 
-    public async Task InitializeAsync() => _registry = await StartAsync();
+    public async Task InitializeAsync()
+    {
+        _directory = new TempDirectory("lamina-e2e-registry-");
+        try
+        {
+            _registry = await StartAsync();
+        }
+        catch
+        {
+            _directory.Dispose(); // the start methods already killed what they launched
+            throw;
+        }
+    }
 
     public async Task DisposeAsync()
     {
         if (_registry is not null) await _registry.DisposeAsync();
-        _directory.Dispose();
+        _directory?.Dispose();
     }
 
     protected abstract Task<IRegistryUnderTest> StartAsync();
