@@ -29,6 +29,9 @@ public sealed partial class BlobUploads(
 
     private string FileOf(string id) => Path.Combine(paths.Uploads, id);
 
+    /// <summary>Whether an operation on the upload is in progress right now (tests use it to stage a conflict).</summary>
+    internal bool IsBusy(string id) => _busy.ContainsKey(id);
+
     /// <summary>Opens a new session for <paramref name="repository"/>.</summary>
     public async Task<UploadSession> StartAsync(string repository, CancellationToken ct = default)
     {
