@@ -175,7 +175,7 @@ internal static class UploadHandlers
     }
 
     /// <summary>
-    /// Reads Content-Range (<c>start-end</c>, inclusive; also accepts a <c>bytes </c> prefix) and Content-Length.
+    /// Reads Content-Range (<c>start-end</c>, inclusive; a <c>bytes </c> or <c>bytes=</c> prefix and a <c>/total</c> suffix are tolerated) and Content-Length.
     /// <paramref name="length"/> is the bytes the body must carry, when known. False when they disagree.
     /// </summary>
     private static bool TryReadRange(HttpContext ctx, out long? start, out long? length)
@@ -184,7 +184,7 @@ internal static class UploadHandlers
         length = ctx.Request.ContentLength;
         var header = ctx.Request.Headers.ContentRange.ToString();
         if (header.Length == 0) return true;
-        var text = header.StartsWith("bytes ", StringComparison.Ordinal) ? header[6..] : header;
+        var text = header.StartsWith("bytes ", StringComparison.Ordinal) || header.StartsWith("bytes=", StringComparison.Ordinal) ? header[6..] : header;
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         if (slash >= 0) text = text[..slash];
         var dash = text.IndexOf('-', StringComparison.Ordinal);

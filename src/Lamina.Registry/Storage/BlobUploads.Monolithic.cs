@@ -22,7 +22,7 @@ public sealed partial class BlobUploads
                 {
                     copied = await StreamCopy.CopyAsync(body, file, 0, hasher, ct);
                 }
-                catch (Exception e) when (e is IOException or OperationCanceledException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+                catch (Exception e) when (e is IOException or OperationCanceledException)
                 {
                     LogAppendFailed("monolithic", e.Message);
                     return new UploadResult(UploadStatus.Incomplete, 0);

@@ -29,6 +29,9 @@ public sealed partial class BlobUploads(
 
     private string FileOf(string id) => Path.Combine(paths.Uploads, id);
 
+    /// <summary>Whether an operation on the upload is in progress right now (tests use it to stage a conflict).</summary>
+    internal bool IsBusy(string id) => _busy.ContainsKey(id);
+
     /// <summary>Opens a new session for <paramref name="repository"/>.</summary>
     public async Task<UploadSession> StartAsync(string repository, CancellationToken ct = default)
     {
@@ -36,6 +39,7 @@ public sealed partial class BlobUploads(
         var session = new UploadSession(Guid.NewGuid().ToString("D"), repository, now, now, 0);
         Directory.CreateDirectory(paths.Uploads);
         using (File.OpenHandle(FileOf(session.Id), FileMode.CreateNew, FileAccess.Write)) { }
+        DirectorySync.Sync(paths.Uploads); // the session row is durable; so must be the file it names
         await sessions.CreateUploadAsync(session, ct);
         _hashes[session.Id] = new RunningHash();
         return session;
@@ -88,7 +92,7 @@ public sealed partial class BlobUploads(
             {
                 copied = await StreamCopy.CopyAsync(body, file, session.Offset, hash?.Hasher, ct);
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+            catch (Exception e) when (e is IOException or OperationCanceledException)
             {
                 LogAppendFailed(session.Id, e.Message);
                 copied = -1;

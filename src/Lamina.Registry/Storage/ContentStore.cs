@@ -54,16 +54,32 @@ public sealed class ContentStore(FileBlobStore blobs, IRegistryMetadata metadata
             return ManifestPutOutcome.Fail(ManifestPutStatus.TooLarge, $"manifest is {content.Length} bytes, the limit is {ImageManifest.MaxBytes}");
         }
         string? tag = null;
-        var algorithm = DigestAlgorithm.Sha256;
         Digest? expected = null;
         if (reference is not null)
         {
-            if (Digest.TryParse(reference, out var d)) { expected = d; algorithm = d.Algorithm; }
+            if (Digest.TryParse(reference, out var d)) expected = d;
             else if (RepositoryName.IsValidTag(reference)) tag = reference;
             else return ManifestPutOutcome.Fail(ManifestPutStatus.InvalidReference, $"'{reference}' is neither a tag nor a digest");
         }
-        var digest = Digest.Compute(content.Span, algorithm);
-        if (expected is { } e && e != digest)
+        return await PutManifestAsync(repository, content, contentType, tag, expected, ct);
+    }
+
+    /// <summary>
+    /// Like the reference form, with the tag and the expected digest given separately (ECR PutImage may give both).
+    /// The digest of the bytes is computed with <paramref name="expectedDigest"/>'s algorithm, sha256 otherwise.
+    /// </summary>
+    public async Task<ManifestPutOutcome> PutManifestAsync(string repository, ReadOnlyMemory<byte> content, string? contentType, string? tag, Digest? expectedDigest, CancellationToken ct = default)
+    {
+        if (content.Length > ImageManifest.MaxBytes)
+        {
+            return ManifestPutOutcome.Fail(ManifestPutStatus.TooLarge, $"manifest is {content.Length} bytes, the limit is {ImageManifest.MaxBytes}");
+        }
+        if (tag is not null && !RepositoryName.IsValidTag(tag))
+        {
+            return ManifestPutOutcome.Fail(ManifestPutStatus.InvalidReference, $"'{tag}' is not a valid tag");
+        }
+        var digest = Digest.Compute(content.Span, expectedDigest?.Algorithm ?? DigestAlgorithm.Sha256);
+        if (expectedDigest is { } e && e != digest)
         {
             return ManifestPutOutcome.Fail(ManifestPutStatus.DigestMismatch, $"content digest is {digest}, not {e}");
         }

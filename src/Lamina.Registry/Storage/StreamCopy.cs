@@ -31,8 +31,10 @@ internal static class StreamCopy
                 }
                 while (read > 0 && filled < BufferSize);
                 if (filled == 0) return total;
-                await RandomAccess.WriteAsync(file, buffer.AsMemory(0, filled), offset + total, ct);
+                // The write (a copy into the page cache, on a pool thread) and the hash read the same buffer: overlap them.
+                var write = RandomAccess.WriteAsync(file, buffer.AsMemory(0, filled), offset + total, ct);
                 hasher?.AppendData(buffer, 0, filled);
+                await write;
                 total += filled;
                 if (read == 0) return total;
             }

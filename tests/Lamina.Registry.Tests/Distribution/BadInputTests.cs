@@ -152,7 +152,13 @@ public class BadInputTests
         var gate = new TaskCompletionSource();
         var slow = new GatedContent(first, gate.Task);
         var inFlight = server.Http.PatchAsync(location, slow);
-        await slow.Started; // the first PATCH is inside the server, holding the upload
+        await slow.Started;
+        // Wait until the first PATCH is inside the server, holding the upload.
+        var uploads = server.Host.Services.GetRequiredService<BlobUploads>();
+        var id = location.OriginalString.Split('/')[^1];
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!uploads.IsBusy(id) && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.True(uploads.IsBusy(id), "the first PATCH never reached the server");
 
         using (var second = await server.Http.PatchAsync(location, RegistryServer.Octets("intruder"u8.ToArray())))
         {
@@ -175,7 +181,6 @@ public class BadInputTests
         {
             await stream.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
             await stream.FlushAsync();
-            await Task.Delay(200); // let the server pick the request up before we announce it
             _started.SetResult();
             await gate;
             await stream.WriteAsync(bytes.AsMemory(bytes.Length / 2));

@@ -72,7 +72,7 @@ public class MetadataTests
     }
 
     [Fact]
-    public async Task Schema_version_is_recorded_so_migrations_run_once()
+    public async Task Schema_version_is_recorded_and_connections_are_wal_with_synchronous_full()
     {
         using var f = new StorageFixture();
         f.Reopen();
@@ -82,5 +82,7 @@ public class MetadataTests
         Assert.Equal(1L, (long)cmd.ExecuteScalar()!);
         cmd.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", (string)cmd.ExecuteScalar()!);
+        cmd.CommandText = "PRAGMA synchronous;";
+        Assert.Equal(2L, (long)cmd.ExecuteScalar()!); // FULL: a commit is on disk before it returns
     }
 }
