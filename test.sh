@@ -6,7 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 
-"$root/scripts/ensure-packages.sh" skopeo umoci docker-registry awscli runc sqlite3 jq curl python3-boto3 busybox-static gcc libc6-dev
+"$root/scripts/ensure-packages.sh" skopeo umoci docker-registry awscli runc sqlite3 jq curl python3-boto3 \
+  busybox-static gcc libc6-dev docker.io
 if ! python3 -c 'import boto3' >/dev/null 2>&1; then pip install --quiet boto3 || true; fi
 
 results="$root/TestResults"

@@ -17,6 +17,11 @@ namespace Lamina.Aws.Signing;
 /// </summary>
 public sealed class SigV4Verifier(Func<string, string?> findSecret, SigV4VerifierOptions options, TimeProvider time)
 {
+    // The signing key changes once a day per access key: derive it once (four HMACs) instead of per request.
+    private sealed record CachedKey(string AccessKeyId, string Secret, string Date, string Region, byte[] Key);
+
+    private volatile CachedKey? _cachedKey;
+
     public SigV4VerifierOptions Options => options;
 
     public SigV4Result Verify(SigV4Request request)
@@ -88,11 +93,11 @@ public sealed class SigV4Verifier(Func<string, string?> findSecret, SigV4Verifie
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
     }
 
-    private static bool Matches(SigV4Request request, SigV4Authorization auth, string amzDate, string secret)
+    private bool Matches(SigV4Request request, SigV4Authorization auth, string amzDate, string secret)
     {
         var provided = Encoding.ASCII.GetBytes(auth.Signature);
         if (provided.Length != 64) return false;
-        var key = SigV4Signer.DeriveSigningKey(secret, auth.ScopeDate, auth.Region, auth.Service);
+        var key = SigningKey(auth, secret);
         var canonicalQuery = SigV4Canonical.CanonicalQuery(request.RawQuery, auth.Presigned ? "X-Amz-Signature" : null);
         var headers = SigV4Signer.CanonicalHeaders(auth.SignedHeaders, request.GetHeaderValues);
         var signedHeaders = string.Join(';', auth.SignedHeaders);
@@ -120,6 +125,17 @@ public sealed class SigV4Verifier(Func<string, string?> findSecret, SigV4Verifie
             }
         }
         return matched;
+    }
+
+    private byte[] SigningKey(SigV4Authorization auth, string secret)
+    {
+        var cached = _cachedKey;
+        if (cached is not null && cached.AccessKeyId == auth.AccessKeyId && cached.Secret == secret && cached.Date == auth.ScopeDate && cached.Region == auth.Region)
+            return cached.Key;
+        // The service is fixed per verifier (checked in step 4), so it is not part of the cache key.
+        var key = SigV4Signer.DeriveSigningKey(secret, auth.ScopeDate, auth.Region, auth.Service);
+        _cachedKey = new CachedKey(auth.AccessKeyId, secret, auth.ScopeDate, auth.Region, key);
+        return key;
     }
 
     private static bool IsHex64(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigit);

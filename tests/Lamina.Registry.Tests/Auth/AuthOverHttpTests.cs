@@ -155,4 +155,22 @@ public sealed class AuthOverHttpTests : IAsyncLifetime
         using var unsupported = await _http.PostAsync(new Uri("/v2/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "magic" }));
         Assert.Equal(HttpStatusCode.BadRequest, unsupported.StatusCode);
     }
+    [Theory]
+    [InlineData("Bearer ")]
+    [InlineData("Bearer a.b.c")]
+    [InlineData("Bearer eyJhbGciOiJIUzI1NiJ9.!!!.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("Bearer ....")]
+    [InlineData("Basic")]
+    [InlineData("Basic ====")]
+    [InlineData("Basic QVdTOg==")]
+    [InlineData("Basic QVdTOmEuYi5j")]
+    [InlineData("Digest username=x")]
+    [InlineData("AWS4-HMAC-SHA256 Credential=x")]
+    public async Task Malformed_authorization_is_a_401_never_a_500(string authorization)
+    {
+        using var response = await GetAsync("/v2/app/pull", authorization);
+        await AssertUnauthorizedAsync(response);
+        using var token = await GetAsync("/v2/token?service=lamina&scope=repository:app:pull", authorization);
+        await AssertUnauthorizedAsync(token);
+    }
 }
