@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using Lamina.Agent.Runtime;
+
+namespace Lamina.Agent.Emulator;
+
+/// <summary>
+/// One execution environment: at most one runtime process, started lazily by the first invoke
+/// and again after it crashed or was killed. Invocations are served one at a time, as on Lambda.
+/// <code>
+/// Invoke ─► (no runtime?) Step 1 INIT: start process, wait for first /next ≤ init limit
+///        ─► Step 2 INVOKE: deliver, wait for /response|/error, exit, or the deadline
+///        ─► Step 3 on timeout or exit: kill, forget the runtime (re-init on the next invoke)
+///        ─► Step 4 END and REPORT lines
+/// </code>
+/// </summary>
+internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog log, Func<string> runtimeApiAddress) : IAsyncDisposable
+{
+    /// <summary>Timeouts answer 408, not 5xx: AWS SDKs retry 5xx, which would re-run a timed-out function.</summary>
+    public const int TimeoutStatus = 408;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile RuntimeChannel _channel = new();
+    private RuntimeProcess? _runtime;
+
+    /// <summary>The channel of the current runtime process (the Runtime API serves this one).</summary>
+    public RuntimeChannel Channel => _channel;
+
+    public async Task<InvokeOutcome> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            double? initMs = null;
+            if (_runtime is { Exited.IsCompleted: true })
+            {
+                // It died between invocations (e.g. killed by a signal): start a fresh one.
+                Forget();
+            }
+            if (_runtime is null)
+            {
+                // Step 1
+                var initStart = Stopwatch.GetTimestamp();
+                var failed = await InitAsync(invocation.RequestId);
+                if (failed is not null)
+                {
+                    return failed;
+                }
+                initMs = Stopwatch.GetElapsedTime(initStart).TotalMilliseconds;
+            }
+            return await RunAsync(_runtime!, invocation, initMs);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<InvokeOutcome?> InitAsync(string requestId)
+    {
+        var channel = new RuntimeChannel();
+        _channel = channel;
+        var start = Stopwatch.GetTimestamp();
+        var runtime = RuntimeProcess.Start(options, runtimeApiAddress(), out var error);
+        if (runtime is null)
+        {
+            channel.Close();
+            return InvokeOutcome.Platform(RuntimeErrorTypes.InvalidEntrypoint, requestId, error!);
+        }
+        using (var stopLimit = new CancellationTokenSource())
+        {
+            var limit = Task.Delay(TimeSpan.FromSeconds(options.InitTimeoutSeconds), stopLimit.Token);
+            await Task.WhenAny(channel.Initialized, runtime.Exited, limit);
+            await stopLimit.CancelAsync();
+        }
+        if (channel.Initialized.IsCompletedSuccessfully && channel.Initialized.Result.Kind == InitOutcomeKind.Ready)
+        {
+            _runtime = runtime;
+            return null;
+        }
+        var initMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        if (channel.Initialized.IsCompletedSuccessfully && channel.Initialized.Result.Error is { } initError)
+        {
+            await runtime.KillAsync();
+            channel.Close();
+            log.InitReport(initMs, "error");
+            return InvokeOutcome.Unhandled(initError.Body);
+        }
+        if (runtime.Exited.IsCompleted)
+        {
+            channel.Close();
+            log.InitReport(initMs, "error");
+            return InvokeOutcome.Platform(RuntimeErrorTypes.ExitError, requestId, ExitDetail(runtime.Exited.Result));
+        }
+        await runtime.KillAsync();
+        channel.Close();
+        log.InitReport(initMs, "timeout");
+        return InvokeOutcome.Platform(RuntimeErrorTypes.SandboxTimedout, requestId,
+            string.Create(CultureInfo.InvariantCulture, $"Task timed out after {options.InitTimeoutSeconds:F2} seconds"), TimeoutStatus);
+    }
+
+    private async Task<InvokeOutcome> RunAsync(RuntimeProcess runtime, Invocation invocation, double? initMs)
+    {
+        // Step 2
+        var id = invocation.RequestId;
+        log.Start(id, options.FunctionVersion);
+        var start = Stopwatch.GetTimestamp();
+        invocation.DeadlineMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + options.TimeoutSeconds * 1000L;
+        _channel.Deliver(invocation);
+        using var deadline = new CancellationTokenSource();
+        var timeout = Task.Delay(TimeSpan.FromSeconds(options.TimeoutSeconds), deadline.Token);
+        await Task.WhenAny(invocation.Completion.Task, runtime.Exited, timeout);
+        await deadline.CancelAsync();
+        var durationMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        var memoryMb = runtime.MaxMemoryUsedMb();
+
+        InvokeOutcome outcome;
+        string? status = null;
+        if (invocation.Completion.Task.IsCompleted)
+        {
+            var result = invocation.Completion.Task.Result;
+            outcome = result.IsError ? InvokeOutcome.Unhandled(result.Body) : InvokeOutcome.Success(result.Body);
+        }
+        else if (runtime.Exited.IsCompleted)
+        {
+            // Step 3: crashed mid-invoke.
+            Forget();
+            status = "error";
+            outcome = InvokeOutcome.Platform(RuntimeErrorTypes.ExitError, id, ExitDetail(runtime.Exited.Result));
+        }
+        else
+        {
+            // Step 3: timed out.
+            log.TimedOut(id, options.TimeoutSeconds);
+            await runtime.KillAsync();
+            Forget();
+            status = "timeout";
+            outcome = InvokeOutcome.Platform(RuntimeErrorTypes.SandboxTimedout, id,
+                string.Create(CultureInfo.InvariantCulture, $"Task timed out after {options.TimeoutSeconds:F2} seconds"), TimeoutStatus);
+        }
+        // Step 4
+        log.End(id);
+        log.Report(id, durationMs, options.MemorySizeMb, memoryMb, initMs, status);
+        return outcome;
+    }
+
+    private void Forget()
+    {
+        _channel.Close();
+        _runtime = null;
+    }
+
+    /// <summary>Go's wording, as Lambda prints it: "exit status 42" or "signal: killed".</summary>
+    internal static string ExitDetail(int status) => "Runtime exited with error: " + status switch
+    {
+        > 128 and < 160 => "signal: " + SignalName(status - 128),
+        _ => "exit status " + status.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static string SignalName(int signal) => signal switch
+    {
+        6 => "aborted",
+        9 => "killed",
+        11 => "segmentation fault",
+        15 => "terminated",
+        _ => "signal " + signal.ToString(CultureInfo.InvariantCulture),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync();
+        if (_runtime is { } runtime)
+        {
+            await runtime.KillAsync();
+            Forget();
+        }
+        _gate.Release();
+    }
+}
