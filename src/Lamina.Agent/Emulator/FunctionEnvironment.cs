@@ -20,7 +20,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
     public const int TimeoutStatus = 408;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile RuntimeChannel _channel = new();
+    private volatile RuntimeChannel _channel = RuntimeChannel.CreateClosed();
     private RuntimeProcess? _runtime;
 
     /// <summary>The channel of the current runtime process (the Runtime API serves this one).</summary>

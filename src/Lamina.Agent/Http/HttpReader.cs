@@ -25,6 +25,10 @@ internal sealed class HttpReader(Stream stream, int maxLineBytes) : IDisposable
             if (newline >= 0)
             {
                 var length = newline - _start;
+                if (length > maxLineBytes)
+                {
+                    throw new HttpProtocolException("header line too long", 431);
+                }
                 if (length > 0 && _buffer[newline - 1] == (byte)'\r')
                 {
                     length--;

@@ -22,6 +22,14 @@ internal sealed class RuntimeChannel
     private bool _delivered;
     private string? _lastAnswered;
 
+    /// <summary>A channel for "no runtime yet": every call is refused until the first init replaces it.</summary>
+    public static RuntimeChannel CreateClosed()
+    {
+        var channel = new RuntimeChannel();
+        channel.Close();
+        return channel;
+    }
+
     /// <summary>Completes when the runtime first calls /next (ready) or posts /init/error.</summary>
     public Task<InitOutcome> Initialized => _init.Task;
 
