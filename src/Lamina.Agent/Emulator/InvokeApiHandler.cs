@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Lamina.Agent.Http;
 using Lamina.Agent.Runtime;
@@ -107,7 +106,7 @@ internal sealed class InvokeApiHandler(EmulatorOptions options, FunctionEnvironm
     private static string NewTraceId()
     {
         Span<byte> random = stackalloc byte[20];
-        RandomNumberGenerator.Fill(random);
+        Random.Shared.NextBytes(random); // not a secret: avoids loading OpenSSL into the agent
         var seconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         return $"Root=1-{seconds:x8}-{Convert.ToHexStringLower(random[..12])};Parent={Convert.ToHexStringLower(random[12..])};Sampled=0";
     }

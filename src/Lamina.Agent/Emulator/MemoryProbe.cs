@@ -1,75 +1,72 @@
-using System.Globalization;
+using System.Buffers;
+using System.Buffers.Text;
 
 namespace Lamina.Agent.Emulator;
 
 /// <summary>
-/// Reads peak resident memory (VmHWM) from /proc for a process tree. Inside a Lamina sandbox the
-/// cgroup's peak is the truer figure; in emulator mode on a shared host the process tree is.
+/// Reads peak resident memory (VmHWM) from /proc for a process tree, once per invoke, so it is
+/// done with one pooled buffer and no per-line strings. Inside a Lamina sandbox the cgroup's peak
+/// is the truer figure; in emulator mode on a shared host the process tree is.
 /// </summary>
 internal static class MemoryProbe
 {
     public static int PeakMegabytes(int rootPid)
     {
-        long kilobytes = 0;
-        var pending = new Stack<int>();
-        pending.Push(rootPid);
-        var seen = 0;
-        while (pending.Count > 0 && seen++ < 1024)
-        {
-            var pid = pending.Pop();
-            kilobytes += PeakKilobytes(pid);
-            foreach (var child in Children(pid))
-            {
-                pending.Push(child);
-            }
-        }
-        return (int)Math.Ceiling(kilobytes / 1024.0);
-    }
-
-    private static long PeakKilobytes(int pid)
-    {
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            long kilobytes = 0;
+            Span<int> pending = stackalloc int[64];
+            pending[0] = rootPid;
+            var count = 1;
+            while (count > 0)
             {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                var pid = pending[--count];
+                kilobytes += Field(Read($"/proc/{pid}/status", buffer), "VmHWM:"u8);
+                // Needs CONFIG_PROC_CHILDREN (standard on distribution kernels).
+                var children = Read($"/proc/{pid}/task/{pid}/children", buffer);
+                while (children.Length > 0 && count < pending.Length)
                 {
-                    var digits = line.AsSpan(6).Trim().TrimEnd("kB").Trim();
-                    return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var kb) ? kb : 0;
+                    children = children.TrimStart((byte)' ');
+                    if (!Utf8Parser.TryParse(children, out int child, out var used))
+                    {
+                        break;
+                    }
+                    pending[count++] = child;
+                    children = children[used..];
                 }
             }
+            return (int)((kilobytes + 1023) / 1024);
         }
-        catch (IOException)
+        finally
         {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-        catch (UnauthorizedAccessException)
-        {
-        }
-        return 0;
     }
 
-    private static IEnumerable<int> Children(int pid)
+    private static ReadOnlySpan<byte> Read(string path, byte[] buffer)
     {
-        string text;
         try
         {
-            // Needs CONFIG_PROC_CHILDREN (standard on distribution kernels); threads other than the main one are rare parents.
-            text = File.ReadAllText($"/proc/{pid}/task/{pid}/children");
+            using var handle = File.OpenHandle(path);
+            return buffer.AsSpan(0, RandomAccess.Read(handle, buffer, 0));
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            yield break;
+            // The process is gone or /proc is not mounted: count it as unknown.
+            return [];
         }
-        catch (UnauthorizedAccessException)
+    }
+
+    /// <summary>The number after <paramref name="name"/> in a /proc status text, in kB; 0 when absent.</summary>
+    private static long Field(ReadOnlySpan<byte> text, ReadOnlySpan<byte> name)
+    {
+        var at = text.IndexOf(name);
+        if (at < 0)
         {
-            yield break;
+            return 0;
         }
-        foreach (var part in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var child))
-            {
-                yield return child;
-            }
-        }
+        var rest = text[(at + name.Length)..].TrimStart(" \t"u8);
+        return Utf8Parser.TryParse(rest, out long value, out _) ? value : 0;
     }
 }

@@ -81,31 +81,11 @@ internal sealed class HttpConnection(Socket socket, IHttpHandler handler, HttpLi
     /// <summary>Writes the head and, for small bodies, the body in one send (one segment on loopback).</summary>
     internal static async ValueTask WriteAsync(Stream stream, HttpResponse response, bool close, CancellationToken cancellationToken)
     {
-        var head = new StringBuilder(256);
-        head.Append("HTTP/1.1 ").Append(response.Status.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(HttpResponse.Reason(response.Status)).Append("\r\n");
-        if (response.ContentType is not null)
-        {
-            head.Append("Content-Type: ").Append(response.ContentType).Append("\r\n");
-        }
-        if (response.Headers is not null)
-        {
-            foreach (var (name, value) in response.Headers)
-            {
-                head.Append(name).Append(": ").Append(value).Append("\r\n");
-            }
-        }
-        head.Append("Content-Length: ").Append(response.Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
-        if (close)
-        {
-            head.Append("Connection: close\r\n");
-        }
-        head.Append("\r\n");
-        var headLength = Encoding.UTF8.GetByteCount(head.ToString());
         var small = response.Body.Length <= 16 * 1024;
-        var buffer = ArrayPool<byte>.Shared.Rent(headLength + (small ? response.Body.Length : 0));
+        var buffer = ArrayPool<byte>.Shared.Rent(HeadLength(response) + (small ? response.Body.Length : 0));
         try
         {
-            var written = Encoding.UTF8.GetBytes(head.ToString(), buffer);
+            var written = WriteHead(buffer, response, close);
             if (small)
             {
                 response.Body.Span.CopyTo(buffer.AsSpan(written));
@@ -121,5 +101,57 @@ internal sealed class HttpConnection(Socket socket, IHttpHandler handler, HttpLi
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>An upper bound of the head's size in bytes (header values are ASCII or Latin-1 here, UTF-8 at worst 3×).</summary>
+    private static int HeadLength(HttpResponse response)
+    {
+        var length = 128 + (response.ContentType?.Length ?? 0) * 3;
+        if (response.Headers is not null)
+        {
+            foreach (var (name, value) in response.Headers)
+            {
+                length += (name.Length + value.Length) * 3 + 4;
+            }
+        }
+        return length;
+    }
+
+    private static int WriteHead(Span<byte> buffer, HttpResponse response, bool close)
+    {
+        var at = 0;
+        Append(buffer, ref at, "HTTP/1.1 "u8);
+        response.Status.TryFormat(buffer[at..], out var n, provider: CultureInfo.InvariantCulture);
+        at += n;
+        buffer[at++] = (byte)' ';
+        at += Encoding.ASCII.GetBytes(HttpResponse.Reason(response.Status), buffer[at..]);
+        Append(buffer, ref at, "\r\n"u8);
+        if (response.ContentType is not null)
+        {
+            Append(buffer, ref at, "Content-Type: "u8);
+            at += Encoding.UTF8.GetBytes(response.ContentType, buffer[at..]);
+            Append(buffer, ref at, "\r\n"u8);
+        }
+        if (response.Headers is not null)
+        {
+            foreach (var (name, value) in response.Headers)
+            {
+                at += Encoding.UTF8.GetBytes(name, buffer[at..]);
+                Append(buffer, ref at, ": "u8);
+                at += Encoding.UTF8.GetBytes(value, buffer[at..]);
+                Append(buffer, ref at, "\r\n"u8);
+            }
+        }
+        Append(buffer, ref at, "Content-Length: "u8);
+        response.Body.Length.TryFormat(buffer[at..], out n, provider: CultureInfo.InvariantCulture);
+        at += n;
+        Append(buffer, ref at, close ? "\r\nConnection: close\r\n\r\n"u8 : "\r\n\r\n"u8);
+        return at;
+    }
+
+    private static void Append(Span<byte> buffer, ref int at, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(buffer[at..]);
+        at += bytes.Length;
     }
 }
