@@ -6,57 +6,73 @@ using Lamina.Agent.Runtime;
 namespace Lamina.Agent;
 
 /// <summary>
-/// Emulator mode wired together: the Runtime API server (for the runtime process), the Invoke
-/// API server (for users), and the environment between them. Disposing kills the runtime.
+/// Emulator mode wired together: one Runtime API server per environment (for its runtime
+/// process), the Invoke API server (for users), and the pool of environments between them.
+/// Disposing stops accepting invokes, then kills the runtimes.
 /// </summary>
 internal sealed class AgentHost : IAsyncDisposable
 {
     public const string Usage =
         "usage: lamina-init [--runtime-api-address HOST:PORT] [--runtime-interface-emulator-address HOST:PORT] [--log-level LEVEL] [--] [command [args...]]";
 
-    private readonly HttpServer _runtimeApi;
+    private readonly List<HttpServer> _runtimeApis;
     private readonly HttpServer _invokeApi;
-    private readonly FunctionEnvironment _environment;
+    private readonly EnvironmentPool _pool;
 
-    private AgentHost(HttpServer runtimeApi, HttpServer invokeApi, FunctionEnvironment environment)
+    private AgentHost(List<HttpServer> runtimeApis, HttpServer invokeApi, EnvironmentPool pool)
     {
-        _runtimeApi = runtimeApi;
+        _runtimeApis = runtimeApis;
         _invokeApi = invokeApi;
-        _environment = environment;
+        _pool = pool;
     }
 
-    /// <summary>host:port the runtime is given in AWS_LAMBDA_RUNTIME_API.</summary>
-    public string RuntimeApiAddress => Format(_runtimeApi.LocalEndPoint);
+    /// <summary>host:port the first runtime is given in AWS_LAMBDA_RUNTIME_API.</summary>
+    public string RuntimeApiAddress => _runtimeApis[0].LocalEndPoint.ToString();
 
-    public string InvokeApiAddress => Format(_invokeApi.LocalEndPoint);
+    public string InvokeApiAddress => _invokeApi.LocalEndPoint.ToString();
 
-    /// <summary>Binds both servers (port 0 picks a free port).</summary>
-    /// <exception cref="System.Net.Sockets.SocketException">An address cannot be bound.</exception>
+    /// <summary>Binds every server (port 0 picks free ports).</summary>
+    /// <exception cref="System.Net.Sockets.SocketException">An address cannot be bound; nothing stays bound.</exception>
     public static AgentHost Start(EmulatorOptions options, Stream stdout)
     {
-        FunctionEnvironment? environment = null;
-        var runtimeApi = HttpServer.Start(options.RuntimeApiEndpoint, new RuntimeApiHandler(() => environment!.Channel), new HttpLimits(RuntimeApiHandler.MaxResponseBytes));
-        var runtimeAddress = Format(runtimeApi.LocalEndPoint);
-        environment = new FunctionEnvironment(options, new PlatformLog(stdout), () => runtimeAddress);
-        HttpServer invokeApi;
+        var log = new PlatformLog(stdout);
+        var runtimeApis = new List<HttpServer>();
+        var environments = new List<FunctionEnvironment>();
         try
         {
-            invokeApi = HttpServer.Start(options.EmulatorEndpoint, new InvokeApiHandler(options, environment), new HttpLimits(InvokeApiHandler.MaxPayloadBytes));
+            for (var i = 0; i < options.MaxConcurrency; i++)
+            {
+                FunctionEnvironment? environment = null;
+                var endpoint = options.RuntimeApiEndpoint.Port == 0
+                    ? options.RuntimeApiEndpoint
+                    : new IPEndPoint(options.RuntimeApiEndpoint.Address, options.RuntimeApiEndpoint.Port + i);
+                var server = HttpServer.Start(endpoint, new RuntimeApiHandler(() => environment!.Channel), new HttpLimits(RuntimeApiHandler.MaxResponseBytes));
+                runtimeApis.Add(server);
+                var address = server.LocalEndPoint.ToString();
+                environment = new FunctionEnvironment(options, log, () => address);
+                environments.Add(environment);
+            }
+            var pool = new EnvironmentPool(environments);
+            var invokeApi = HttpServer.Start(options.EmulatorEndpoint, new InvokeApiHandler(options, pool), new HttpLimits(InvokeApiHandler.MaxPayloadBytes));
+            return new AgentHost(runtimeApis, invokeApi, pool);
         }
         catch
         {
-            runtimeApi.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            foreach (var server in runtimeApis)
+            {
+                server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
             throw;
         }
-        return new AgentHost(runtimeApi, invokeApi, environment);
     }
-
-    private static string Format(IPEndPoint endpoint) => endpoint.ToString();
 
     public async ValueTask DisposeAsync()
     {
         await _invokeApi.DisposeAsync();
-        await _environment.DisposeAsync();
-        await _runtimeApi.DisposeAsync();
+        await _pool.DisposeAsync();
+        foreach (var server in _runtimeApis)
+        {
+            await server.DisposeAsync();
+        }
     }
 }

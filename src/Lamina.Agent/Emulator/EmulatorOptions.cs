@@ -30,6 +30,10 @@ internal sealed record EmulatorOptions
 
     public int TimeoutSeconds { get; init; } = 300;
 
+    /// <summary>How many runtime processes may serve invokes at once (AWS_LAMBDA_MAX_CONCURRENCY, 1–64).
+    /// Environment i listens for its runtime on the Runtime API port + i (or a free port when 0).</summary>
+    public int MaxConcurrency { get; init; } = 1;
+
     /// <summary>The init phase limit (10 s on Lambda); LAMINA_INIT_TIMEOUT_SECONDS shortens it for tests.</summary>
     public double InitTimeoutSeconds { get; init; } = 10;
 
@@ -94,14 +98,15 @@ internal sealed record EmulatorOptions
         {
             command.Add(bootstrap);
         }
-        var name2 = NonEmpty(env("AWS_LAMBDA_FUNCTION_NAME")) ?? "function";
+        var functionName = NonEmpty(env("AWS_LAMBDA_FUNCTION_NAME")) ?? "function";
         return options with
         {
             Command = command,
-            FunctionName = name2,
+            FunctionName = functionName,
             FunctionVersion = NonEmpty(env("AWS_LAMBDA_FUNCTION_VERSION")) ?? "$LATEST",
             MemorySizeMb = PositiveInt(env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), 3008, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", ref error),
             TimeoutSeconds = PositiveInt(env("AWS_LAMBDA_FUNCTION_TIMEOUT"), 300, "AWS_LAMBDA_FUNCTION_TIMEOUT", ref error),
+            MaxConcurrency = Math.Min(64, PositiveInt(env("AWS_LAMBDA_MAX_CONCURRENCY"), 1, "AWS_LAMBDA_MAX_CONCURRENCY", ref error)),
             InitTimeoutSeconds = PositiveInt(env("LAMINA_INIT_TIMEOUT_SECONDS"), 10, "LAMINA_INIT_TIMEOUT_SECONDS", ref error),
             Handler = NonEmpty(env("AWS_LAMBDA_FUNCTION_HANDLER")) ?? NonEmpty(env("_HANDLER")),
             Region = NonEmpty(env("AWS_REGION")) ?? NonEmpty(env("AWS_DEFAULT_REGION")) ?? "us-east-1",

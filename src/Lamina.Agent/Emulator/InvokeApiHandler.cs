@@ -9,7 +9,7 @@ namespace Lamina.Agent.Emulator;
 /// RequestResponse answers with the function's result; Event answers 202 at once and runs the
 /// invocation in the background; DryRun answers 204. Bad input gets Lambda's own error shapes.
 /// </summary>
-internal sealed class InvokeApiHandler(EmulatorOptions options, FunctionEnvironment environment) : IHttpHandler
+internal sealed class InvokeApiHandler(EmulatorOptions options, EnvironmentPool environments) : IHttpHandler
 {
     /// <summary>Lambda's synchronous request payload limit.</summary>
     public const int MaxPayloadBytes = 6 * 1024 * 1024;
@@ -54,7 +54,7 @@ internal sealed class InvokeApiHandler(EmulatorOptions options, FunctionEnvironm
         switch (type)
         {
             case "Event":
-                _ = Task.Run(() => environment.InvokeAsync(invocation, CancellationToken.None), CancellationToken.None);
+                _ = Task.Run(() => environments.InvokeAsync(invocation, CancellationToken.None), CancellationToken.None);
                 return new HttpResponse(202).With("X-Amzn-RequestId", invocation.RequestId);
             case "DryRun":
                 return new HttpResponse(204).With("X-Amzn-RequestId", invocation.RequestId);
@@ -63,7 +63,7 @@ internal sealed class InvokeApiHandler(EmulatorOptions options, FunctionEnvironm
             default:
                 return InvokeApiErrors.Render(InvokeApiError.InvalidInvocationType, type);
         }
-        var outcome = await environment.InvokeAsync(invocation, cancellationToken);
+        var outcome = await environments.InvokeAsync(invocation, cancellationToken);
         return HttpResponse.Json(outcome.Status, outcome.Body)
             .With("X-Amzn-RequestId", invocation.RequestId)
             .With("X-Amz-Executed-Version", options.FunctionVersion)
