@@ -20,7 +20,7 @@ echo "lamina-init binary: $(stat -c %s "$out/aot/lamina-init") bytes"
 python3 "$here/measure_start.py" "$out/aot/lamina-init" 30
 
 agent_port=$(free_port); echo_port=$(free_port)
-"$out/aot/lamina-init" --runtime-api-address 127.0.0.1:0 --runtime-interface-emulator-address "127.0.0.1:$agent_port" "$out/runtime" >/dev/null 2>&1 &
+AWS_LAMBDA_MAX_CONCURRENCY="${LAMINA_BENCH_CONCURRENCY:-32}" "$out/aot/lamina-init" --runtime-api-address 127.0.0.1:0 --runtime-interface-emulator-address "127.0.0.1:$agent_port" "$out/runtime" >/dev/null 2>&1 &
 agent_pid=$!; pids+=("$agent_pid")
 dotnet "$out/bench/Lamina.Bench.Agent.dll" echo "$echo_port" >/dev/null 2>&1 &
 pids+=("$!")

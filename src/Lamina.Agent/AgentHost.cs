@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using Lamina.Agent.Control;
 using Lamina.Agent.Emulator;
 using Lamina.Agent.Http;
 using Lamina.Agent.Runtime;
@@ -13,23 +15,29 @@ namespace Lamina.Agent;
 internal sealed class AgentHost : IAsyncDisposable
 {
     public const string Usage =
-        "usage: lamina-init [--runtime-api-address HOST:PORT] [--runtime-interface-emulator-address HOST:PORT] [--log-level LEVEL] [--] [command [args...]]";
+        "usage: lamina-init [--runtime-api-address HOST:PORT] [--runtime-interface-emulator-address HOST:PORT] [--control-socket PATH] [--log-level LEVEL] [--] [command [args...]]";
 
     private readonly List<HttpServer> _runtimeApis;
     private readonly HttpServer _invokeApi;
     private readonly EnvironmentPool _pool;
+    private readonly CancellationTokenSource _shutdown;
 
-    private AgentHost(List<HttpServer> runtimeApis, HttpServer invokeApi, EnvironmentPool pool)
+    private AgentHost(List<HttpServer> runtimeApis, HttpServer invokeApi, EnvironmentPool pool, CancellationTokenSource shutdown)
     {
+        _shutdown = shutdown;
         _runtimeApis = runtimeApis;
         _invokeApi = invokeApi;
         _pool = pool;
     }
 
     /// <summary>host:port the first runtime is given in AWS_LAMBDA_RUNTIME_API.</summary>
-    public string RuntimeApiAddress => _runtimeApis[0].LocalEndPoint.ToString();
+    public string RuntimeApiAddress => _runtimeApis[0].LocalEndPoint.ToString()!;
 
-    public string InvokeApiAddress => _invokeApi.LocalEndPoint.ToString();
+    /// <summary>The invoke API's TCP address, or the control socket's path.</summary>
+    public string InvokeApiAddress => _invokeApi.LocalEndPoint.ToString()!;
+
+    /// <summary>Cancelled when the host asked for shutdown over the control channel.</summary>
+    public CancellationToken ShutdownRequested => _shutdown.Token;
 
     /// <summary>Binds every server (port 0 picks free ports).</summary>
     /// <exception cref="System.Net.Sockets.SocketException">An address cannot be bound; nothing stays bound.</exception>
@@ -48,13 +56,28 @@ internal sealed class AgentHost : IAsyncDisposable
                     : new IPEndPoint(options.RuntimeApiEndpoint.Address, options.RuntimeApiEndpoint.Port + i);
                 var server = HttpServer.Start(endpoint, new RuntimeApiHandler(() => environment!.Channel), new HttpLimits(RuntimeApiHandler.MaxResponseBytes));
                 runtimeApis.Add(server);
-                var address = server.LocalEndPoint.ToString();
+                var address = server.LocalEndPoint.ToString()!;
                 environment = new FunctionEnvironment(options, log, () => address);
                 environments.Add(environment);
             }
             var pool = new EnvironmentPool(environments);
-            var invokeApi = HttpServer.Start(options.EmulatorEndpoint, new InvokeApiHandler(options, pool), new HttpLimits(InvokeApiHandler.MaxPayloadBytes));
-            return new AgentHost(runtimeApis, invokeApi, pool);
+            var shutdown = new CancellationTokenSource();
+            HttpServer invokeApi;
+            if (options.ControlSocket is { } path)
+            {
+                if (File.Exists(path) || Directory.Exists(path))
+                {
+                    // Never delete what we did not create: the host gives a fresh path per environment.
+                    throw new SocketException((int)SocketError.AddressAlreadyInUse, $"control socket path {path} already exists");
+                }
+                var control = new ControlApiHandler(new InvokeApiHandler(options, pool, trustedCaller: true), pool, () => shutdown.Cancel());
+                invokeApi = HttpServer.Start(new UnixDomainSocketEndPoint(path), control, new HttpLimits(InvokeApiHandler.MaxPayloadBytes));
+            }
+            else
+            {
+                invokeApi = HttpServer.Start(options.EmulatorEndpoint, new InvokeApiHandler(options, pool), new HttpLimits(InvokeApiHandler.MaxPayloadBytes));
+            }
+            return new AgentHost(runtimeApis, invokeApi, pool, shutdown);
         }
         catch
         {
@@ -74,5 +97,10 @@ internal sealed class AgentHost : IAsyncDisposable
         {
             await server.DisposeAsync();
         }
+        if (_invokeApi.LocalEndPoint is UnixDomainSocketEndPoint)
+        {
+            File.Delete(_invokeApi.LocalEndPoint.ToString()!);
+        }
+        _shutdown.Dispose();
     }
 }

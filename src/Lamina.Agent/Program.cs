@@ -16,8 +16,10 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
 try
 {
     await using var host = AgentHost.Start(options, Console.OpenStandardOutput());
-    Console.Error.WriteLine($"lamina-init: listening runtime-api={host.RuntimeApiAddress} invoke-api={host.InvokeApiAddress}");
-    await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+    var api = options.ControlSocket is null ? "invoke-api" : "control";
+    Console.Error.WriteLine($"lamina-init: listening runtime-api={host.RuntimeApiAddress} {api}={host.InvokeApiAddress}");
+    using var either = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, host.ShutdownRequested);
+    await Task.Delay(Timeout.Infinite, either.Token).ContinueWith(_ => { }, TaskScheduler.Default);
 }
 catch (SocketException e)
 {

@@ -52,7 +52,7 @@ internal sealed class AgentProcess : IAsyncDisposable
     public Process Process => _process;
 
     /// <summary>Starts the agent with <paramref name="command"/> as the runtime and waits until it listens.</summary>
-    public static async Task<AgentProcess> StartAsync(IEnumerable<string> command, IDictionary<string, string>? env = null, string? workingDirectory = null, IEnumerable<string>? flags = null)
+    public static async Task<AgentProcess> StartAsync(IEnumerable<string> command, IDictionary<string, string>? env = null, string? workingDirectory = null, IEnumerable<string>? flags = null, bool waitForListening = true)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -75,9 +75,16 @@ internal sealed class AgentProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
         var agent = new AgentProcess(Process.Start(info)!);
+        if (!waitForListening)
+        {
+            return agent;
+        }
         var line = await agent._listening.Task.WaitAsync(Patience);
         agent.RuntimeApi = Field(line, "runtime-api=");
-        agent.InvokeBase = new Uri($"http://{Field(line, "invoke-api=")}/");
+        if (line.Contains("invoke-api=", StringComparison.Ordinal))
+        {
+            agent.InvokeBase = new Uri($"http://{Field(line, "invoke-api=")}/");
+        }
         return agent;
     }
 
@@ -94,6 +101,13 @@ internal sealed class AgentProcess : IAsyncDisposable
         };
         headers?.Invoke(request.Headers);
         return await Client.SendAsync(request);
+    }
+
+    /// <summary>Waits for the agent to exit; its exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync().WaitAsync(Patience);
+        return _process.ExitCode;
     }
 
     /// <summary>Waits until a stdout line satisfies <paramref name="match"/>.</summary>

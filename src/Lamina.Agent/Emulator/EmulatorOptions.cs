@@ -6,7 +6,7 @@ namespace Lamina.Agent.Emulator;
 /// <summary>
 /// Settings of emulator mode, read once at start from the command line (the aws-lambda-rie
 /// flags) and the environment (the AWS_LAMBDA_* variables the RIE honours).
-/// <c>lamina-init [--runtime-api-address A] [--runtime-interface-emulator-address A] [--log-level L] [--] [command [args…]]</c>
+/// <c>lamina-init [--runtime-api-address A] [--runtime-interface-emulator-address A] [--control-socket PATH] [--log-level L] [--] [command [args…]]</c>
 /// </summary>
 internal sealed record EmulatorOptions
 {
@@ -18,6 +18,10 @@ internal sealed record EmulatorOptions
     public IPEndPoint EmulatorEndpoint { get; init; } = new(IPAddress.Any, 8080);
 
     public string LogLevel { get; init; } = "info";
+
+    /// <summary>When set (--control-socket or LAMINA_CONTROL_SOCKET), the host drives the agent over this
+    /// Unix socket (docs/agent-protocol.md) and no TCP invoke port is opened.</summary>
+    public string? ControlSocket { get; init; }
 
     /// <summary>The runtime command and its arguments; empty when none was given and no bootstrap exists.</summary>
     public IReadOnlyList<string> Command { get; init; } = [];
@@ -81,6 +85,9 @@ internal sealed record EmulatorOptions
                 case "--runtime-interface-emulator-address":
                     options = options with { EmulatorEndpoint = ParseEndpoint(value, IPAddress.Any, ref error) };
                     break;
+                case "--control-socket":
+                    options = options with { ControlSocket = value };
+                    break;
                 case "--log-level":
                     options = options with { LogLevel = value };
                     break;
@@ -102,6 +109,7 @@ internal sealed record EmulatorOptions
         return options with
         {
             Command = command,
+            ControlSocket = options.ControlSocket ?? NonEmpty(env("LAMINA_CONTROL_SOCKET")),
             FunctionName = functionName,
             FunctionVersion = NonEmpty(env("AWS_LAMBDA_FUNCTION_VERSION")) ?? "$LATEST",
             MemorySizeMb = PositiveInt(env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), 3008, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", ref error),

@@ -44,6 +44,22 @@ internal sealed class EnvironmentPool : IAsyncDisposable
         }
     }
 
+    /// <summary>Eagerly initialises the environment the next invoke will take (it is idle and on top).</summary>
+    public async Task<(InvokeOutcome? Failure, double InitMs)> InitializeAsync()
+    {
+        await _available.WaitAsync();
+        _idle.TryPop(out var environment);
+        try
+        {
+            return await environment!.InitializeAsync(Guid.NewGuid().ToString());
+        }
+        finally
+        {
+            _idle.Push(environment!);
+            _available.Release();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var environment in _all)

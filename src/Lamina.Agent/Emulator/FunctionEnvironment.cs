@@ -22,6 +22,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile RuntimeChannel _channel = RuntimeChannel.CreateClosed();
     private RuntimeProcess? _runtime;
+    private double? _unreportedInitMs;
 
     /// <summary>The channel of the current runtime process (the Runtime API serves this one).</summary>
     public RuntimeChannel Channel => _channel;
@@ -31,29 +32,57 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            double? initMs = null;
-            if (_runtime is { Exited.IsCompleted: true })
+            // Step 1
+            var failed = await EnsureInitializedAsync(invocation.RequestId);
+            if (failed is not null)
             {
-                // It died between invocations (e.g. killed by a signal): start a fresh one.
-                Forget();
+                return failed;
             }
-            if (_runtime is null)
-            {
-                // Step 1
-                var initStart = Stopwatch.GetTimestamp();
-                var failed = await InitAsync(invocation.RequestId);
-                if (failed is not null)
-                {
-                    return failed;
-                }
-                initMs = Stopwatch.GetElapsedTime(initStart).TotalMilliseconds;
-            }
+            var initMs = _unreportedInitMs;
+            _unreportedInitMs = null;
             return await RunAsync(_runtime!, invocation, initMs);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Starts the runtime now unless one is ready (the control channel's eager init).</summary>
+    /// <returns>Null when ready (with the init time, 0 if it was already warm), else the failure payload.</returns>
+    public async Task<(InvokeOutcome? Failure, double InitMs)> InitializeAsync(string requestId)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            var failed = await EnsureInitializedAsync(requestId);
+            return (failed, _unreportedInitMs ?? 0);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<InvokeOutcome?> EnsureInitializedAsync(string requestId)
+    {
+        if (_runtime is { Exited.IsCompleted: true })
+        {
+            // It died between invocations (e.g. killed by a signal): start a fresh one.
+            Forget();
+        }
+        if (_runtime is not null)
+        {
+            return null;
+        }
+        var initStart = Stopwatch.GetTimestamp();
+        var failed = await InitAsync(requestId);
+        if (failed is null)
+        {
+            // Reported as Init Duration on the first invoke's REPORT line, as on Lambda.
+            _unreportedInitMs = Stopwatch.GetElapsedTime(initStart).TotalMilliseconds;
+        }
+        return failed;
     }
 
     private async Task<InvokeOutcome?> InitAsync(string requestId)

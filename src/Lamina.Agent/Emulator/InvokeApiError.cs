@@ -9,4 +9,5 @@ internal enum InvokeApiError
     InvalidClientContext,
     InvalidTraceId,
     InvalidInvocationType,
+    InvalidRequestId,
 }

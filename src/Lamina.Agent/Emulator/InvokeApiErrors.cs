@@ -17,6 +17,7 @@ internal static class InvokeApiErrors
             InvokeApiError.InvalidClientContext => (400, "InvalidRequestContentException", "Client context must be a valid Base64-encoded JSON object without control characters."),
             InvokeApiError.InvalidTraceId => (400, "InvalidRequestContentException", "X-Amzn-Trace-Id must not contain control characters."),
             InvokeApiError.InvalidInvocationType => (400, "InvalidParameterValueException", $"Unsupported invocation type '{detail}': use RequestResponse, Event or DryRun."),
+            InvokeApiError.InvalidRequestId => (400, "InvalidRequestContentException", "Lamina-Request-Id must be 1-64 letters, digits or '-'."),
             _ => (404, "ResourceNotFoundException", $"No route {detail}; invoke POST /2015-03-31/functions/<name>/invocations."),
         };
         var buffer = new ArrayBufferWriter<byte>(128);

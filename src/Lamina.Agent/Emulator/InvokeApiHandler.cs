@@ -8,8 +8,10 @@ namespace Lamina.Agent.Emulator;
 /// The emulator's Lambda Invoke API: <c>POST /2015-03-31/functions/{any name}/invocations</c>.
 /// RequestResponse answers with the function's result; Event answers 202 at once and runs the
 /// invocation in the background; DryRun answers 204. Bad input gets Lambda's own error shapes.
+/// A trusted caller (the host, over the control channel) may choose the request id with
+/// <c>Lamina-Request-Id</c>.
 /// </summary>
-internal sealed class InvokeApiHandler(EmulatorOptions options, EnvironmentPool environments) : IHttpHandler
+internal sealed class InvokeApiHandler(EmulatorOptions options, EnvironmentPool environments, bool trustedCaller = false) : IHttpHandler
 {
     /// <summary>Lambda's synchronous request payload limit.</summary>
     public const int MaxPayloadBytes = 6 * 1024 * 1024;
@@ -41,9 +43,18 @@ internal sealed class InvokeApiHandler(EmulatorOptions options, EnvironmentPool 
         {
             return InvokeApiErrors.Render(InvokeApiError.InvalidTraceId, "");
         }
+        var requestId = Guid.NewGuid().ToString();
+        if (trustedCaller && request.Header("Lamina-Request-Id") is { } chosen)
+        {
+            if (!IsValidRequestId(chosen))
+            {
+                return InvokeApiErrors.Render(InvokeApiError.InvalidRequestId, "");
+            }
+            requestId = chosen;
+        }
         var invocation = new Invocation
         {
-            RequestId = Guid.NewGuid().ToString(),
+            RequestId = requestId,
             Payload = request.Body,
             FunctionArn = options.FunctionArn,
             TraceId = traceId ?? NewTraceId(),
@@ -89,6 +100,10 @@ internal sealed class InvokeApiHandler(EmulatorOptions options, EnvironmentPool 
         }
         return IsSafeHeaderValue(json);
     }
+
+    /// <summary>A request id becomes a URL path segment for the runtime: letters, digits and '-' only.</summary>
+    private static bool IsValidRequestId(string value) =>
+        value.Length is > 0 and <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
 
     private static bool IsSafeHeaderValue(string value)
     {

@@ -17,21 +17,26 @@ internal sealed class HttpServer : IAsyncDisposable
     private HttpServer(Socket listener, IHttpHandler handler, HttpLimits limits)
     {
         _listener = listener;
-        LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
+        LocalEndPoint = listener.LocalEndPoint!;
         _acceptLoop = AcceptAsync(handler, limits);
     }
 
-    /// <summary>The bound endpoint (the real port when 0 was asked for).</summary>
-    public IPEndPoint LocalEndPoint { get; }
+    /// <summary>The bound endpoint: an <see cref="IPEndPoint"/> (the real port when 0 was asked for)
+    /// or a <see cref="UnixDomainSocketEndPoint"/>.</summary>
+    public EndPoint LocalEndPoint { get; }
 
-    /// <summary>Binds and starts accepting.</summary>
+    /// <summary>Binds a TCP or Unix domain socket endpoint and starts accepting.</summary>
     /// <exception cref="SocketException">The endpoint cannot be bound (in use, no permission).</exception>
-    public static HttpServer Start(IPEndPoint endpoint, IHttpHandler handler, HttpLimits limits)
+    public static HttpServer Start(EndPoint endpoint, IHttpHandler handler, HttpLimits limits)
     {
-        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        var unix = endpoint is UnixDomainSocketEndPoint;
+        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, unix ? ProtocolType.Unspecified : ProtocolType.Tcp);
         try
         {
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (!unix)
+            {
+                listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
             listener.Bind(endpoint);
             listener.Listen(512);
         }
@@ -61,7 +66,10 @@ internal sealed class HttpServer : IAsyncDisposable
                 }
                 continue;
             }
-            socket.NoDelay = true;
+            if (socket.ProtocolType == ProtocolType.Tcp)
+            {
+                socket.NoDelay = true;
+            }
             _ = Task.Run(() => new HttpConnection(socket, handler, limits).RunAsync(token), CancellationToken.None);
         }
     }
