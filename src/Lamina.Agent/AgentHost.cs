@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Lamina.Agent.Control;
 using Lamina.Agent.Emulator;
+using Lamina.Agent.Extensions;
 using Lamina.Agent.Http;
 using Lamina.Agent.Runtime;
 
@@ -54,7 +55,8 @@ internal sealed class AgentHost : IAsyncDisposable
                 var endpoint = options.RuntimeApiEndpoint.Port == 0
                     ? options.RuntimeApiEndpoint
                     : new IPEndPoint(options.RuntimeApiEndpoint.Address, options.RuntimeApiEndpoint.Port + i);
-                var server = HttpServer.Start(endpoint, new RuntimeApiHandler(() => environment!.Channel), new HttpLimits(RuntimeApiHandler.MaxResponseBytes));
+                var platformApi = new PlatformApiRouter(new RuntimeApiHandler(() => environment!.Channel), new ExtensionsApiHandler(() => environment!.Extensions, options));
+                var server = HttpServer.Start(endpoint, platformApi, new HttpLimits(RuntimeApiHandler.MaxResponseBytes));
                 runtimeApis.Add(server);
                 var address = server.LocalEndPoint.ToString()!;
                 environment = new FunctionEnvironment(options, log, () => address);

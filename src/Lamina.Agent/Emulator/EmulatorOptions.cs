@@ -43,6 +43,9 @@ internal sealed record EmulatorOptions
 
     public string? Handler { get; init; }
 
+    /// <summary>Where external extensions are found (LAMINA_EXTENSIONS_DIR, default /opt/extensions).</summary>
+    public string ExtensionsDirectory { get; init; } = "/opt/extensions";
+
     public string Region { get; init; } = "us-east-1";
 
     public string LogGroupName => $"/aws/lambda/{FunctionName}";
@@ -116,6 +119,7 @@ internal sealed record EmulatorOptions
             TimeoutSeconds = PositiveInt(env("AWS_LAMBDA_FUNCTION_TIMEOUT"), 300, "AWS_LAMBDA_FUNCTION_TIMEOUT", ref error),
             MaxConcurrency = Math.Min(64, PositiveInt(env("AWS_LAMBDA_MAX_CONCURRENCY"), 1, "AWS_LAMBDA_MAX_CONCURRENCY", ref error)),
             InitTimeoutSeconds = PositiveInt(env("LAMINA_INIT_TIMEOUT_SECONDS"), 10, "LAMINA_INIT_TIMEOUT_SECONDS", ref error),
+            ExtensionsDirectory = NonEmpty(env("LAMINA_EXTENSIONS_DIR")) ?? "/opt/extensions",
             Handler = NonEmpty(env("AWS_LAMBDA_FUNCTION_HANDLER")) ?? NonEmpty(env("_HANDLER")),
             Region = NonEmpty(env("AWS_REGION")) ?? NonEmpty(env("AWS_DEFAULT_REGION")) ?? "us-east-1",
             LogStreamName = NonEmpty(env("AWS_LAMBDA_LOG_STREAM_NAME")) ?? "$LATEST",

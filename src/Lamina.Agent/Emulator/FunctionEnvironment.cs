@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Lamina.Agent.Extensions;
 using Lamina.Agent.Runtime;
 
 namespace Lamina.Agent.Emulator;
@@ -22,10 +23,14 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile RuntimeChannel _channel = RuntimeChannel.CreateClosed();
     private RuntimeProcess? _runtime;
+    private ExtensionHost _extensions = ExtensionHost.None;
     private double? _unreportedInitMs;
 
     /// <summary>The channel of the current runtime process (the Runtime API serves this one).</summary>
     public RuntimeChannel Channel => _channel;
+
+    /// <summary>The extensions registry of the current runtime lifetime (the Extensions API serves this one).</summary>
+    public ExtensionRegistry Extensions => _extensions.Registry;
 
     public async Task<InvokeOutcome> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
     {
@@ -69,7 +74,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         if (_runtime is { Exited.IsCompleted: true })
         {
             // It died between invocations (e.g. killed by a signal): start a fresh one.
-            Forget();
+            await ForgetAsync("FAILURE");
         }
         if (_runtime is not null)
         {
@@ -90,24 +95,33 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         var channel = new RuntimeChannel();
         _channel = channel;
         var start = Stopwatch.GetTimestamp();
+        using var stopLimit = new CancellationTokenSource(TimeSpan.FromSeconds(options.InitTimeoutSeconds));
+        // External extensions start first and register before the runtime starts, as on Lambda.
+        var extensions = _extensions = ExtensionHost.Start(options, runtimeApiAddress());
+        try
+        {
+            await extensions.WaitForRegistrationsAsync(stopLimit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The init limit ran out while extensions were registering: the runtime init below times out at once.
+        }
         var runtime = RuntimeProcess.Start(options, runtimeApiAddress(), out var error);
         if (runtime is null)
         {
             channel.Close();
+            await extensions.ShutdownAsync("FAILURE");
             return InvokeOutcome.Platform(RuntimeErrorTypes.InvalidEntrypoint, requestId, error!);
         }
-        using (var stopLimit = new CancellationTokenSource())
-        {
-            var limit = Task.Delay(TimeSpan.FromSeconds(options.InitTimeoutSeconds), stopLimit.Token);
-            await Task.WhenAny(channel.Initialized, runtime.Exited, limit);
-            await stopLimit.CancelAsync();
-        }
-        if (channel.Initialized.IsCompletedSuccessfully && channel.Initialized.Result.Kind == InitOutcomeKind.Ready)
+        var ready = ReadyAsync(channel, extensions.Registry);
+        await Task.WhenAny(ready, runtime.Exited, Task.Delay(Timeout.Infinite, stopLimit.Token));
+        if (ready.IsCompletedSuccessfully && ready.Result)
         {
             _runtime = runtime;
             return null;
         }
         var initMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        await extensions.ShutdownAsync("FAILURE");
         if (channel.Initialized.IsCompletedSuccessfully && channel.Initialized.Result.Error is { } initError)
         {
             await runtime.KillAsync();
@@ -128,6 +142,17 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
             string.Create(CultureInfo.InvariantCulture, $"Task timed out after {options.InitTimeoutSeconds:F2} seconds"), TimeoutStatus);
     }
 
+    /// <summary>Init ends when the runtime called /next and every extension waits in /event/next.</summary>
+    private static async Task<bool> ReadyAsync(RuntimeChannel channel, ExtensionRegistry extensions)
+    {
+        if ((await channel.Initialized).Kind != InitOutcomeKind.Ready)
+        {
+            return false;
+        }
+        await extensions.AllWaitingAsync();
+        return true;
+    }
+
     private async Task<InvokeOutcome> RunAsync(RuntimeProcess runtime, Invocation invocation, double? initMs)
     {
         // Step 2
@@ -135,10 +160,16 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         log.Start(id, options.FunctionVersion);
         var start = Stopwatch.GetTimestamp();
         invocation.DeadlineMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + options.TimeoutSeconds * 1000L;
+        _extensions.Registry.PublishInvoke(invocation);
         _channel.Deliver(invocation);
         using var deadline = new CancellationTokenSource();
         var timeout = Task.Delay(TimeSpan.FromSeconds(options.TimeoutSeconds), deadline.Token);
         await Task.WhenAny(invocation.Completion.Task, runtime.Exited, timeout);
+        if (invocation.Completion.Task.IsCompleted && _extensions.Registry.Count > 0)
+        {
+            // The invoke phase ends when every extension is back in /event/next (bounded by the deadline).
+            await Task.WhenAny(_extensions.Registry.AllWaitingAsync(), timeout);
+        }
         await deadline.CancelAsync();
         var durationMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         var memoryMb = runtime.MaxMemoryUsedMb();
@@ -153,7 +184,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         else if (runtime.Exited.IsCompleted)
         {
             // Step 3: crashed mid-invoke.
-            Forget();
+            await ForgetAsync("FAILURE");
             status = "error";
             outcome = InvokeOutcome.Platform(RuntimeErrorTypes.ExitError, id, ExitDetail(runtime.Exited.Result));
         }
@@ -162,7 +193,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
             // Step 3: timed out.
             log.TimedOut(id, options.TimeoutSeconds);
             await runtime.KillAsync();
-            Forget();
+            await ForgetAsync("TIMEOUT");
             status = "timeout";
             outcome = InvokeOutcome.Platform(RuntimeErrorTypes.SandboxTimedout, id,
                 string.Create(CultureInfo.InvariantCulture, $"Task timed out after {options.TimeoutSeconds:F2} seconds"), TimeoutStatus);
@@ -173,10 +204,12 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         return outcome;
     }
 
-    private void Forget()
+    private async Task ForgetAsync(string shutdownReason)
     {
         _channel.Close();
         _runtime = null;
+        await _extensions.ShutdownAsync(shutdownReason);
+        _extensions = ExtensionHost.None;
     }
 
     /// <summary>Go's wording, as Lambda prints it: "exit status 42" or "signal: killed".</summary>
@@ -200,8 +233,9 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         await _gate.WaitAsync();
         if (_runtime is { } runtime)
         {
+            // Extensions get SHUTDOWN first so they can flush; the runtime is killed after them.
+            await ForgetAsync("SPINDOWN");
             await runtime.KillAsync();
-            Forget();
         }
         _gate.Release();
     }

@@ -28,14 +28,20 @@ internal sealed class RuntimeProcess
     /// <returns>The process, or null with <paramref name="error"/> set when it cannot be started.</returns>
     public static RuntimeProcess? Start(EmulatorOptions options, string runtimeApi, out string? error)
     {
-        error = null;
         if (options.Command.Count == 0)
         {
             error = "no runtime command given and no bootstrap found in " + string.Join(", ", EmulatorOptions.BootstrapPaths);
             return null;
         }
-        var info = new ProcessStartInfo(options.Command[0]) { UseShellExecute = false };
-        foreach (var arg in options.Command.Skip(1))
+        return Start(options.Command, options, runtimeApi, out error);
+    }
+
+    /// <summary>Starts <paramref name="command"/> (the runtime or an external extension) with the Lambda environment.</summary>
+    public static RuntimeProcess? Start(IReadOnlyList<string> command, EmulatorOptions options, string runtimeApi, out string? error)
+    {
+        error = null;
+        var info = new ProcessStartInfo(command[0]) { UseShellExecute = false };
+        foreach (var arg in command.Skip(1))
         {
             info.ArgumentList.Add(arg);
         }
@@ -61,14 +67,14 @@ internal sealed class RuntimeProcess
             var process = Process.Start(info);
             if (process is null)
             {
-                error = $"could not start {options.Command[0]}";
+                error = $"could not start {command[0]}";
                 return null;
             }
             return new RuntimeProcess(process);
         }
         catch (Win32Exception e)
         {
-            error = $"fork/exec {options.Command[0]}: {e.Message}";
+            error = $"fork/exec {command[0]}: {e.Message}";
             return null;
         }
     }

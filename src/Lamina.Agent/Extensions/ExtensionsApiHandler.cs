@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.Text.Json;
+using Lamina.Agent.Emulator;
+using Lamina.Agent.Http;
+using Lamina.Agent.Runtime;
+
+namespace Lamina.Agent.Extensions;
+
+/// <summary>
+/// Extensions API 2020-01-01 (register, event/next, init/error, exit/error) and the subscription
+/// endpoints of the Telemetry API 2022-07-01 and Logs API 2020-08-15. Subscriptions are validated
+/// and accepted so extensions that need them start; events are not delivered to them yet.
+/// </summary>
+internal sealed class ExtensionsApiHandler(Func<ExtensionRegistry> registry, EmulatorOptions options) : IHttpHandler
+{
+    private const string IdentifierHeader = "Lambda-Extension-Identifier";
+
+    public async ValueTask<HttpResponse> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        switch (request.Path, request.Method)
+        {
+            case ("/2020-01-01/extension/register", "POST"):
+                return Register(request);
+            case ("/2020-01-01/extension/event/next", "GET"):
+                var refusal = registry().Next(request.Header(IdentifierHeader), out var next);
+                if (refusal != ExtensionApiError.None)
+                {
+                    return Refuse(refusal);
+                }
+                var json = await next!;
+                return HttpResponse.Json(200, json).With("Lambda-Extension-Event-Identifier", Guid.NewGuid().ToString());
+            case ("/2020-01-01/extension/init/error", "POST") or ("/2020-01-01/extension/exit/error", "POST"):
+                if (!registry().IsRegistered(request.Header(IdentifierHeader)))
+                {
+                    return Refuse(ExtensionApiError.UnknownExtension);
+                }
+                Console.Error.WriteLine($"lamina-init: extension reported {request.Path[("/2020-01-01/extension/".Length)..]}: {RuntimeErrorTypes.Normalise(request.Header("Lambda-Extension-Function-Error-Type"))}");
+                return HttpResponse.Json(202, """{"status":"OK"}"""u8.ToArray());
+            case ("/2022-07-01/telemetry", "PUT") or ("/2020-08-15/logs", "PUT"):
+                return Subscribe(request);
+            default:
+                return Refuse(ExtensionApiError.NotFound);
+        }
+    }
+
+    private HttpResponse Register(HttpRequest request)
+    {
+        var name = request.Header("Lambda-Extension-Name");
+        if (string.IsNullOrEmpty(name) || !TryReadEvents(request.Body, out var invoke, out var shutdown))
+        {
+            return Refuse(ExtensionApiError.InvalidRequest);
+        }
+        var refusal = registry().Register(name, invoke, shutdown, out var id);
+        if (refusal != ExtensionApiError.None)
+        {
+            return Refuse(refusal);
+        }
+        var body = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("functionName", options.FunctionName);
+            writer.WriteString("functionVersion", options.FunctionVersion);
+            writer.WriteString("handler", options.Handler ?? "");
+            writer.WriteEndObject();
+        }
+        return HttpResponse.Json(200, body.WrittenSpan.ToArray()).With(IdentifierHeader, id);
+    }
+
+    /// <summary>The body must be <c>{"events":[...]}</c> with only INVOKE and SHUTDOWN (an empty list is allowed).</summary>
+    private static bool TryReadEvents(byte[] body, out bool invoke, out bool shutdown)
+    {
+        invoke = shutdown = false;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (!doc.RootElement.TryGetProperty("events", out var events) || events.ValueKind != JsonValueKind.Array)
+            {
+                return false;
+            }
+            foreach (var e in events.EnumerateArray())
+            {
+                switch (e.ValueKind == JsonValueKind.String ? e.GetString() : null)
+                {
+                    case "INVOKE": invoke = true; break;
+                    case "SHUTDOWN": shutdown = true; break;
+                    default: return false;
+                }
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private HttpResponse Subscribe(HttpRequest request)
+    {
+        if (!registry().IsRegistered(request.Header(IdentifierHeader)))
+        {
+            return Refuse(ExtensionApiError.UnknownExtension);
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(request.Body);
+            var root = doc.RootElement;
+            if (!root.TryGetProperty("types", out var types) || types.ValueKind != JsonValueKind.Array
+                || !root.TryGetProperty("destination", out var destination) || !destination.TryGetProperty("URI", out _))
+            {
+                return Refuse(ExtensionApiError.InvalidRequest);
+            }
+        }
+        catch (JsonException)
+        {
+            return Refuse(ExtensionApiError.InvalidRequest);
+        }
+        return new HttpResponse(200, "OK"u8.ToArray(), "text/plain");
+    }
+
+    /// <summary>The one table from refusal to status and error body.</summary>
+    private static HttpResponse Refuse(ExtensionApiError error)
+    {
+        var (status, type, message) = error switch
+        {
+            ExtensionApiError.RegistrationClosed => (403, "InvalidStateTransition", "Extensions can register only during the init phase."),
+            ExtensionApiError.TooManyExtensions => (400, "Extension.TooManyExtensions", $"At most {ExtensionRegistry.MaxExtensions} extensions can register."),
+            ExtensionApiError.UnknownExtension => (403, "Extension.UnknownExtensionIdentifier", "Lambda-Extension-Identifier is missing or not registered."),
+            ExtensionApiError.InvalidRequest => (400, "InvalidRequest", "Need Lambda-Extension-Name and a body {\"events\":[\"INVOKE\"|\"SHUTDOWN\"...]}, or a valid subscription {types, destination:{URI}}."),
+            _ => (404, "NotFound", "No such Extensions/Telemetry API route."),
+        };
+        return HttpResponse.Json(status, ErrorJson.Create(type, message));
+    }
+}

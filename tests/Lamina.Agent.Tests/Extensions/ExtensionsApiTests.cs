@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Lamina.Agent.Tests.Extensions;
+
+/// <summary>External extensions from the extensions directory, and the Extensions/Telemetry API endpoints.</summary>
+public sealed class ExtensionsApiTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("lamina-ext-").FullName;
+
+    private string ExtensionsDir => Path.Combine(_dir, "extensions");
+
+    private string EventLog => Path.Combine(_dir, "events.jsonl");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private async Task<AgentProcess> StartAsync()
+    {
+        Directory.CreateDirectory(ExtensionsDir);
+        var launcher = Path.Combine(ExtensionsDir, "recorder");
+        await File.WriteAllTextAsync(launcher, $"#!/bin/sh\nexec {Tools.Python()} {Path.Combine(AppContext.BaseDirectory, "fixtures", "extension.py")}\n");
+        File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return await AgentProcess.StartPythonAsync(new Dictionary<string, string> { ["LAMINA_EXTENSIONS_DIR"] = ExtensionsDir, ["EXT_LOG"] = EventLog });
+    }
+
+    private List<JsonElement> Events() =>
+        File.ReadAllLines(EventLog).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+
+    [Fact]
+    public async Task External_extension_registers_before_the_runtime_gets_INVOKE_events_and_SHUTDOWN_on_spindown()
+    {
+        var agent = await StartAsync();
+        try
+        {
+            using var first = await agent.InvokeAsync("""{"n":1}""");
+            using var second = await agent.InvokeAsync("""{"n":2}""");
+            Assert.Equal("""{"n":1}""", await first.Content.ReadAsStringAsync());
+            Assert.Equal("""{"n":2}""", await second.Content.ReadAsStringAsync());
+
+            var stdout = agent.Stdout.ToList();
+            Assert.True(stdout.FindIndex(l => l.StartsWith("extension registered 200", StringComparison.Ordinal)) < stdout.FindIndex(l => l.StartsWith("runtime init", StringComparison.Ordinal)));
+            using (var term = Process.Start("kill", ["-TERM", agent.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+            Assert.Equal(0, await agent.WaitForExitAsync());
+        }
+        finally
+        {
+            await agent.DisposeAsync();
+        }
+
+        var events = Events();
+        Assert.Equal(200, events[0].GetProperty("registered").GetInt32());
+        Assert.Equal("function", events[0].GetProperty("info").GetProperty("functionName").GetString());
+        Assert.Equal(200, events[1].GetProperty("telemetry").GetInt32());
+        var invokes = events.Where(e => e.TryGetProperty("eventType", out var t) && t.GetString() == "INVOKE").ToList();
+        Assert.Equal(2, invokes.Count);
+        Assert.Equal("arn:aws:lambda:us-east-1:012345678912:function:function", invokes[0].GetProperty("invokedFunctionArn").GetString());
+        Assert.True(invokes[0].GetProperty("deadlineMs").GetInt64() > 0);
+        Assert.Equal("X-Amzn-Trace-Id", invokes[0].GetProperty("tracing").GetProperty("type").GetString());
+        Assert.NotEqual(invokes[0].GetProperty("requestId").GetString(), invokes[1].GetProperty("requestId").GetString());
+        var shutdown = events[^1];
+        Assert.Equal("SHUTDOWN", shutdown.GetProperty("eventType").GetString());
+        Assert.Equal("SPINDOWN", shutdown.GetProperty("shutdownReason").GetString());
+    }
+
+    [Fact]
+    public async Task Late_registration_unknown_identifiers_and_bad_bodies_are_refused()
+    {
+        await using var agent = await StartAsync();
+        (await agent.InvokeAsync("{}")).Dispose();
+        var api = $"http://{agent.RuntimeApi}/";
+
+        using var late = new HttpRequestMessage(HttpMethod.Post, api + "2020-01-01/extension/register") { Content = new StringContent("""{"events":["INVOKE"]}""", Encoding.UTF8) };
+        late.Headers.Add("Lambda-Extension-Name", "late");
+        using var lateResponse = await agent.Client.SendAsync(late);
+        using var badBody = new HttpRequestMessage(HttpMethod.Post, api + "2020-01-01/extension/register") { Content = new StringContent("""{"events":["SOMETIMES"]}""", Encoding.UTF8) };
+        badBody.Headers.Add("Lambda-Extension-Name", "bad");
+        using var badBodyResponse = await agent.Client.SendAsync(badBody);
+        using var unknownNext = new HttpRequestMessage(HttpMethod.Get, api + "2020-01-01/extension/event/next");
+        unknownNext.Headers.Add("Lambda-Extension-Identifier", "not-registered");
+        using var unknownNextResponse = await agent.Client.SendAsync(unknownNext);
+        using var anonymousTelemetry = await agent.Client.PutAsync(new Uri(api + "2022-07-01/telemetry"), new StringContent("{}"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, lateResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badBodyResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, unknownNextResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, anonymousTelemetry.StatusCode);
+        using var after = await agent.InvokeAsync("""{"still":1}""");
+        Assert.Equal("""{"still":1}""", await after.Content.ReadAsStringAsync());
+    }
+}
