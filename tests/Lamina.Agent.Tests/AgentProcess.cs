@@ -54,14 +54,19 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// <summary>Starts the agent with <paramref name="command"/> as the runtime and waits until it listens.</summary>
     public static async Task<AgentProcess> StartAsync(IEnumerable<string> command, IDictionary<string, string>? env = null, string? workingDirectory = null, IEnumerable<string>? flags = null, bool waitForListening = true)
     {
-        var info = new ProcessStartInfo(DotnetHost())
+        // LAMINA_INIT_BINARY runs the suite against a published (NativeAOT) lamina-init instead of the dll.
+        var native = Environment.GetEnvironmentVariable("LAMINA_INIT_BINARY");
+        var info = new ProcessStartInfo(string.IsNullOrEmpty(native) ? DotnetHost() : native)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lamina-init.dll"));
+        if (string.IsNullOrEmpty(native))
+        {
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lamina-init.dll"));
+        }
         foreach (var arg in flags ?? ["--runtime-api-address", "127.0.0.1:0", "--runtime-interface-emulator-address", "127.0.0.1:0"])
         {
             info.ArgumentList.Add(arg);
