@@ -16,13 +16,14 @@ public sealed class ExtensionsApiTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private async Task<AgentProcess> StartAsync()
+    private async Task<AgentProcess> StartAsync(string? script = null, Dictionary<string, string>? env = null)
     {
         Directory.CreateDirectory(ExtensionsDir);
         var launcher = Path.Combine(ExtensionsDir, "recorder");
-        await File.WriteAllTextAsync(launcher, $"#!/bin/sh\nexec {Tools.Python()} {Path.Combine(AppContext.BaseDirectory, "fixtures", "extension.py")}\n");
+        await File.WriteAllTextAsync(launcher, script ?? $"#!/bin/sh\nexec {Tools.Python()} {Path.Combine(AppContext.BaseDirectory, "fixtures", "extension.py")}\n");
         File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return await AgentProcess.StartPythonAsync(new Dictionary<string, string> { ["LAMINA_EXTENSIONS_DIR"] = ExtensionsDir, ["EXT_LOG"] = EventLog });
+        var all = new Dictionary<string, string>(env ?? []) { ["LAMINA_EXTENSIONS_DIR"] = ExtensionsDir, ["EXT_LOG"] = EventLog };
+        return await AgentProcess.StartPythonAsync(all);
     }
 
     private List<JsonElement> Events() =>
@@ -91,5 +92,20 @@ public sealed class ExtensionsApiTests : IDisposable
         Assert.Equal(HttpStatusCode.Forbidden, anonymousTelemetry.StatusCode);
         using var after = await agent.InvokeAsync("""{"still":1}""");
         Assert.Equal("""{"still":1}""", await after.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("never registers", "exec sleep 600")]
+    [InlineData("registers, never calls next", "curl -s -o /dev/null -X POST -H 'Lambda-Extension-Name: recorder' -d '{\"events\":[\"INVOKE\"]}' http://$AWS_LAMBDA_RUNTIME_API/2020-01-01/extension/register; exec sleep 600")]
+    public async Task A_hanging_extension_fails_init_with_a_timeout_and_the_agent_survives(string what, string body)
+    {
+        Assert.NotNull(Tools.Find("curl", "/usr/bin/curl"));
+        await using var agent = await StartAsync("#!/bin/sh\n" + body + "\n", new() { ["LAMINA_INIT_TIMEOUT_SECONDS"] = "1" });
+
+        using var response = await agent.InvokeAsync("{}");
+
+        Assert.True(response.StatusCode == HttpStatusCode.RequestTimeout, what);
+        Assert.Contains("Sandbox.Timedout", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(agent.Process.HasExited);
     }
 }
