@@ -29,8 +29,8 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
     /// <summary>The channel of the current runtime process (the Runtime API serves this one).</summary>
     public RuntimeChannel Channel => _channel;
 
-    /// <summary>The extensions registry of the current runtime lifetime (the Extensions API serves this one).</summary>
-    public ExtensionRegistry Extensions => _extensions.Registry;
+    /// <summary>The extensions of the current runtime lifetime (the Extensions and Telemetry APIs serve these).</summary>
+    public ExtensionHost Extensions => _extensions;
 
     public async Task<InvokeOutcome> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
     {
@@ -98,6 +98,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         using var stopLimit = new CancellationTokenSource(TimeSpan.FromSeconds(options.InitTimeoutSeconds));
         // External extensions start first and register before the runtime starts, as on Lambda.
         var extensions = _extensions = ExtensionHost.Start(options, runtimeApiAddress());
+        extensions.Telemetry.InitStart(options.FunctionName, options.FunctionVersion);
         try
         {
             await extensions.WaitForRegistrationsAsync(stopLimit.Token);
@@ -115,12 +116,14 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         }
         var ready = ReadyAsync(channel, extensions.Registry);
         await Task.WhenAny(ready, runtime.Exited, Task.Delay(Timeout.Infinite, stopLimit.Token));
+        var initMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         if (ready.IsCompletedSuccessfully && ready.Result)
         {
+            extensions.Telemetry.InitDone("success", initMs);
             _runtime = runtime;
             return null;
         }
-        var initMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        extensions.Telemetry.InitDone(runtime.Exited.IsCompleted || channel.Initialized.IsCompleted ? "error" : "timeout", initMs);
         await extensions.ShutdownAsync("FAILURE");
         if (channel.Initialized.IsCompletedSuccessfully && channel.Initialized.Result.Error is { } initError)
         {
@@ -158,6 +161,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         // Step 2
         var id = invocation.RequestId;
         log.Start(id, options.FunctionVersion);
+        _extensions.Telemetry.Start(id, options.FunctionVersion);
         var start = Stopwatch.GetTimestamp();
         invocation.DeadlineMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + options.TimeoutSeconds * 1000L;
         _extensions.Registry.PublishInvoke(invocation);
@@ -176,6 +180,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
 
         InvokeOutcome outcome;
         string? status = null;
+        string? forgetReason = null;
         if (invocation.Completion.Task.IsCompleted)
         {
             var result = invocation.Completion.Task.Result;
@@ -184,7 +189,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         else if (runtime.Exited.IsCompleted)
         {
             // Step 3: crashed mid-invoke.
-            await ForgetAsync("FAILURE");
+            forgetReason = "FAILURE";
             status = "error";
             outcome = InvokeOutcome.Platform(RuntimeErrorTypes.ExitError, id, ExitDetail(runtime.Exited.Result));
         }
@@ -193,14 +198,20 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
             // Step 3: timed out.
             log.TimedOut(id, options.TimeoutSeconds);
             await runtime.KillAsync();
-            await ForgetAsync("TIMEOUT");
+            forgetReason = "TIMEOUT";
             status = "timeout";
             outcome = InvokeOutcome.Platform(RuntimeErrorTypes.SandboxTimedout, id,
                 string.Create(CultureInfo.InvariantCulture, $"Task timed out after {options.TimeoutSeconds:F2} seconds"), TimeoutStatus);
         }
         // Step 4
+        _extensions.Telemetry.InvokeDone(id, status ?? (outcome.FunctionError ? "error" : "success"), durationMs, options.MemorySizeMb, memoryMb, initMs);
         log.End(id);
         log.Report(id, durationMs, options.MemorySizeMb, memoryMb, initMs, status);
+        if (forgetReason is not null)
+        {
+            // Re-init on the next invoke; extensions get SHUTDOWN (TIMEOUT or FAILURE) first.
+            await ForgetAsync(forgetReason);
+        }
         return outcome;
     }
 

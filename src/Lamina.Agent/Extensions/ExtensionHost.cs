@@ -18,6 +18,8 @@ internal sealed class ExtensionHost
 
     public ExtensionRegistry Registry { get; } = new();
 
+    public TelemetryHub Telemetry { get; } = new();
+
     /// <summary>An empty set: no runtime yet.</summary>
     public static ExtensionHost None { get; } = new([]);
 
@@ -57,6 +59,7 @@ internal sealed class ExtensionHost
     /// <summary>Sends SHUTDOWN, gives external extensions the grace period to exit, then kills the rest.</summary>
     public async Task ShutdownAsync(string reason)
     {
+        Telemetry.Close();
         if (Registry.Count == 0 && _processes.Count == 0)
         {
             return;

@@ -8,10 +8,11 @@ namespace Lamina.Agent.Extensions;
 
 /// <summary>
 /// Extensions API 2020-01-01 (register, event/next, init/error, exit/error) and the subscription
-/// endpoints of the Telemetry API 2022-07-01 and Logs API 2020-08-15. Subscriptions are validated
-/// and accepted so extensions that need them start; events are not delivered to them yet.
+/// endpoints of the Telemetry API 2022-07-01 and Logs API 2020-08-15. Telemetry subscriptions with an
+/// HTTP destination get platform events; the Logs API and TCP destinations are accepted (so extensions
+/// start) but receive nothing yet.
 /// </summary>
-internal sealed class ExtensionsApiHandler(Func<ExtensionRegistry> registry, EmulatorOptions options) : IHttpHandler
+internal sealed class ExtensionsApiHandler(Func<ExtensionHost> extensions, EmulatorOptions options) : IHttpHandler
 {
     private const string IdentifierHeader = "Lambda-Extension-Identifier";
 
@@ -22,7 +23,7 @@ internal sealed class ExtensionsApiHandler(Func<ExtensionRegistry> registry, Emu
             case ("/2020-01-01/extension/register", "POST"):
                 return Register(request);
             case ("/2020-01-01/extension/event/next", "GET"):
-                var refusal = registry().Next(request.Header(IdentifierHeader), out var next);
+                var refusal = extensions().Registry.Next(request.Header(IdentifierHeader), out var next);
                 if (refusal != ExtensionApiError.None)
                 {
                     return Refuse(refusal);
@@ -30,7 +31,7 @@ internal sealed class ExtensionsApiHandler(Func<ExtensionRegistry> registry, Emu
                 var json = await next!;
                 return HttpResponse.Json(200, json).With("Lambda-Extension-Event-Identifier", Guid.NewGuid().ToString());
             case ("/2020-01-01/extension/init/error", "POST") or ("/2020-01-01/extension/exit/error", "POST"):
-                if (!registry().IsRegistered(request.Header(IdentifierHeader)))
+                if (!extensions().Registry.IsRegistered(request.Header(IdentifierHeader)))
                 {
                     return Refuse(ExtensionApiError.UnknownExtension);
                 }
@@ -50,7 +51,7 @@ internal sealed class ExtensionsApiHandler(Func<ExtensionRegistry> registry, Emu
         {
             return Refuse(ExtensionApiError.InvalidRequest);
         }
-        var refusal = registry().Register(name, invoke, shutdown, out var id);
+        var refusal = extensions().Registry.Register(name, invoke, shutdown, out var id);
         if (refusal != ExtensionApiError.None)
         {
             return Refuse(refusal);
@@ -97,7 +98,9 @@ internal sealed class ExtensionsApiHandler(Func<ExtensionRegistry> registry, Emu
 
     private HttpResponse Subscribe(HttpRequest request)
     {
-        if (!registry().IsRegistered(request.Header(IdentifierHeader)))
+        var host = extensions();
+        var id = request.Header(IdentifierHeader);
+        if (!host.Registry.IsRegistered(id))
         {
             return Refuse(ExtensionApiError.UnknownExtension);
         }
@@ -106,9 +109,24 @@ internal sealed class ExtensionsApiHandler(Func<ExtensionRegistry> registry, Emu
             using var doc = JsonDocument.Parse(request.Body);
             var root = doc.RootElement;
             if (!root.TryGetProperty("types", out var types) || types.ValueKind != JsonValueKind.Array
-                || !root.TryGetProperty("destination", out var destination) || !destination.TryGetProperty("URI", out _))
+                || !root.TryGetProperty("destination", out var destination) || destination.ValueKind != JsonValueKind.Object
+                || !destination.TryGetProperty("URI", out var uri) || uri.ValueKind != JsonValueKind.String)
             {
                 return Refuse(ExtensionApiError.InvalidRequest);
+            }
+            var protocol = destination.TryGetProperty("protocol", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : "HTTP";
+            if (request.Path.StartsWith("/2022-07-01/", StringComparison.Ordinal) && protocol == "HTTP")
+            {
+                var buffering = root.TryGetProperty("buffering", out var b) && b.ValueKind == JsonValueKind.Object ? b : default;
+                var maxItems = Clamp(buffering, "maxItems", 1000, 25, 10_000);
+                var timeoutMs = Clamp(buffering, "timeoutMs", 1000, 25, 30_000);
+                var wanted = types.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!).ToHashSet();
+                var subscription = TelemetrySubscription.Create(wanted, uri.GetString()!, maxItems, timeoutMs, out var error);
+                if (subscription is null)
+                {
+                    return HttpResponse.Json(400, ErrorJson.Create("ValidationError", error!));
+                }
+                host.Telemetry.Subscribe(id!, subscription);
             }
         }
         catch (JsonException)
@@ -117,6 +135,9 @@ internal sealed class ExtensionsApiHandler(Func<ExtensionRegistry> registry, Emu
         }
         return new HttpResponse(200, "OK"u8.ToArray(), "text/plain");
     }
+
+    private static int Clamp(JsonElement buffering, string name, int fallback, int min, int max) =>
+        buffering.ValueKind == JsonValueKind.Object && buffering.TryGetProperty(name, out var v) && v.TryGetInt32(out var n) ? Math.Clamp(n, min, max) : fallback;
 
     /// <summary>The one table from refusal to status and error body.</summary>
     private static HttpResponse Refuse(ExtensionApiError error)

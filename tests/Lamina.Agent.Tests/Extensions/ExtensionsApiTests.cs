@@ -26,8 +26,43 @@ public sealed class ExtensionsApiTests : IDisposable
         return await AgentProcess.StartPythonAsync(all);
     }
 
-    private List<JsonElement> Events() =>
-        File.ReadAllLines(EventLog).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+    /// <summary>Waits until the extension's telemetry listener received a record matching <paramref name="match"/>.</summary>
+    private async Task<JsonElement> WaitForTelemetryAsync(Func<JsonElement, bool> match)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var hit = Events()
+                .Where(e => e.TryGetProperty("telemetry_batch", out _))
+                .SelectMany(e => e.GetProperty("telemetry_batch").EnumerateArray())
+                .Where(match)
+                .Select(r => (JsonElement?)r)
+                .FirstOrDefault();
+            if (hit is { } found)
+            {
+                return found;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("telemetry record not received; events:\n" + await File.ReadAllTextAsync(EventLog));
+    }
+
+    /// <summary>The extension's log; a line still being written is skipped.</summary>
+    private List<JsonElement> Events()
+    {
+        var events = new List<JsonElement>();
+        foreach (var line in File.ReadAllLines(EventLog))
+        {
+            try
+            {
+                events.Add(JsonDocument.Parse(line).RootElement.Clone());
+            }
+            catch (JsonException)
+            {
+            }
+        }
+        return events;
+    }
 
     [Fact]
     public async Task External_extension_registers_before_the_runtime_gets_INVOKE_events_and_SHUTDOWN_on_spindown()
@@ -39,6 +74,14 @@ public sealed class ExtensionsApiTests : IDisposable
             using var second = await agent.InvokeAsync("""{"n":2}""");
             Assert.Equal("""{"n":1}""", await first.Content.ReadAsStringAsync());
             Assert.Equal("""{"n":2}""", await second.Content.ReadAsStringAsync());
+            var secondId = second.Headers.GetValues("X-Amzn-RequestId").Single();
+            var report = await WaitForTelemetryAsync(r => r.GetProperty("type").GetString() == "platform.report" && r.GetProperty("record").GetProperty("requestId").GetString() == secondId);
+            Assert.Equal("success", report.GetProperty("record").GetProperty("status").GetString());
+            Assert.True(report.GetProperty("record").GetProperty("metrics").GetProperty("durationMs").GetDouble() >= 0);
+            Assert.Equal(3008, report.GetProperty("record").GetProperty("metrics").GetProperty("memorySizeMB").GetInt32());
+            var initStart = await WaitForTelemetryAsync(r => r.GetProperty("type").GetString() == "platform.initStart");
+            Assert.Equal("function", initStart.GetProperty("record").GetProperty("functionName").GetString());
+            await WaitForTelemetryAsync(r => r.GetProperty("type").GetString() == "platform.initReport" && r.GetProperty("record").GetProperty("status").GetString() == "success");
 
             var stdout = agent.Stdout.ToList();
             Assert.True(stdout.FindIndex(l => l.StartsWith("extension registered 200", StringComparison.Ordinal)) < stdout.FindIndex(l => l.StartsWith("runtime init", StringComparison.Ordinal)));
@@ -54,16 +97,18 @@ public sealed class ExtensionsApiTests : IDisposable
         }
 
         var events = Events();
-        Assert.Equal(200, events[0].GetProperty("registered").GetInt32());
-        Assert.Equal("function", events[0].GetProperty("info").GetProperty("functionName").GetString());
-        Assert.Equal(200, events[1].GetProperty("telemetry").GetInt32());
-        var invokes = events.Where(e => e.TryGetProperty("eventType", out var t) && t.GetString() == "INVOKE").ToList();
+        var registered = events.First(e => e.TryGetProperty("registered", out _));
+        Assert.Equal(200, registered.GetProperty("registered").GetInt32());
+        Assert.Equal("function", registered.GetProperty("info").GetProperty("functionName").GetString());
+        Assert.Equal(200, events.First(e => e.TryGetProperty("telemetry", out _)).GetProperty("telemetry").GetInt32());
+        var lifecycle = events.Where(e => e.TryGetProperty("eventType", out _)).ToList();
+        var invokes = lifecycle.Where(e => e.GetProperty("eventType").GetString() == "INVOKE").ToList();
         Assert.Equal(2, invokes.Count);
         Assert.Equal("arn:aws:lambda:us-east-1:012345678912:function:function", invokes[0].GetProperty("invokedFunctionArn").GetString());
         Assert.True(invokes[0].GetProperty("deadlineMs").GetInt64() > 0);
         Assert.Equal("X-Amzn-Trace-Id", invokes[0].GetProperty("tracing").GetProperty("type").GetString());
         Assert.NotEqual(invokes[0].GetProperty("requestId").GetString(), invokes[1].GetProperty("requestId").GetString());
-        var shutdown = events[^1];
+        var shutdown = lifecycle[^1];
         Assert.Equal("SHUTDOWN", shutdown.GetProperty("eventType").GetString());
         Assert.Equal("SPINDOWN", shutdown.GetProperty("shutdownReason").GetString());
     }
