@@ -137,4 +137,48 @@ public sealed class RuntimeApiProtocolTests
         Assert.Equal("Unhandled", invoked.Headers.GetValues("X-Amz-Function-Error").Single());
         Assert.Contains("Runtime.InvalidResponseModeHeader", await invoked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    /// <summary>Posts a chunked streaming /response over a raw socket (HttpClient cannot send request trailers).</summary>
+    private static async Task<string> PostStreamingAsync(AgentProcess agent, string id, string[] chunks, string trailers)
+    {
+        var colon = agent.RuntimeApi.LastIndexOf(':');
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Parse(agent.RuntimeApi[..colon]), int.Parse(agent.RuntimeApi[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        var request = new StringBuilder($"POST /2018-06-01/runtime/invocation/{id}/response HTTP/1.1\r\nHost: x\r\nLambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\nTrailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n");
+        foreach (var chunk in chunks)
+        {
+            request.Append(System.Globalization.CultureInfo.InvariantCulture, $"{Encoding.UTF8.GetByteCount(chunk):x}\r\n{chunk}\r\n");
+        }
+        request.Append("0\r\n").Append(trailers).Append("\r\n");
+        await socket.SendAsync(Encoding.UTF8.GetBytes(request.ToString()), System.Net.Sockets.SocketFlags.None);
+        var buffer = new byte[4096];
+        var read = await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None);
+        return Encoding.ASCII.GetString(buffer, 0, read);
+    }
+
+    [Fact]
+    public async Task Streamed_responses_are_assembled_and_error_trailers_fail_the_invocation()
+    {
+        await using var agent = await StartWithPlaceholderAsync();
+        var first = await FirstInvokeAsync(agent, "{}");
+        using (var next = await agent.Client.GetAsync(Api(agent, "invocation/next")))
+        {
+            var id = next.Headers.GetValues("Lambda-Runtime-Aws-Request-Id").Single();
+            Assert.StartsWith("HTTP/1.1 202", await PostStreamingAsync(agent, id, ["hello, ", "streamed ", "world"], ""), StringComparison.Ordinal);
+        }
+        using var streamed = await first;
+        Assert.Equal("hello, streamed world", await streamed.Content.ReadAsStringAsync());
+        Assert.False(streamed.Headers.Contains("X-Amz-Function-Error"));
+
+        var second = agent.InvokeAsync("{}");
+        using (var next = await agent.Client.GetAsync(Api(agent, "invocation/next")))
+        {
+            var id = next.Headers.GetValues("Lambda-Runtime-Aws-Request-Id").Single();
+            var error = Convert.ToBase64String("""{"errorMessage":"mid-stream","errorType":"Function.StreamBroke"}"""u8.ToArray());
+            await PostStreamingAsync(agent, id, ["partial"], $"Lambda-Runtime-Function-Error-Type: Function.StreamBroke\r\nLambda-Runtime-Function-Error-Body: {error}\r\n");
+        }
+        using var failed = await second;
+        Assert.Equal("Unhandled", failed.Headers.GetValues("X-Amz-Function-Error").Single());
+        Assert.Equal("""{"errorMessage":"mid-stream","errorType":"Function.StreamBroke"}""", await failed.Content.ReadAsStringAsync());
+    }
 }
