@@ -94,4 +94,19 @@ public sealed class AwsLambdaRicTests
         Assert.Contains("Function.ResponseSizeTooLarge", await tooBig.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal("""{"after":1}""", await after.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task Streaming_handler_response_and_mid_stream_error_arrive_through_the_agent()
+    {
+        await using var agent = await NodeRic.StartAgentAsync(handler: "app.stream");
+
+        using var streamed = await agent.InvokeAsync("{}");
+        using var broken = await agent.InvokeAsync("""{"action":"throw"}""");
+
+        Assert.Equal("streamed from node", await streamed.Content.ReadAsStringAsync());
+        Assert.False(streamed.Headers.Contains("X-Amz-Function-Error"));
+        Assert.Equal("Unhandled", broken.Headers.GetValues("X-Amz-Function-Error").Single());
+        using var doc = JsonDocument.Parse(await broken.Content.ReadAsStringAsync());
+        Assert.Equal("stream broke", doc.RootElement.GetProperty("errorMessage").GetString());
+    }
 }

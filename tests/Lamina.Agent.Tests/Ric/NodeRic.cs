@@ -14,12 +14,12 @@ internal static class NodeRic
     /// <summary>The fixture directory, with aws-lambda-ric built in it.</summary>
     public static Task<string> DirectoryAsync() => Installed.Value;
 
-    /// <summary>Starts lamina-init with aws-lambda-ric running <c>app.handler</c> from the fixture.</summary>
-    public static async Task<AgentProcess> StartAgentAsync(IDictionary<string, string>? env = null)
+    /// <summary>Starts lamina-init with aws-lambda-ric running <paramref name="handler"/> from the fixture's app.js.</summary>
+    public static async Task<AgentProcess> StartAgentAsync(IDictionary<string, string>? env = null, string handler = "app.handler")
     {
         var dir = await DirectoryAsync();
         var all = new Dictionary<string, string>(env ?? new Dictionary<string, string>()) { ["LAMBDA_TASK_ROOT"] = dir };
-        return await AgentProcess.StartAsync([Tools.Node(), Path.Combine(dir, "node_modules", "aws-lambda-ric", "bin", "index.mjs"), "app.handler"], all, dir);
+        return await AgentProcess.StartAsync([Tools.Node(), Path.Combine(dir, "node_modules", "aws-lambda-ric", "bin", "index.mjs"), handler], all, dir);
     }
 
     private static async Task<string> InstallAsync()
