@@ -245,8 +245,10 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         if (_runtime is { } runtime)
         {
             // Extensions get SHUTDOWN first so they can flush; the runtime is killed after them.
+            // Lambda gives the runtime 300 ms after SIGTERM (500 ms with extensions) before SIGKILL.
+            var stopping = runtime.StopAsync(TimeSpan.FromMilliseconds(_extensions.Registry.Count > 0 ? 500 : 300));
             await ForgetAsync("SPINDOWN");
-            await runtime.KillAsync();
+            await stopping;
         }
         _gate.Release();
     }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Lamina.Agent.Emulator;
 
@@ -8,7 +9,7 @@ namespace Lamina.Agent.Emulator;
 /// The function's runtime as a child process. Its stdout and stderr are the agent's own
 /// (inherited, never copied), so the function's log passes through untouched.
 /// </summary>
-internal sealed class RuntimeProcess
+internal sealed partial class RuntimeProcess
 {
     private readonly Process _process;
 
@@ -79,6 +80,16 @@ internal sealed class RuntimeProcess
         }
     }
 
+    /// <summary>Graceful stop, as Lambda does at shutdown: SIGTERM, then after <paramref name="grace"/> SIGKILL to the whole tree.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (!Exited.IsCompleted && Native.Kill(Id, Native.SigTerm) == 0)
+        {
+            await Task.WhenAny(Exited, Task.Delay(grace));
+        }
+        await KillAsync();
+    }
+
     /// <summary>Kills the runtime and every process it started, then waits for it to be gone.</summary>
     public async Task KillAsync()
     {
@@ -95,6 +106,14 @@ internal sealed class RuntimeProcess
 
     /// <summary>Peak resident memory of the runtime and its descendants, in MB (0 when unknown).</summary>
     public int MaxMemoryUsedMb() => MemoryProbe.PeakMegabytes(Id);
+
+    private static partial class Native
+    {
+        public const int SigTerm = 15;
+
+        [LibraryImport("libc", EntryPoint = "kill")]
+        public static partial int Kill(int pid, int signal);
+    }
 
     private static void SetIfMissing(IDictionary<string, string?> env, string name, string value)
     {
