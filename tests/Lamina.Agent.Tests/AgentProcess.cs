@@ -115,6 +115,19 @@ internal sealed class AgentProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits until at least <paramref name="count"/> stdout lines match (stdout is read on another
+    /// thread, so a line can arrive after the HTTP answer that followed it); the number that match then.</summary>
+    public async Task<int> WaitForStdoutCountAsync(Func<string, bool> match, int count)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (_stdout.Count(match) < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        await Task.Delay(100); // let a surplus line show up, so equality checks can catch it
+        return _stdout.Count(match);
+    }
+
     /// <summary>Waits until a stdout line satisfies <paramref name="match"/>.</summary>
     public async Task<string> WaitForStdoutAsync(Func<string, bool> match)
     {

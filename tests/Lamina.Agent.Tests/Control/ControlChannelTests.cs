@@ -44,7 +44,7 @@ public sealed class ControlChannelTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal("ready", initDoc.RootElement.GetProperty("status").GetString());
         Assert.True(initDoc.RootElement.GetProperty("initDurationMs").GetDouble() > 0);
-        Assert.Contains(agent.Stdout, l => l.StartsWith("runtime init", StringComparison.Ordinal));
+        await agent.WaitForStdoutAsync(l => l.StartsWith("runtime init", StringComparison.Ordinal));
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "2015-03-31/functions/function/invocations") { Content = new StringContent("""{"via":"control"}""", Encoding.UTF8) };
         request.Headers.Add("Lamina-Request-Id", "host-chosen-1");

@@ -26,10 +26,11 @@ public sealed class ConcurrencyTests
             Assert.Equal("\"met b\"", await ra.Content.ReadAsStringAsync());
             Assert.Equal("\"met a\"", await rb.Content.ReadAsStringAsync());
             Assert.Equal("""{"after":1}""", await third.Content.ReadAsStringAsync());
+            await agent.WaitForStdoutCountAsync(l => l.StartsWith("process ", StringComparison.Ordinal), 3);
             var pids = agent.Stdout.Where(l => l.StartsWith("process ", StringComparison.Ordinal)).Select(l => l.Split(' ')[1]).ToList();
             Assert.Equal(3, pids.Count);
             Assert.Equal(2, pids.Distinct().Count());
-            Assert.Equal(2, agent.Stdout.Count(l => l.StartsWith("runtime init", StringComparison.Ordinal)));
+            Assert.Equal(2, await agent.WaitForStdoutCountAsync(l => l.StartsWith("runtime init", StringComparison.Ordinal), 2));
         }
         finally
         {

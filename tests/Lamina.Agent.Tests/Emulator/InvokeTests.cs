@@ -28,7 +28,7 @@ public sealed class InvokeTests
         Assert.DoesNotContain("Init Duration", warmReport);
         Assert.Contains($"START RequestId: {firstId} Version: $LATEST", agent.Stdout);
         Assert.Contains($"END RequestId: {firstId}", agent.Stdout);
-        Assert.Single(agent.Stdout, l => l.StartsWith("runtime init", StringComparison.Ordinal));
+        Assert.Equal(1, await agent.WaitForStdoutCountAsync(l => l.StartsWith("runtime init", StringComparison.Ordinal), 1));
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class InvokeTests
         Assert.Equal($$"""{"errorMessage":"RequestId: {{id}} Error: Task timed out after 1.00 seconds","errorType":"Sandbox.Timedout"}""", await timedOut.Content.ReadAsStringAsync());
         Assert.Equal("""{"after":true}""", await after.Content.ReadAsStringAsync());
         await agent.WaitForStdoutAsync(l => l.EndsWith($"{id} Task timed out after 1.00 seconds", StringComparison.Ordinal));
-        Assert.Equal(2, agent.Stdout.Count(l => l.StartsWith("runtime init", StringComparison.Ordinal)));
+        Assert.Equal(2, await agent.WaitForStdoutCountAsync(l => l.StartsWith("runtime init", StringComparison.Ordinal), 2));
         var afterId = after.Headers.GetValues("X-Amzn-RequestId").Single();
         Assert.Contains("Init Duration", await agent.WaitForStdoutAsync(l => l.StartsWith($"REPORT RequestId: {afterId}", StringComparison.Ordinal)));
     }
@@ -103,7 +103,7 @@ public sealed class InvokeTests
         var id = response.Headers.GetValues("X-Amzn-RequestId").Single();
         Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);
         Assert.Equal($$"""{"errorMessage":"RequestId: {{id}} Error: Task timed out after 1.00 seconds","errorType":"Sandbox.Timedout"}""", await response.Content.ReadAsStringAsync());
-        Assert.Contains(agent.Stdout, l => l.StartsWith("INIT_REPORT Init Duration: ", StringComparison.Ordinal) && l.EndsWith("Status: timeout", StringComparison.Ordinal));
+        await agent.WaitForStdoutAsync(l => l.StartsWith("INIT_REPORT Init Duration: ", StringComparison.Ordinal) && l.EndsWith("Status: timeout", StringComparison.Ordinal));
     }
 
     [Fact]

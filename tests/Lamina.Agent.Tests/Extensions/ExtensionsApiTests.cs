@@ -83,6 +83,7 @@ public sealed class ExtensionsApiTests : IDisposable
             Assert.Equal("function", initStart.GetProperty("record").GetProperty("functionName").GetString());
             await WaitForTelemetryAsync(r => r.GetProperty("type").GetString() == "platform.initReport" && r.GetProperty("record").GetProperty("status").GetString() == "success");
 
+            await agent.WaitForStdoutAsync(l => l.StartsWith("runtime init", StringComparison.Ordinal));
             var stdout = agent.Stdout.ToList();
             Assert.True(stdout.FindIndex(l => l.StartsWith("extension registered 200", StringComparison.Ordinal)) < stdout.FindIndex(l => l.StartsWith("runtime init", StringComparison.Ordinal)));
             using (var term = Process.Start("kill", ["-TERM", agent.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
