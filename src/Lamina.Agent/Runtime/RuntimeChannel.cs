@@ -65,7 +65,8 @@ internal sealed class RuntimeChannel
             {
                 return RuntimeApiError.InvalidStateTransition;
             }
-            _waitingNext = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Synchronous continuation: Deliver writes the event to the runtime without a thread-pool hop.
+            _waitingNext = new(TaskCreationOptions.None);
             next = _waitingNext.Task;
             return RuntimeApiError.None;
         }
