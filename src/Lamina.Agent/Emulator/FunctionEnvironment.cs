@@ -205,8 +205,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         }
         // Step 4
         _extensions.Telemetry.InvokeDone(id, status ?? (outcome.FunctionError ? "error" : "success"), durationMs, options.MemorySizeMb, memoryMb, initMs);
-        log.End(id);
-        log.Report(id, durationMs, options.MemorySizeMb, memoryMb, initMs, status);
+        log.EndAndReport(id, durationMs, options.MemorySizeMb, memoryMb, initMs, status);
         if (forgetReason is not null)
         {
             // Re-init on the next invoke; extensions get SHUTDOWN (TIMEOUT or FAILURE) first.

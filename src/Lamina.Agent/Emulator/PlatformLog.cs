@@ -14,12 +14,12 @@ internal sealed class PlatformLog(Stream stdout)
 
     public void Start(string requestId, string version) => Write($"START RequestId: {requestId} Version: {version}\n");
 
-    public void End(string requestId) => Write($"END RequestId: {requestId}\n");
-
-    /// <summary>The REPORT line; <paramref name="initMs"/> only on a cold start, <paramref name="status"/> only when not a success.</summary>
-    public void Report(string requestId, double durationMs, int memorySizeMb, int maxMemoryUsedMb, double? initMs, string? status)
+    /// <summary>The END and REPORT lines, in one write; <paramref name="initMs"/> only on a cold start,
+    /// <paramref name="status"/> only when not a success.</summary>
+    public void EndAndReport(string requestId, double durationMs, int memorySizeMb, int maxMemoryUsedMb, double? initMs, string? status)
     {
-        var line = new StringBuilder(192);
+        var line = new StringBuilder(256);
+        line.Append("END RequestId: ").Append(requestId).Append('\n');
         line.Append(CultureInfo.InvariantCulture, $"REPORT RequestId: {requestId}\tDuration: {durationMs:F2} ms\tBilled Duration: {Math.Max(1, (long)Math.Ceiling(durationMs))} ms");
         line.Append(CultureInfo.InvariantCulture, $"\tMemory Size: {memorySizeMb} MB\tMax Memory Used: {maxMemoryUsedMb} MB");
         if (initMs is { } init)
