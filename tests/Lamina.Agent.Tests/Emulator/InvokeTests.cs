@@ -150,4 +150,20 @@ public sealed class InvokeTests
         using var doc = JsonDocument.Parse(await badContext.Content.ReadAsStringAsync());
         Assert.Contains("Base64", doc.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_missing_runtime_command_answers_Runtime_InvalidEntrypoint_and_DryRun_answers_204()
+    {
+        await using var agent = await AgentProcess.StartAsync(["/nonexistent/bootstrap"]);
+
+        using var dryRun = await agent.InvokeAsync("{}", headers: h => h.Add("X-Amz-Invocation-Type", "DryRun"));
+        using var response = await agent.InvokeAsync("{}");
+
+        Assert.Equal(HttpStatusCode.NoContent, dryRun.StatusCode);
+        Assert.Equal("Unhandled", response.Headers.GetValues("X-Amz-Function-Error").Single());
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Runtime.InvalidEntrypoint", doc.RootElement.GetProperty("errorType").GetString());
+        Assert.Contains("/nonexistent/bootstrap", doc.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.False(agent.Process.HasExited);
+    }
 }
