@@ -8,6 +8,8 @@ cd "$root"
 
 "$root/scripts/ensure-packages.sh" skopeo umoci docker-registry awscli runc sqlite3 jq curl python3-boto3 \
   busybox-static gcc libc6-dev docker.io
+# lamina-init tests build npm's aws-lambda-ric natively (tests/Lamina.Agent.Tests/fixtures/node).
+"$root/scripts/ensure-packages.sh" nodejs cmake g++ make autoconf automake libtool
 if ! python3 -c 'import boto3' >/dev/null 2>&1; then pip install --quiet boto3 || true; fi
 
 results="$root/TestResults"

@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using System.Globalization;
+using Lamina.Agent.Extensions;
+using Lamina.Agent.Runtime;
+
+namespace Lamina.Agent.Emulator;
+
+/// <summary>
+/// One execution environment: at most one runtime process, started lazily by the first invoke
+/// and again after it crashed or was killed. Invocations are served one at a time, as on Lambda.
+/// <code>
+/// Invoke ─► (no runtime?) Step 1 INIT: start process, wait for first /next ≤ init limit
+///        ─► Step 2 INVOKE: deliver, wait for /response|/error, exit, or the deadline
+///        ─► Step 3 on timeout or exit: kill, forget the runtime (re-init on the next invoke)
+///        ─► Step 4 END and REPORT lines
+/// </code>
+/// </summary>
+internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog log, Func<string> runtimeApiAddress) : IAsyncDisposable
+{
+    /// <summary>Timeouts answer 408, not 5xx: AWS SDKs retry 5xx, which would re-run a timed-out function.</summary>
+    public const int TimeoutStatus = 408;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile RuntimeChannel _channel = RuntimeChannel.CreateClosed();
+    private RuntimeProcess? _runtime;
+    private ExtensionHost _extensions = ExtensionHost.None;
+    private double? _unreportedInitMs;
+
+    /// <summary>The channel of the current runtime process (the Runtime API serves this one).</summary>
+    public RuntimeChannel Channel => _channel;
+
+    /// <summary>The extensions of the current runtime lifetime (the Extensions and Telemetry APIs serve these).</summary>
+    public ExtensionHost Extensions => _extensions;
+
+    public async Task<InvokeOutcome> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            // Step 1
+            var failed = await EnsureInitializedAsync(invocation.RequestId);
+            if (failed is not null)
+            {
+                return failed;
+            }
+            var initMs = _unreportedInitMs;
+            _unreportedInitMs = null;
+            return await RunAsync(_runtime!, invocation, initMs);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Starts the runtime now unless one is ready (the control channel's eager init).</summary>
+    /// <returns>Null when ready (with the init time, 0 if it was already warm), else the failure payload.</returns>
+    public async Task<(InvokeOutcome? Failure, double InitMs)> InitializeAsync(string requestId)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            var failed = await EnsureInitializedAsync(requestId);
+            return (failed, _unreportedInitMs ?? 0);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<InvokeOutcome?> EnsureInitializedAsync(string requestId)
+    {
+        if (_runtime is { Exited.IsCompleted: true })
+        {
+            // It died between invocations (e.g. killed by a signal): start a fresh one.
+            await ForgetAsync("FAILURE");
+        }
+        if (_runtime is not null)
+        {
+            return null;
+        }
+        var initStart = Stopwatch.GetTimestamp();
+        var failed = await InitAsync(requestId);
+        if (failed is null)
+        {
+            // Reported as Init Duration on the first invoke's REPORT line, as on Lambda.
+            _unreportedInitMs = Stopwatch.GetElapsedTime(initStart).TotalMilliseconds;
+        }
+        return failed;
+    }
+
+    private async Task<InvokeOutcome?> InitAsync(string requestId)
+    {
+        var channel = new RuntimeChannel();
+        _channel = channel;
+        var start = Stopwatch.GetTimestamp();
+        using var stopLimit = new CancellationTokenSource(TimeSpan.FromSeconds(options.InitTimeoutSeconds));
+        // External extensions start first and register before the runtime starts, as on Lambda.
+        var extensions = _extensions = ExtensionHost.Start(options, runtimeApiAddress());
+        extensions.Telemetry.InitStart(options.FunctionName, options.FunctionVersion);
+        try
+        {
+            await extensions.WaitForRegistrationsAsync(stopLimit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The init limit ran out while extensions were registering: the runtime init below times out at once.
+        }
+        var runtime = RuntimeProcess.Start(options, runtimeApiAddress(), out var error);
+        if (runtime is null)
+        {
+            channel.Close();
+            await extensions.ShutdownAsync("FAILURE");
+            return InvokeOutcome.Platform(RuntimeErrorTypes.InvalidEntrypoint, requestId, error!);
+        }
+        var ready = ReadyAsync(channel, extensions.Registry);
+        await Task.WhenAny(ready, runtime.Exited, Task.Delay(Timeout.Infinite, stopLimit.Token));
+        var initMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        if (ready.IsCompletedSuccessfully && ready.Result)
+        {
+            extensions.Telemetry.InitDone("success", initMs);
+            _runtime = runtime;
+            return null;
+        }
+        extensions.Telemetry.InitDone(runtime.Exited.IsCompleted || channel.Initialized.IsCompleted ? "error" : "timeout", initMs);
+        await extensions.ShutdownAsync("FAILURE");
+        if (channel.Initialized.IsCompletedSuccessfully && channel.Initialized.Result.Error is { } initError)
+        {
+            await runtime.KillAsync();
+            channel.Close();
+            log.InitReport(initMs, "error");
+            return InvokeOutcome.Unhandled(initError.Body);
+        }
+        if (runtime.Exited.IsCompleted)
+        {
+            channel.Close();
+            log.InitReport(initMs, "error");
+            return InvokeOutcome.Platform(RuntimeErrorTypes.ExitError, requestId, ExitDetail(runtime.Exited.Result));
+        }
+        await runtime.KillAsync();
+        channel.Close();
+        log.InitReport(initMs, "timeout");
+        return InvokeOutcome.Platform(RuntimeErrorTypes.SandboxTimedout, requestId,
+            string.Create(CultureInfo.InvariantCulture, $"Task timed out after {options.InitTimeoutSeconds:F2} seconds"), TimeoutStatus);
+    }
+
+    /// <summary>Init ends when the runtime called /next and every extension waits in /event/next.</summary>
+    private static async Task<bool> ReadyAsync(RuntimeChannel channel, ExtensionRegistry extensions)
+    {
+        if ((await channel.Initialized).Kind != InitOutcomeKind.Ready)
+        {
+            return false;
+        }
+        await extensions.AllWaitingAsync();
+        return true;
+    }
+
+    private async Task<InvokeOutcome> RunAsync(RuntimeProcess runtime, Invocation invocation, double? initMs)
+    {
+        // Step 2
+        var id = invocation.RequestId;
+        log.Start(id, options.FunctionVersion);
+        _extensions.Telemetry.Start(id, options.FunctionVersion);
+        var start = Stopwatch.GetTimestamp();
+        invocation.DeadlineMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + options.TimeoutSeconds * 1000L;
+        _extensions.Registry.PublishInvoke(invocation);
+        _channel.Deliver(invocation);
+        using var deadline = new CancellationTokenSource();
+        var timeout = Task.Delay(TimeSpan.FromSeconds(options.TimeoutSeconds), deadline.Token);
+        await Task.WhenAny(invocation.Completion.Task, runtime.Exited, timeout);
+        if (invocation.Completion.Task.IsCompleted && _extensions.Registry.Count > 0)
+        {
+            // The invoke phase ends when every extension is back in /event/next (bounded by the deadline).
+            await Task.WhenAny(_extensions.Registry.AllWaitingAsync(), timeout);
+        }
+        await deadline.CancelAsync();
+        var durationMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        var memoryMb = runtime.MaxMemoryUsedMb();
+
+        InvokeOutcome outcome;
+        string? status = null;
+        string? forgetReason = null;
+        if (invocation.Completion.Task.IsCompleted)
+        {
+            var result = invocation.Completion.Task.Result;
+            outcome = result.IsError ? InvokeOutcome.Unhandled(result.Body) : InvokeOutcome.Success(result.Body);
+        }
+        else if (runtime.Exited.IsCompleted)
+        {
+            // Step 3: crashed mid-invoke.
+            forgetReason = "FAILURE";
+            status = "error";
+            outcome = InvokeOutcome.Platform(RuntimeErrorTypes.ExitError, id, ExitDetail(runtime.Exited.Result));
+        }
+        else
+        {
+            // Step 3: timed out.
+            log.TimedOut(id, options.TimeoutSeconds);
+            await runtime.KillAsync();
+            forgetReason = "TIMEOUT";
+            status = "timeout";
+            outcome = InvokeOutcome.Platform(RuntimeErrorTypes.SandboxTimedout, id,
+                string.Create(CultureInfo.InvariantCulture, $"Task timed out after {options.TimeoutSeconds:F2} seconds"), TimeoutStatus);
+        }
+        // Step 4
+        _extensions.Telemetry.InvokeDone(id, status ?? (outcome.FunctionError ? "error" : "success"), durationMs, options.MemorySizeMb, memoryMb, initMs);
+        log.EndAndReport(id, durationMs, options.MemorySizeMb, memoryMb, initMs, status);
+        if (forgetReason is not null)
+        {
+            // Re-init on the next invoke; extensions get SHUTDOWN (TIMEOUT or FAILURE) first.
+            await ForgetAsync(forgetReason);
+        }
+        return outcome;
+    }
+
+    private async Task ForgetAsync(string shutdownReason)
+    {
+        _channel.Close();
+        _runtime = null;
+        await _extensions.ShutdownAsync(shutdownReason);
+        _extensions = ExtensionHost.None;
+    }
+
+    /// <summary>Go's wording, as Lambda prints it: "exit status 42" or "signal: killed".</summary>
+    internal static string ExitDetail(int status) => "Runtime exited with error: " + status switch
+    {
+        > 128 and < 160 => "signal: " + SignalName(status - 128),
+        _ => "exit status " + status.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static string SignalName(int signal) => signal switch
+    {
+        6 => "aborted",
+        9 => "killed",
+        11 => "segmentation fault",
+        15 => "terminated",
+        _ => "signal " + signal.ToString(CultureInfo.InvariantCulture),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync();
+        if (_runtime is { } runtime)
+        {
+            // Extensions get SHUTDOWN first so they can flush; the runtime is killed after them.
+            // Lambda gives the runtime 300 ms after SIGTERM (500 ms with extensions) before SIGKILL.
+            var stopping = runtime.StopAsync(TimeSpan.FromMilliseconds(_extensions.Registry.Count > 0 ? 500 : 300));
+            await ForgetAsync("SPINDOWN");
+            await stopping;
+        }
+        _gate.Release();
+    }
+}

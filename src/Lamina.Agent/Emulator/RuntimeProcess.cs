@@ -1,0 +1,131 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Lamina.Agent.Emulator;
+
+/// <summary>
+/// The function's runtime as a child process. Its stdout and stderr are the agent's own
+/// (inherited, never copied), so the function's log passes through untouched.
+/// </summary>
+internal sealed partial class RuntimeProcess
+{
+    private readonly Process _process;
+
+    private RuntimeProcess(Process process)
+    {
+        _process = process;
+        Id = process.Id;
+        Exited = WaitAsync(process);
+    }
+
+    /// <summary>Completes with the exit status (128 + n when killed by signal n).</summary>
+    public Task<int> Exited { get; }
+
+    public int Id { get; }
+
+    /// <summary>Starts the runtime with the Lambda environment variables set.</summary>
+    /// <returns>The process, or null with <paramref name="error"/> set when it cannot be started.</returns>
+    public static RuntimeProcess? Start(EmulatorOptions options, string runtimeApi, out string? error)
+    {
+        if (options.Command.Count == 0)
+        {
+            error = "no runtime command given and no bootstrap found in " + string.Join(", ", EmulatorOptions.BootstrapPaths);
+            return null;
+        }
+        return Start(options.Command, options, runtimeApi, out error);
+    }
+
+    /// <summary>Starts <paramref name="command"/> (the runtime or an external extension) with the Lambda environment.</summary>
+    public static RuntimeProcess? Start(IReadOnlyList<string> command, EmulatorOptions options, string runtimeApi, out string? error)
+    {
+        error = null;
+        var info = new ProcessStartInfo(command[0]) { UseShellExecute = false };
+        foreach (var arg in command.Skip(1))
+        {
+            info.ArgumentList.Add(arg);
+        }
+        var env = info.Environment;
+        env["AWS_LAMBDA_RUNTIME_API"] = runtimeApi;
+        env["AWS_LAMBDA_FUNCTION_NAME"] = options.FunctionName;
+        env["AWS_LAMBDA_FUNCTION_VERSION"] = options.FunctionVersion;
+        env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = options.MemorySizeMb.ToString(CultureInfo.InvariantCulture);
+        env["AWS_LAMBDA_LOG_GROUP_NAME"] = options.LogGroupName;
+        env["AWS_LAMBDA_LOG_STREAM_NAME"] = options.LogStreamName;
+        env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
+        env["AWS_REGION"] = options.Region;
+        env["AWS_DEFAULT_REGION"] = env.TryGetValue("AWS_DEFAULT_REGION", out var region) && !string.IsNullOrEmpty(region) ? region : options.Region;
+        SetIfMissing(env, "LAMBDA_TASK_ROOT", "/var/task");
+        SetIfMissing(env, "LAMBDA_RUNTIME_DIR", "/var/runtime");
+        SetIfMissing(env, "TZ", ":UTC");
+        if (options.Handler is not null)
+        {
+            env["_HANDLER"] = options.Handler;
+        }
+        try
+        {
+            var process = Process.Start(info);
+            if (process is null)
+            {
+                error = $"could not start {command[0]}";
+                return null;
+            }
+            return new RuntimeProcess(process);
+        }
+        catch (Win32Exception e)
+        {
+            error = $"fork/exec {command[0]}: {e.Message}";
+            return null;
+        }
+    }
+
+    /// <summary>Graceful stop, as Lambda does at shutdown: SIGTERM, then after <paramref name="grace"/> SIGKILL to the whole tree.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (!Exited.IsCompleted && Native.Kill(Id, Native.SigTerm) == 0)
+        {
+            await Task.WhenAny(Exited, Task.Delay(grace));
+        }
+        await KillAsync();
+    }
+
+    /// <summary>Kills the runtime and every process it started, then waits for it to be gone.</summary>
+    public async Task KillAsync()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+        await Exited;
+    }
+
+    /// <summary>Peak resident memory of the runtime and its descendants, in MB (0 when unknown).</summary>
+    public int MaxMemoryUsedMb() => MemoryProbe.PeakMegabytes(Id);
+
+    private static partial class Native
+    {
+        public const int SigTerm = 15;
+
+        [LibraryImport("libc", EntryPoint = "kill")]
+        public static partial int Kill(int pid, int signal);
+    }
+
+    private static void SetIfMissing(IDictionary<string, string?> env, string name, string value)
+    {
+        if (!env.TryGetValue(name, out var existing) || string.IsNullOrEmpty(existing))
+        {
+            env[name] = value;
+        }
+    }
+
+    private static async Task<int> WaitAsync(Process process)
+    {
+        await process.WaitForExitAsync();
+        return process.ExitCode;
+    }
+}

@@ -1,0 +1,155 @@
+using System.Buffers;
+using System.Text.Json;
+using Lamina.Agent.Emulator;
+using Lamina.Agent.Http;
+using Lamina.Agent.Runtime;
+
+namespace Lamina.Agent.Extensions;
+
+/// <summary>
+/// Extensions API 2020-01-01 (register, event/next, init/error, exit/error) and the subscription
+/// endpoints of the Telemetry API 2022-07-01 and Logs API 2020-08-15. Telemetry subscriptions with an
+/// HTTP destination get platform events; the Logs API and TCP destinations are accepted (so extensions
+/// start) but receive nothing yet.
+/// </summary>
+internal sealed class ExtensionsApiHandler(Func<ExtensionHost> extensions, EmulatorOptions options) : IHttpHandler
+{
+    private const string IdentifierHeader = "Lambda-Extension-Identifier";
+
+    public async ValueTask<HttpResponse> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        switch (request.Path, request.Method)
+        {
+            case ("/2020-01-01/extension/register", "POST"):
+                return Register(request);
+            case ("/2020-01-01/extension/event/next", "GET"):
+                var refusal = extensions().Registry.Next(request.Header(IdentifierHeader), out var next);
+                if (refusal != ExtensionApiError.None)
+                {
+                    return Refuse(refusal);
+                }
+                var json = await next!;
+                return HttpResponse.Json(200, json).With("Lambda-Extension-Event-Identifier", Guid.NewGuid().ToString());
+            case ("/2020-01-01/extension/init/error", "POST") or ("/2020-01-01/extension/exit/error", "POST"):
+                if (!extensions().Registry.IsRegistered(request.Header(IdentifierHeader)))
+                {
+                    return Refuse(ExtensionApiError.UnknownExtension);
+                }
+                Console.Error.WriteLine($"lamina-init: extension reported {request.Path[("/2020-01-01/extension/".Length)..]}: {RuntimeErrorTypes.Normalise(request.Header("Lambda-Extension-Function-Error-Type"))}");
+                return HttpResponse.Json(202, """{"status":"OK"}"""u8.ToArray());
+            case ("/2022-07-01/telemetry", "PUT") or ("/2020-08-15/logs", "PUT"):
+                return Subscribe(request);
+            default:
+                return Refuse(ExtensionApiError.NotFound);
+        }
+    }
+
+    private HttpResponse Register(HttpRequest request)
+    {
+        var name = request.Header("Lambda-Extension-Name");
+        if (string.IsNullOrEmpty(name) || !TryReadEvents(request.Body, out var invoke, out var shutdown))
+        {
+            return Refuse(ExtensionApiError.InvalidRequest);
+        }
+        var refusal = extensions().Registry.Register(name, invoke, shutdown, out var id);
+        if (refusal != ExtensionApiError.None)
+        {
+            return Refuse(refusal);
+        }
+        var body = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("functionName", options.FunctionName);
+            writer.WriteString("functionVersion", options.FunctionVersion);
+            writer.WriteString("handler", options.Handler ?? "");
+            writer.WriteEndObject();
+        }
+        return HttpResponse.Json(200, body.WrittenSpan.ToArray()).With(IdentifierHeader, id);
+    }
+
+    /// <summary>The body must be <c>{"events":[...]}</c> with only INVOKE and SHUTDOWN (an empty list is allowed).</summary>
+    private static bool TryReadEvents(byte[] body, out bool invoke, out bool shutdown)
+    {
+        invoke = shutdown = false;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (!doc.RootElement.TryGetProperty("events", out var events) || events.ValueKind != JsonValueKind.Array)
+            {
+                return false;
+            }
+            foreach (var e in events.EnumerateArray())
+            {
+                switch (e.ValueKind == JsonValueKind.String ? e.GetString() : null)
+                {
+                    case "INVOKE": invoke = true; break;
+                    case "SHUTDOWN": shutdown = true; break;
+                    default: return false;
+                }
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private HttpResponse Subscribe(HttpRequest request)
+    {
+        var host = extensions();
+        var id = request.Header(IdentifierHeader);
+        if (!host.Registry.IsRegistered(id))
+        {
+            return Refuse(ExtensionApiError.UnknownExtension);
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(request.Body);
+            var root = doc.RootElement;
+            if (!root.TryGetProperty("types", out var types) || types.ValueKind != JsonValueKind.Array
+                || !root.TryGetProperty("destination", out var destination) || destination.ValueKind != JsonValueKind.Object
+                || !destination.TryGetProperty("URI", out var uri) || uri.ValueKind != JsonValueKind.String)
+            {
+                return Refuse(ExtensionApiError.InvalidRequest);
+            }
+            var protocol = destination.TryGetProperty("protocol", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : "HTTP";
+            if (request.Path.StartsWith("/2022-07-01/", StringComparison.Ordinal) && protocol == "HTTP")
+            {
+                var buffering = root.TryGetProperty("buffering", out var b) && b.ValueKind == JsonValueKind.Object ? b : default;
+                var maxItems = Clamp(buffering, "maxItems", 1000, 25, 10_000);
+                var timeoutMs = Clamp(buffering, "timeoutMs", 1000, 25, 30_000);
+                var wanted = types.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!).ToHashSet();
+                var subscription = TelemetrySubscription.Create(wanted, uri.GetString()!, maxItems, timeoutMs, out var error);
+                if (subscription is null)
+                {
+                    return HttpResponse.Json(400, ErrorJson.Create("ValidationError", error!));
+                }
+                host.Telemetry.Subscribe(id!, subscription);
+            }
+        }
+        catch (JsonException)
+        {
+            return Refuse(ExtensionApiError.InvalidRequest);
+        }
+        return new HttpResponse(200, "OK"u8.ToArray(), "text/plain");
+    }
+
+    private static int Clamp(JsonElement buffering, string name, int fallback, int min, int max) =>
+        buffering.ValueKind == JsonValueKind.Object && buffering.TryGetProperty(name, out var v) && v.TryGetInt32(out var n) ? Math.Clamp(n, min, max) : fallback;
+
+    /// <summary>The one table from refusal to status and error body.</summary>
+    private static HttpResponse Refuse(ExtensionApiError error)
+    {
+        var (status, type, message) = error switch
+        {
+            ExtensionApiError.RegistrationClosed => (403, "InvalidStateTransition", "Extensions can register only during the init phase."),
+            ExtensionApiError.TooManyExtensions => (400, "Extension.TooManyExtensions", $"At most {ExtensionRegistry.MaxExtensions} extensions can register."),
+            ExtensionApiError.UnknownExtension => (403, "Extension.UnknownExtensionIdentifier", "Lambda-Extension-Identifier is missing or not registered."),
+            ExtensionApiError.InvalidRequest => (400, "InvalidRequest", "Need Lambda-Extension-Name and a body {\"events\":[\"INVOKE\"|\"SHUTDOWN\"...]}, or a valid subscription {types, destination:{URI}}."),
+            _ => (404, "NotFound", "No such Extensions/Telemetry API route."),
+        };
+        return HttpResponse.Json(status, ErrorJson.Create(type, message));
+    }
+}

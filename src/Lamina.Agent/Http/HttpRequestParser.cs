@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.Globalization;
+
+namespace Lamina.Agent.Http;
+
+/// <summary>
+/// Reads one request (head and body) from an <see cref="HttpReader"/>. Framing follows
+/// RFC 9112: Transfer-Encoding chunked wins over Content-Length; a request with neither has no
+/// body. A body over <see cref="HttpLimits.MaxBodyBytes"/> is read and dropped (up to
+/// <see cref="HttpLimits.MaxDrainBytes"/>) so the connection stays usable for the 413 answer.
+/// </summary>
+internal static class HttpRequestParser
+{
+    /// <summary>Reads the head; null when the peer closed the connection between requests.</summary>
+    public static async ValueTask<HttpRequest?> ReadHeadAsync(HttpReader reader, HttpLimits limits, CancellationToken cancellationToken)
+    {
+        var line = await reader.ReadLineAsync(cancellationToken);
+        while (line is { Length: 0 })
+        {
+            // RFC 9112 §2.2: ignore at least one empty line before the request line.
+            line = await reader.ReadLineAsync(cancellationToken);
+        }
+        if (line is null)
+        {
+            return null;
+        }
+        var parts = line.Split(' ');
+        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0 || !parts[2].StartsWith("HTTP/1.", StringComparison.Ordinal))
+        {
+            throw new HttpProtocolException("malformed request line");
+        }
+        var target = parts[1];
+        var question = target.IndexOf('?', StringComparison.Ordinal);
+        var request = new HttpRequest
+        {
+            Method = parts[0],
+            Path = question < 0 ? target : target[..question],
+            Query = question < 0 ? "" : target[(question + 1)..],
+            Http10 = parts[2] == "HTTP/1.0",
+        };
+        await ReadFieldsAsync(reader, request.Headers, limits, cancellationToken);
+        return request;
+    }
+
+    /// <summary>Reads the body announced by the head into <see cref="HttpRequest.Body"/>.</summary>
+    public static async ValueTask ReadBodyAsync(HttpReader reader, HttpRequest request, HttpLimits limits, CancellationToken cancellationToken)
+    {
+        if (IsChunked(request))
+        {
+            await ReadChunkedAsync(reader, request, limits, cancellationToken);
+            return;
+        }
+        var length = ContentLength(request);
+        if (length > limits.MaxBodyBytes)
+        {
+            request.BodyTooLarge = true;
+            await reader.SkipAsync(length, cancellationToken);
+            return;
+        }
+        if (length > 0)
+        {
+            var body = GC.AllocateUninitializedArray<byte>((int)length);
+            await reader.ReadExactlyAsync(body, cancellationToken);
+            request.Body = body;
+        }
+    }
+
+    /// <summary>The declared Content-Length, 0 when absent.</summary>
+    /// <exception cref="HttpProtocolException">The value is not a non-negative integer or is too large to drain.</exception>
+    public static long ContentLength(HttpRequest request, HttpLimits? limits = null)
+    {
+        var value = request.Header("Content-Length");
+        if (value is null)
+        {
+            return 0;
+        }
+        if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+        {
+            throw new HttpProtocolException("invalid Content-Length");
+        }
+        if (limits is not null && length > limits.MaxDrainBytes)
+        {
+            throw new HttpProtocolException("body too large", 413);
+        }
+        return length;
+    }
+
+    public static bool IsChunked(HttpRequest request) =>
+        request.Header("Transfer-Encoding") is { } te && te.Contains("chunked", StringComparison.OrdinalIgnoreCase);
+
+    private static async ValueTask ReadChunkedAsync(HttpReader reader, HttpRequest request, HttpLimits limits, CancellationToken cancellationToken)
+    {
+        var body = new ArrayBufferWriter<byte>();
+        long total = 0;
+        while (true)
+        {
+            var sizeLine = await reader.ReadLineAsync(cancellationToken) ?? throw new HttpProtocolException("connection closed before a chunk size");
+            var semicolon = sizeLine.IndexOf(';', StringComparison.Ordinal);
+            var hex = (semicolon < 0 ? sizeLine : sizeLine[..semicolon]).Trim();
+            if (hex.Length is 0 or > 15 || !long.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var size))
+            {
+                throw new HttpProtocolException("invalid chunk size");
+            }
+            if (size == 0)
+            {
+                break;
+            }
+            total += size;
+            if (total > limits.MaxDrainBytes)
+            {
+                throw new HttpProtocolException("body too large", 413);
+            }
+            if (total > limits.MaxBodyBytes)
+            {
+                request.BodyTooLarge = true;
+                await reader.SkipAsync(size, cancellationToken);
+            }
+            else
+            {
+                await reader.ReadExactlyAsync(body.GetMemory((int)size)[..(int)size], cancellationToken);
+                body.Advance((int)size);
+            }
+            if (await reader.ReadLineAsync(cancellationToken) is not { Length: 0 })
+            {
+                throw new HttpProtocolException("chunk not followed by CRLF");
+            }
+        }
+        await ReadFieldsAsync(reader, request.Trailers, limits, cancellationToken);
+        request.Body = request.BodyTooLarge ? [] : body.WrittenSpan.ToArray();
+    }
+
+    private static async ValueTask ReadFieldsAsync(HttpReader reader, List<KeyValuePair<string, string>> fields, HttpLimits limits, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var line = await reader.ReadLineAsync(cancellationToken) ?? throw new HttpProtocolException("connection closed in the header section");
+            if (line.Length == 0)
+            {
+                return;
+            }
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || line[colon - 1] is ' ' or '\t' || line[0] is ' ' or '\t')
+            {
+                throw new HttpProtocolException("malformed header field");
+            }
+            if (fields.Count >= limits.MaxHeaderCount)
+            {
+                throw new HttpProtocolException("too many header fields", 431);
+            }
+            fields.Add(new(line[..colon], line[(colon + 1)..].Trim(' ', '\t')));
+        }
+    }
+}

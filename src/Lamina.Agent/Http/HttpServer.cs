@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Lamina.Agent.Http;
+
+/// <summary>
+/// A minimal HTTP/1.1 server on one TCP endpoint: one task per connection, keep-alive,
+/// Content-Length and chunked request bodies. Chosen over Kestrel to keep the agent's memory
+/// and start-up time small (see docs/agent.md for the measurements).
+/// </summary>
+internal sealed class HttpServer : IAsyncDisposable
+{
+    private readonly Socket _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _acceptLoop;
+
+    private HttpServer(Socket listener, IHttpHandler handler, HttpLimits limits)
+    {
+        _listener = listener;
+        LocalEndPoint = listener.LocalEndPoint!;
+        _acceptLoop = AcceptAsync(handler, limits);
+    }
+
+    /// <summary>The bound endpoint: an <see cref="IPEndPoint"/> (the real port when 0 was asked for)
+    /// or a <see cref="UnixDomainSocketEndPoint"/>.</summary>
+    public EndPoint LocalEndPoint { get; }
+
+    /// <summary>Binds a TCP or Unix domain socket endpoint and starts accepting.</summary>
+    /// <exception cref="SocketException">The endpoint cannot be bound (in use, no permission).</exception>
+    public static HttpServer Start(EndPoint endpoint, IHttpHandler handler, HttpLimits limits)
+    {
+        var unix = endpoint is UnixDomainSocketEndPoint;
+        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, unix ? ProtocolType.Unspecified : ProtocolType.Tcp);
+        try
+        {
+            if (!unix)
+            {
+                listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
+            listener.Bind(endpoint);
+            listener.Listen(512);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        return new HttpServer(listener, handler, limits);
+    }
+
+    private async Task AcceptAsync(IHttpHandler handler, HttpLimits limits)
+    {
+        var token = _stop.Token;
+        while (!token.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptAsync(token);
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                if (token.IsCancellationRequested)
+                {
+                    return;
+                }
+                continue;
+            }
+            if (socket.ProtocolType == ProtocolType.Tcp)
+            {
+                socket.NoDelay = true;
+            }
+            _ = Task.Run(() => new HttpConnection(socket, handler, limits).RunAsync(token), CancellationToken.None);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Dispose();
+        await _acceptLoop;
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,8 @@
+namespace Lamina.Agent.Http;
+
+/// <summary>Turns one request into one response. Handlers never throw for expected failures:
+/// they answer with the error of their own API. An exception is a bug and closes the connection.</summary>
+internal interface IHttpHandler
+{
+    ValueTask<HttpResponse> HandleAsync(HttpRequest request, CancellationToken cancellationToken);
+}

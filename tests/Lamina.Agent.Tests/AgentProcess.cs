@@ -1,0 +1,167 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Lamina.Agent.Tests;
+
+/// <summary>
+/// lamina-init started for real (<c>dotnet lamina-init.dll</c>) on free loopback ports, with its
+/// stdout (the function log, which the runtime inherits) and stderr collected line by line.
+/// </summary>
+internal sealed class AgentProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _stdout = new();
+    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private AgentProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { _stdout.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                _listening.TrySetException(new InvalidOperationException("lamina-init ended before listening:\n" + string.Join('\n', _stderr)));
+                return;
+            }
+            _stderr.Enqueue(e.Data);
+            if (e.Data.StartsWith("lamina-init: listening ", StringComparison.Ordinal))
+            {
+                _listening.TrySetResult(e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public HttpClient Client { get; } = new() { Timeout = TimeSpan.FromMinutes(3) };
+
+    /// <summary>host:port of the Runtime API.</summary>
+    public string RuntimeApi { get; private set; } = "";
+
+    public Uri InvokeBase { get; private set; } = new("http://127.0.0.1/");
+
+    public IReadOnlyCollection<string> Stdout => _stdout;
+
+    public IReadOnlyCollection<string> Stderr => _stderr;
+
+    public Process Process => _process;
+
+    /// <summary>Starts the agent with <paramref name="command"/> as the runtime and waits until it listens.</summary>
+    public static async Task<AgentProcess> StartAsync(IEnumerable<string> command, IDictionary<string, string>? env = null, string? workingDirectory = null, IEnumerable<string>? flags = null, bool waitForListening = true)
+    {
+        // LAMINA_INIT_BINARY runs the suite against a published (NativeAOT) lamina-init instead of the dll.
+        var native = Environment.GetEnvironmentVariable("LAMINA_INIT_BINARY");
+        var info = new ProcessStartInfo(string.IsNullOrEmpty(native) ? DotnetHost() : native)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
+        };
+        if (string.IsNullOrEmpty(native))
+        {
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lamina-init.dll"));
+        }
+        foreach (var arg in flags ?? ["--runtime-api-address", "127.0.0.1:0", "--runtime-interface-emulator-address", "127.0.0.1:0"])
+        {
+            info.ArgumentList.Add(arg);
+        }
+        foreach (var arg in command)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        foreach (var (key, value) in env ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+        var agent = new AgentProcess(Process.Start(info)!);
+        if (!waitForListening)
+        {
+            return agent;
+        }
+        var line = await agent._listening.Task.WaitAsync(Patience);
+        agent.RuntimeApi = Field(line, "runtime-api=");
+        if (line.Contains("invoke-api=", StringComparison.Ordinal))
+        {
+            agent.InvokeBase = new Uri($"http://{Field(line, "invoke-api=")}/");
+        }
+        return agent;
+    }
+
+    /// <summary>The python test runtime (fixtures/runtime.py) as the command.</summary>
+    public static Task<AgentProcess> StartPythonAsync(IDictionary<string, string>? env = null) =>
+        StartAsync([Tools.Python(), Path.Combine(AppContext.BaseDirectory, "fixtures", "runtime.py")], env);
+
+    /// <summary>POSTs an invoke for function <paramref name="name"/>.</summary>
+    public async Task<HttpResponseMessage> InvokeAsync(string json, string name = "function", Action<HttpRequestHeaders>? headers = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(InvokeBase, $"2015-03-31/functions/{name}/invocations"))
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        headers?.Invoke(request.Headers);
+        return await Client.SendAsync(request);
+    }
+
+    /// <summary>Waits for the agent to exit; its exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync().WaitAsync(Patience);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> stdout lines match (stdout is read on another
+    /// thread, so a line can arrive after the HTTP answer that followed it); the number that match then.</summary>
+    public async Task<int> WaitForStdoutCountAsync(Func<string, bool> match, int count)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (_stdout.Count(match) < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        await Task.Delay(100); // let a surplus line show up, so equality checks can catch it
+        return _stdout.Count(match);
+    }
+
+    /// <summary>Waits until a stdout line satisfies <paramref name="match"/>.</summary>
+    public async Task<string> WaitForStdoutAsync(Func<string, bool> match)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            var hit = _stdout.FirstOrDefault(match);
+            if (hit is not null)
+            {
+                return hit;
+            }
+            await Task.Delay(20);
+        }
+        throw new TimeoutException("no matching line in lamina-init stdout:\n" + string.Join('\n', _stdout) + "\nstderr:\n" + string.Join('\n', _stderr));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    private static string Field(string line, string name)
+    {
+        var start = line.IndexOf(name, StringComparison.Ordinal) + name.Length;
+        var end = line.IndexOf(' ', start);
+        return end < 0 ? line[start..] : line[start..end];
+    }
+
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+}

@@ -1,0 +1,96 @@
+using Lamina.Agent.Runtime;
+
+namespace Lamina.Agent.Tests.Runtime;
+
+/// <summary>The Runtime API state machine without sockets.</summary>
+public sealed class RuntimeChannelTests
+{
+    private static Invocation NewInvocation(string id) => new()
+    {
+        RequestId = id,
+        Payload = [1],
+        FunctionArn = "arn",
+        TraceId = "t",
+    };
+
+    [Fact]
+    public async Task First_next_ends_init_and_waits_for_the_delivered_invocation()
+    {
+        var channel = new RuntimeChannel();
+
+        Assert.Equal(RuntimeApiError.None, channel.Next(out var next));
+        Assert.Equal(InitOutcomeKind.Ready, (await channel.Initialized).Kind);
+        Assert.False(next!.IsCompleted);
+        channel.Deliver(NewInvocation("a"));
+
+        Assert.Equal("a", (await next).RequestId);
+        Assert.Equal(RuntimePhase.Invoking, channel.Phase);
+    }
+
+    [Fact]
+    public async Task Invocation_delivered_before_next_is_handed_over_by_the_next_next()
+    {
+        var channel = new RuntimeChannel();
+        channel.Next(out var first);
+        channel.Deliver(NewInvocation("a"));
+        var a = await first!;
+        Assert.Equal(RuntimeApiError.None, channel.Answer("a", new InvocationResult([2])));
+        Assert.Equal([2], (await a.Completion.Task).Body);
+
+        channel.Deliver(NewInvocation("b"));
+
+        Assert.Equal(RuntimeApiError.None, channel.Next(out var second));
+        Assert.Equal("b", (await second!).RequestId);
+        Assert.Equal(RuntimeApiError.InvalidStateTransition, channel.Next(out _));
+    }
+
+    [Fact]
+    public void Refusals_follow_the_state_table()
+    {
+        var channel = new RuntimeChannel();
+        Assert.Equal(RuntimeApiError.InvalidStateTransition, channel.Answer("x", new InvocationResult([])));
+        channel.Next(out _);
+        Assert.Equal(RuntimeApiError.InvalidStateTransition, channel.InitError(new InvocationResult([], "Runtime.X")));
+        Assert.Equal(RuntimeApiError.InvalidStateTransition, channel.Next(out _));
+        Assert.Equal(RuntimeApiError.InvalidRequestId, channel.Answer("x", new InvocationResult([])));
+        channel.Deliver(NewInvocation("a"));
+        Assert.Equal(RuntimeApiError.InvalidRequestId, channel.Answer("x", new InvocationResult([])));
+        Assert.Equal(RuntimeApiError.None, channel.Answer("a", new InvocationResult([])));
+        Assert.Equal(RuntimeApiError.InvalidStateTransition, channel.Answer("a", new InvocationResult([])));
+        Assert.Throws<InvalidOperationException>(() =>
+        {
+            channel.Deliver(NewInvocation("b"));
+            channel.Deliver(NewInvocation("c"));
+        });
+    }
+
+    [Fact]
+    public async Task Init_error_fails_init_and_close_releases_a_waiting_next()
+    {
+        var failing = new RuntimeChannel();
+        Assert.Equal(RuntimeApiError.None, failing.InitError(new InvocationResult([7], "Runtime.Bad")));
+        var outcome = await failing.Initialized;
+        Assert.Equal(InitOutcomeKind.Failed, outcome.Kind);
+        Assert.Equal([7], outcome.Error!.Body);
+        Assert.Equal(RuntimeApiError.InvalidStateTransition, failing.Next(out _));
+
+        var closing = new RuntimeChannel();
+        closing.Next(out var waiting);
+        closing.Close();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting!);
+        Assert.Equal(RuntimeApiError.InvalidStateTransition, RuntimeChannel.CreateClosed().Next(out _));
+    }
+
+    [Theory]
+    [InlineData("Function.MyError", "Function.MyError")]
+    [InlineData("Runtime.ConfigError", "Runtime.ConfigError")]
+    [InlineData("Error", "Runtime.Unknown")]
+    [InlineData(null, "Runtime.Unknown")]
+    [InlineData("", "Runtime.Unknown")]
+    [InlineData("Function.lowercase", "Function.Unknown")]
+    [InlineData("Function.With.Dots", "Function.Unknown")]
+    [InlineData("Runtime.1", "Runtime.Unknown")]
+    [InlineData("Sandbox.Timedout", "Runtime.Unknown")]
+    public void Error_types_are_normalised(string? posted, string expected) =>
+        Assert.Equal(expected, RuntimeErrorTypes.Normalise(posted));
+}
