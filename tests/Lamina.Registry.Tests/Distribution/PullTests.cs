@@ -77,4 +77,20 @@ public class PullTests
         using var response = await server.Http.GetAsync($"/v2/other/blobs/{digest}");
         await RegistryServer.AssertErrorAsync(response, HttpStatusCode.NotFound, "BLOB_UNKNOWN");
     }
+
+    [Fact]
+    public async Task An_acknowledged_image_is_served_after_a_restart()
+    {
+        var server = await RegistryServer.StartAsync();
+        var dataDir = server.DataDir;
+        var (bytes, digest) = await server.PushImageAsync("team/app", "v1", "durable layer");
+        await server.StopAsync();
+
+        await using var again = await RegistryServer.StartAsync(dataDir: dataDir);
+        using var manifest = await again.Http.GetAsync("/v2/team/app/manifests/v1");
+        Assert.Equal(bytes, await manifest.Content.ReadAsByteArrayAsync());
+        Assert.Equal(digest.ToString(), manifest.Headers.GetValues("Docker-Content-Digest").Single());
+        using var layer = await again.Http.GetAsync($"/v2/team/app/blobs/{Digest.Compute("durable layer"u8)}");
+        Assert.Equal("durable layer", await layer.Content.ReadAsStringAsync());
+    }
 }
