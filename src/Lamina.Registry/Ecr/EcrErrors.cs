@@ -30,6 +30,23 @@ public static class EcrErrors
         AwsJsonResponse.Error("LifecyclePolicyNotFoundException",
             $"Lifecycle policy does not exist for the repository with name '{name}' in the registry with id '{registryId}'");
 
+    public static AwsJsonResponse ImageAlreadyExists(string digest, string? tag, string name, string registryId) =>
+        AwsJsonResponse.Error("ImageAlreadyExistsException",
+            $"Image with digest '{digest}'{(tag is null ? "" : $" and tag '{tag}'")} already exists in the repository with name '{name}' in registry with id '{registryId}'");
+
+    public static AwsJsonResponse ImageTagAlreadyExists(string tag, string name) =>
+        AwsJsonResponse.Error("ImageTagAlreadyExistsException",
+            $"The image tag '{tag}' already exists in the '{name}' repository and cannot be overwritten because the repository is immutable.");
+
+    public static AwsJsonResponse ImageDigestDoesNotMatch(string detail) =>
+        AwsJsonResponse.Error("ImageDigestDoesNotMatchException", "The specified image digest does not match the digest that Amazon ECR calculated for the image: " + detail);
+
+    public static AwsJsonResponse LayersNotFound(string detail) =>
+        AwsJsonResponse.Error("LayersNotFoundException", "The image contains layers that are not in the repository: " + detail);
+
+    public static AwsJsonResponse ReferencedImagesNotFound(string detail) =>
+        AwsJsonResponse.Error("ReferencedImagesNotFoundException", "The manifest list references images that are not in the repository: " + detail);
+
     public static AwsJsonResponse UnknownOperation(string operation) =>
         AwsJsonResponse.Error("UnknownOperationException", $"Lamina does not implement the ECR operation {operation}");
 }

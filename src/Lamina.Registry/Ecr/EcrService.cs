@@ -16,6 +16,7 @@ namespace Lamina.Registry.Ecr;
 public sealed partial class EcrService(
     IRegistryMetadata metadata,
     IBlobStore blobs,
+    ContentStore content,
     RegistryTokenService tokens,
     LifecycleService lifecycle,
     Credentials credentials) : IAwsJsonService
@@ -37,6 +38,7 @@ public sealed partial class EcrService(
         "PutImageTagMutability" => PutImageTagMutabilityAsync(request.Input, ct),
         "DescribeImages" => DescribeImagesAsync(request.Input, ct),
         "ListImages" => ListImagesAsync(request.Input, ct),
+        "PutImage" => PutImageAsync(request.Input, ct),
         "BatchGetImage" => BatchGetImageAsync(request.Input, ct),
         "BatchDeleteImage" => BatchDeleteImageAsync(request.Input, ct),
         "BatchCheckLayerAvailability" => BatchCheckLayerAvailabilityAsync(request.Input, ct),
