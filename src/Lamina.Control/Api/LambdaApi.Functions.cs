@@ -17,6 +17,10 @@ public sealed partial class LambdaApi
         var imageUri = code?.String("ImageUri");
         var tags = input.StringMap("Tags");
         var publish = input.Has("Publish") ? input.Bool("Publish") : false;
+        // Bind every member first, so a mistyped one is reported before any rule about the others.
+        var now = time.GetUtcNow();
+        var draft = new FunctionConfig { FunctionName = "", Role = "", ImageUri = imageUri ?? "", LastModified = now, RevisionId = FunctionConfig.NewRevisionId() };
+        var applied = FunctionSettings.Apply(input, draft);
         if (input.Error is { } typeError) return typeError;
         if (nameValue is null) return LambdaError.Validation("null", "functionName", "Member must not be null");
         var id = FunctionIdentifier.Parse(nameValue, null, account);
@@ -36,11 +40,8 @@ public sealed partial class LambdaApi
         if (publish == true) return LambdaError.InvalidParameter("Publish on CreateFunction is not supported yet; call PublishVersion once the function is Active.");
         if (tags is not null && ValidateTags(tags) is { } tagError) return tagError;
 
-        var now = time.GetUtcNow();
-        var draft = new FunctionConfig { FunctionName = id.Value.Name, Role = "", ImageUri = imageUri, LastModified = now, RevisionId = FunctionConfig.NewRevisionId() };
-        var applied = FunctionSettings.Apply(input, draft);
         if (applied.Error is { } settingsError) return settingsError;
-        var config = FunctionTransitions.Creating(applied.Value!);
+        var config = FunctionTransitions.Creating(applied.Value! with { FunctionName = id.Value.Name });
 
         var created = await store.WriteAsync<FunctionConfig>(s =>
             s.InsertFunction(new FunctionRecord(config, tags ?? [], null, 0, now))

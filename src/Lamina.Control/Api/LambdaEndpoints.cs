@@ -26,6 +26,9 @@ public static partial class LambdaEndpoints
     /// <summary>Largest body read: the synchronous invoke payload limit plus JSON framing slack.</summary>
     public const int MaxBodyBytes = LambdaApi.SyncPayloadLimit;
 
+    // Messages quote values ('x'); the relaxed encoder keeps them readable in application/json bodies.
+    private static readonly JsonSerializerOptions WireOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static IEndpointRouteBuilder MapLambdaApi(this IEndpointRouteBuilder e)
     {
         const string F = "/2015-03-31/functions/{FunctionName}";
@@ -145,7 +148,7 @@ public static partial class LambdaEndpoints
             context.Response.Headers["x-amzn-ErrorType"] = code;
             var body = new JsonObject { ["Type"] = fault, ["message"] = error.Message };
             if (error.Reason is not null) body["Reason"] = error.Reason;
-            bytes = JsonSerializer.SerializeToUtf8Bytes(body);
+            bytes = JsonSerializer.SerializeToUtf8Bytes(body, WireOptions);
             context.Response.ContentType = "application/json";
         }
         else
@@ -153,7 +156,7 @@ public static partial class LambdaEndpoints
             context.Response.StatusCode = response.Status;
             foreach (var (name, value) in response.Headers) context.Response.Headers[name] = value;
             if (response.Raw is { } raw) bytes = raw.ToArray();
-            else if (response.Json is { } json) bytes = JsonSerializer.SerializeToUtf8Bytes(json);
+            else if (response.Json is { } json) bytes = JsonSerializer.SerializeToUtf8Bytes(json, WireOptions);
             else bytes = [];
             if (response.Status != 204) context.Response.ContentType = "application/json";
         }
