@@ -30,7 +30,8 @@ public sealed class ControlTestHost : IAsyncDisposable
     public string Endpoint => Host.BaseAddress.ToString().TrimEnd('/');
     public string Authority => Host.BaseAddress.Authority;
 
-    public static async Task<ControlTestHost> StartAsync(string? dataDir = null)
+    /// <summary>Starts a server; without <paramref name="testInvoker"/> it runs the production default invoker.</summary>
+    public static async Task<ControlTestHost> StartAsync(string? dataDir = null, bool testInvoker = true)
     {
         dataDir ??= Directory.CreateTempSubdirectory("lamina-control-").FullName;
         var awsDir = Directory.CreateTempSubdirectory("lamina-awscfg-").FullName;
@@ -38,7 +39,7 @@ public sealed class ControlTestHost : IAsyncDisposable
         File.WriteAllText(Path.Combine(awsDir, "credentials"), "");
         var invoker = new EchoTestInvoker();
         var host = LaminaHost.Create(new LaminaOptions { Port = 0, DataDir = dataDir, AuthEnabled = true }, null,
-            s => s.AddSingleton<IFunctionInvoker>(invoker));
+            s => { if (testInvoker) s.AddSingleton<IFunctionInvoker>(invoker); });
         await host.StartAsync();
         return new ControlTestHost(dataDir, awsDir, host) { Invoker = invoker };
     }

@@ -48,9 +48,10 @@ public sealed partial class LambdaApi
         return From(result, c => ApiResponse.Ok(WireJson.Configuration(c, account), 201));
     }
 
+    // Compared as stored JSON: record equality would compare the list and map members by reference.
     private static bool SameCode(FunctionConfig version, FunctionConfig latest) =>
-        version with { Version = FunctionConfig.Latest, Description = "", RevisionId = "", LastModified = default }
-        == latest with { Description = "", RevisionId = "", LastModified = default };
+        Storage.ControlJson.Write(version with { Version = FunctionConfig.Latest, Description = "", RevisionId = "", LastModified = default })
+        == Storage.ControlJson.Write(latest with { Description = "", RevisionId = "", LastModified = default });
 
     public ApiResponse ListVersionsByFunction(LambdaCall call)
     {
