@@ -110,3 +110,22 @@ public sealed class DomainTests
         Assert.Equal(("RequestTooLargeException", 413), (LambdaErrorTable.ToWire(LambdaErrorType.RequestTooLarge).Code, LambdaErrorTable.ToWire(LambdaErrorType.RequestTooLarge).Status));
     }
 }
+
+/// <summary>Binding of JSON members: absent members are null, mistyped ones are InvalidRequestContentException.</summary>
+public sealed class JsonInputTests
+{
+    [Fact]
+    public void Absent_members_are_null_and_mistyped_ones_are_reported_once()
+    {
+        var input = new JsonInput(System.Text.Json.Nodes.JsonNode.Parse("""{"A":true,"N":"x","O":{"I":1.5}}""")!.AsObject());
+        Assert.Null(input.Bool("Missing"));
+        Assert.Null(input.Int("Missing"));
+        Assert.Null(input.Error);
+        Assert.True(input.Bool("A"));
+        Assert.Null(input.Object("O")!.Int("I"));
+        Assert.Equal(LambdaErrorType.InvalidRequestContent, input.Error?.Type);
+        Assert.Contains("'I'", input.Error!.Message, StringComparison.Ordinal);
+        Assert.Null(input.Int("N"));
+        Assert.Contains("'I'", input.Error!.Message, StringComparison.Ordinal);
+    }
+}

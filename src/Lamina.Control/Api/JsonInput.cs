@@ -33,8 +33,12 @@ public sealed class JsonInput(JsonObject json, JsonInput? parent = null)
 
     public double? Double(string name) => Read(name, JsonValueKind.Number, n => n.GetValue<double>());
 
-    public bool? Bool(string name) =>
-        json[name] is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? v.GetValue<bool>() : Mismatch<bool?>(name, "boolean");
+    public bool? Bool(string name) => json[name] switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
+        _ => Mismatch<bool?>(name, "boolean"),
+    };
 
     public JsonInput? Object(string name) => json[name] switch
     {

@@ -16,7 +16,7 @@ public sealed partial class LambdaApi
         var code = input.Object("Code");
         var imageUri = code?.String("ImageUri");
         var tags = input.StringMap("Tags");
-        var publish = input.Has("Publish") ? input.Bool("Publish") : false;
+        var publish = input.Bool("Publish");
         // Bind every member first, so a mistyped one is reported before any rule about the others.
         var now = time.GetUtcNow();
         var draft = new FunctionConfig { FunctionName = "", Role = "", ImageUri = imageUri ?? "", LastModified = now, RevisionId = FunctionConfig.NewRevisionId() };
@@ -96,12 +96,13 @@ public sealed partial class LambdaApi
     public Task<ApiResponse> UpdateFunctionCodeAsync(LambdaCall call) => UpdateLatestAsync(call, (input, c) =>
     {
         var imageUri = input.String("ImageUri");
+        var publish = input.Bool("Publish");
         if (input.Error is { } typeError) return typeError;
         if (input.Has("ZipFile") || input.Has("S3Bucket"))
             return LambdaError.InvalidParameter("Please provide ImageUri when updating a function with packageType Image.");
         if (string.IsNullOrEmpty(imageUri)) return LambdaError.InvalidParameter("Please provide ImageUri when updating a function with packageType Image.");
         if (ImageReference.Parse(imageUri) is null) return LambdaError.InvalidParameter($"Source image {imageUri} is not valid. Provide a valid source image.");
-        if (input.Bool("Publish") == true) return LambdaError.InvalidParameter("Publish on UpdateFunctionCode is not supported yet; call PublishVersion once the update is Successful.");
+        if (publish == true) return LambdaError.InvalidParameter("Publish on UpdateFunctionCode is not supported yet; call PublishVersion once the update is Successful.");
         return c with { PreviousImageUri = c.ImageUri, ImageUri = imageUri };
     });
 
