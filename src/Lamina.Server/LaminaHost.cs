@@ -1,5 +1,6 @@
 using System.Net;
 using Lamina.Aws;
+using Lamina.Control;
 using Lamina.Registry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -45,8 +46,11 @@ public sealed class LaminaHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Validates the options, prepares the data directory and builds the host (not yet started).</summary>
-    public static LaminaHost Create(LaminaOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    /// <summary>
+    /// Validates the options, prepares the data directory and builds the host (not yet started).
+    /// <paramref name="configureServices"/> runs before the modules register theirs (tests plug in components that do not exist yet).
+    /// </summary>
+    public static LaminaHost Create(LaminaOptions options, Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null)
     {
         var errors = options.Validate();
         if (errors.Count > 0) throw new LaminaConfigurationException(errors);
@@ -73,10 +77,13 @@ public sealed class LaminaHost : IAsyncDisposable
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(credentials);
+        configureServices?.Invoke(builder.Services);
         builder.Services.AddLaminaRegistry(options.Registry, options.DataDir, options.AuthEnabled);
+        builder.Services.AddLaminaControl(options.DataDir, options.AuthEnabled, options.PublicHost);
 
         var app = builder.Build();
         app.MapLaminaRegistry();
+        app.MapLaminaControl();
         return new LaminaHost(app, options, credentials, created);
     }
 

@@ -1,0 +1,110 @@
+using System.Text;
+using System.Text.Json;
+using Lamina.Control.Domain;
+using Lamina.Control.Invoke;
+
+namespace Lamina.Control.Api;
+
+/// <summary>
+/// Invoke: resolve the qualifier (an alias's weights pick a version at random), refuse functions that are
+/// not Active, check the payload limit of the invocation type, then hand the exact version (with its image
+/// digest) to <see cref="IFunctionInvoker"/>.
+/// </summary>
+public sealed partial class LambdaApi
+{
+    private const int LogTailBytes = 4096;
+
+    public async Task<ApiResponse> InvokeAsync(LambdaCall call)
+    {
+        var typeHeader = call.Header("X-Amz-Invocation-Type") ?? "RequestResponse";
+        if (!Enum.TryParse<InvocationType>(typeHeader, ignoreCase: false, out var type) || !Enum.IsDefined(type) || typeHeader.Any(char.IsDigit))
+            return LambdaError.Validation(typeHeader, "invocationType", "Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
+        var logType = call.Header("X-Amz-Log-Type");
+        if (logType is not (null or "None" or "Tail"))
+            return LambdaError.Validation(logType, "logType", "Member must satisfy enum value set: [None, Tail]");
+        var id = Identify(call);
+        if (id.Error is { } e) return e;
+
+        // Step 1: payload limit of the invocation type, and a JSON payload (Lambda refuses anything else).
+        var limit = type == InvocationType.Event ? AsyncPayloadLimit : SyncPayloadLimit;
+        if (call.Body.Length > limit)
+        {
+            return new LambdaError(LambdaErrorType.RequestTooLarge,
+                $"Request must be smaller than {limit} bytes for the {(type == InvocationType.Event ? "InvokeAsync" : "InvokeFunction")} operation");
+        }
+        if (call.Body.Length > 0 && !IsJson(call.Body))
+            return new LambdaError(LambdaErrorType.InvalidRequestContent, "Could not parse request body into json: Could not parse payload into json");
+
+        // Step 2: resolve the version to run.
+        var (name, qualifier) = (id.Value!.Name, id.Value.Qualifier);
+        var target = store.Read<Result<(FunctionConfig Config, int? Reserved)>>(s =>
+        {
+            var f = Find(s, name, Arn(name, qualifier));
+            if (!f.IsOk) return f.Error!;
+            var version = PickVersion(s.Alias(name, qualifier ?? ""), qualifier);
+            var c = ResolveQualifier(s, f.Value!, version);
+            return c.IsOk ? (c.Value!, f.Value!.ReservedConcurrency) : c.Error!;
+        });
+        if (target.Error is { } te) return te;
+        var (config, reserved) = target.Value;
+        if (config.State != FunctionState.Active)
+            return LambdaError.Conflict($"The operation cannot be performed at this time. The function is currently in the following state: {config.State}");
+        if (reserved == 0)
+            return new LambdaError(LambdaErrorType.TooManyRequests, "Rate Exceeded.", "ReservedFunctionConcurrentInvocationLimitExceeded");
+
+        // Step 3: run (or queue, or only check).
+        var request = new InvokeRequest(config, Arn(name, qualifier), call.RequestId, call.Body, type, logType == "Tail", call.Header("X-Amz-Client-Context"));
+        switch (type)
+        {
+            case InvocationType.DryRun:
+                return new ApiResponse(204) { Headers = { ["X-Amz-Executed-Version"] = config.Version } };
+            case InvocationType.Event:
+                events.Enqueue(request);
+                return new ApiResponse(202, Raw: ReadOnlyMemory<byte>.Empty);
+        }
+        var result = await invoker.InvokeAsync(request, call.Context.RequestAborted);
+        if (result.Error is { } invokeError) return invokeError;
+        var response = new ApiResponse(200, Raw: result.Payload) { Headers = { ["X-Amz-Executed-Version"] = config.Version } };
+        if (result.FunctionError is not null) response.Headers["X-Amz-Function-Error"] = result.FunctionError;
+        if (request.TailLog) response.Headers["X-Amz-Log-Result"] = LogTail(result.LogTail ?? "");
+        return response;
+    }
+
+    /// <summary>The version an alias routes this invocation to: the additional version with its weight's probability.</summary>
+    private static string? PickVersion(AliasConfig? alias, string? qualifier)
+    {
+        if (alias is null) return qualifier;
+        if (alias.AdditionalVersionWeights is { Count: > 0 } weights)
+        {
+            var roll = Random.Shared.NextDouble();
+            foreach (var (version, weight) in weights)
+            {
+                if (roll < weight) return version;
+                roll -= weight;
+            }
+        }
+        return alias.FunctionVersion;
+    }
+
+    /// <summary>Base64 of the log's last 4 KB, cut on a UTF-8 character boundary.</summary>
+    internal static string LogTail(string log)
+    {
+        var bytes = Encoding.UTF8.GetBytes(log);
+        var start = Math.Max(0, bytes.Length - LogTailBytes);
+        while (start < bytes.Length && start > 0 && (bytes[start] & 0xC0) == 0x80) start++;
+        return Convert.ToBase64String(bytes, start, bytes.Length - start);
+    }
+
+    private static bool IsJson(byte[] body)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(body);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

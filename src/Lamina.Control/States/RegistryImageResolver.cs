@@ -1,0 +1,49 @@
+using Lamina.Control.Domain;
+using Lamina.Oci;
+using Lamina.Registry.Storage;
+
+namespace Lamina.Control.States;
+
+/// <summary>
+/// Resolves image URIs that name Lamina's own registry, in process through <see cref="IRegistryMetadata"/>.
+/// An ImageUri names this registry when its host:port is one of <see cref="LocalHosts"/> (this server's
+/// addresses), or when its host is a loopback name and the repository exists here. Other registries are
+/// reported InvalidImage until the image store can pull from them.
+/// </summary>
+public sealed class RegistryImageResolver(IRegistryMetadata registry, ILocalRegistryHosts localHosts) : IFunctionImageResolver
+{
+    public async Task<ImageResolution> ResolveAsync(string imageUri, CancellationToken ct)
+    {
+        var reference = ImageReference.Parse(imageUri);
+        if (reference is null) return ImageResolution.Failed(ImageFailure.InvalidImage, $"Source image {imageUri} is not valid.");
+        var isLocal = localHosts.IsLocal(reference.Host)
+            || (IsLoopbackName(reference.Host) && await registry.GetRepositoryAsync(reference.Repository, ct) is not null);
+        if (!isLocal)
+        {
+            return ImageResolution.Failed(ImageFailure.InvalidImage,
+                $"Source image {imageUri} is in a registry this server cannot pull from yet; push it to this server's registry.");
+        }
+
+        ManifestRecord? manifest = reference.Digest is not null
+            ? await registry.GetManifestAsync(reference.Repository, Digest.Parse(reference.Digest), ct)
+            : await registry.GetManifestByTagAsync(reference.Repository, reference.Tag!, ct);
+        if (manifest is null)
+        {
+            return ImageResolution.Failed(ImageFailure.ImageDeleted, $"Source image {imageUri} does not exist. Provide a valid source image.");
+        }
+        var digest = manifest.Digest.ToString();
+        return ImageResolution.Resolved(digest, $"{reference.Host}/{reference.Repository}@{digest}");
+    }
+
+    private static bool IsLoopbackName(string host)
+    {
+        var name = host.Contains(':', StringComparison.Ordinal) ? host[..host.LastIndexOf(':')] : host;
+        return name is "localhost" or "127.0.0.1" or "[::1]";
+    }
+}
+
+/// <summary>Which registry host names are this server (its listen addresses and public host).</summary>
+public interface ILocalRegistryHosts
+{
+    bool IsLocal(string hostAndPort);
+}

@@ -1,0 +1,78 @@
+using Microsoft.Data.Sqlite;
+
+namespace Lamina.Control.Storage;
+
+/// <summary>
+/// Schema migrations of DATA/control.db, applied in order on open; <c>PRAGMA user_version</c> counts those
+/// that ran. A released migration is never edited; a change is a new entry at the end.
+/// Configurations are JSON documents (<see cref="ControlJson"/>): the API evolves by adding fields, and a
+/// published version must keep exactly what it was published with. Times are Unix milliseconds (UTC).
+/// <code>
+/// functions ─┬─&lt; versions              (name, version)  immutable snapshots
+///            ├─&lt; aliases               (name, alias)
+///            ├─&lt; url_configs           (name, qualifier '' = unqualified)
+///            └─&lt; event_invoke_configs  (name, qualifier '' = unqualified)
+/// </code>
+/// </summary>
+internal static class ControlSchema
+{
+    private static readonly string[] Migrations =
+    [
+        // 1: initial schema
+        """
+        CREATE TABLE functions (
+            name                 TEXT PRIMARY KEY,
+            created_at           INTEGER NOT NULL,
+            config               TEXT NOT NULL,
+            tags                 TEXT NOT NULL DEFAULT '{}',
+            reserved_concurrency INTEGER,
+            last_version         INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE TABLE versions (
+            function_name TEXT NOT NULL REFERENCES functions(name) ON DELETE CASCADE,
+            version       INTEGER NOT NULL,
+            config        TEXT NOT NULL,
+            PRIMARY KEY (function_name, version)
+        ) WITHOUT ROWID;
+        CREATE TABLE aliases (
+            function_name TEXT NOT NULL REFERENCES functions(name) ON DELETE CASCADE,
+            name          TEXT NOT NULL,
+            config        TEXT NOT NULL,
+            PRIMARY KEY (function_name, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE url_configs (
+            function_name TEXT NOT NULL REFERENCES functions(name) ON DELETE CASCADE,
+            qualifier     TEXT NOT NULL,
+            config        TEXT NOT NULL,
+            PRIMARY KEY (function_name, qualifier)
+        ) WITHOUT ROWID;
+        CREATE TABLE event_invoke_configs (
+            function_name TEXT NOT NULL REFERENCES functions(name) ON DELETE CASCADE,
+            qualifier     TEXT NOT NULL,
+            config        TEXT NOT NULL,
+            PRIMARY KEY (function_name, qualifier)
+        ) WITHOUT ROWID;
+        """,
+    ];
+
+    /// <summary>The schema version this build writes.</summary>
+    public static int Current => Migrations.Length;
+
+    public static void Migrate(SqliteConnection connection)
+    {
+        using var get = connection.CreateCommand();
+        get.CommandText = "PRAGMA user_version";
+        var version = Convert.ToInt32(get.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > Migrations.Length)
+            throw new InvalidOperationException($"control.db has schema version {version}, newer than this Lamina ({Migrations.Length}); upgrade Lamina");
+        for (var i = version; i < Migrations.Length; i++)
+        {
+            using var tx = connection.BeginTransaction();
+            using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = Migrations[i] + $"; PRAGMA user_version = {i + 1};";
+            cmd.ExecuteNonQuery();
+            tx.Commit();
+        }
+    }
+}
