@@ -51,6 +51,13 @@ public sealed partial class SnapshotStore
     /// <summary>The directory of a snapshot (its fs/ is the overlay lower dir), whether or not it exists.</summary>
     public string PathOf(Digest diffId) => Path.Combine(Root, diffId.AlgorithmName, diffId.Encoded);
 
+    /// <summary>What snapshot.json records for a committed snapshot, or null.</summary>
+    public SnapshotInfo? Info(Digest diffId)
+    {
+        var file = Path.Combine(PathOf(diffId), "snapshot.json");
+        return File.Exists(file) ? JsonSerializer.Deserialize(File.ReadAllBytes(file), RefJson.Default.SnapshotInfo) : null;
+    }
+
     /// <summary>The fs/ directory of a committed snapshot, or null.</summary>
     public string? TryGet(Digest diffId)
     {
@@ -63,10 +70,10 @@ public sealed partial class SnapshotStore
     /// into a private temp directory when it does not exist yet. Concurrent calls for one diff_id share one unpack.
     /// The unpack's computed diff_id must equal <paramref name="diffId"/> or nothing is published.
     /// </summary>
-    public Task<string> GetOrCreateAsync(Digest diffId, Func<string, CancellationToken, UnpackResult> unpack, CancellationToken cancellationToken)
+    public Task<string> GetOrCreateAsync(Digest diffId, Func<string, CancellationToken, Task<UnpackResult>> unpack, CancellationToken cancellationToken)
     {
         if (TryGet(diffId) is { } existing) return Task.FromResult(existing);
-        var lazy = inFlight.GetOrAdd(diffId, d => new Lazy<Task<string>>(() => Task.Run(() => Create(d, unpack, cancellationToken), cancellationToken)));
+        var lazy = inFlight.GetOrAdd(diffId, d => new Lazy<Task<string>>(() => Task.Run(() => CreateAsync(d, unpack, cancellationToken), cancellationToken)));
         return Await(diffId, lazy);
     }
 
@@ -76,7 +83,7 @@ public sealed partial class SnapshotStore
         finally { inFlight.TryRemove(new KeyValuePair<Digest, Lazy<Task<string>>>(diffId, lazy)); }
     }
 
-    private string Create(Digest diffId, Func<string, CancellationToken, UnpackResult> unpack, CancellationToken cancellationToken)
+    private async Task<string> CreateAsync(Digest diffId, Func<string, CancellationToken, Task<UnpackResult>> unpack, CancellationToken cancellationToken)
     {
         if (TryGet(diffId) is { } existing) return existing;
         var work = Path.Combine(tmpRoot, Guid.NewGuid().ToString("n"));
@@ -85,7 +92,7 @@ public sealed partial class SnapshotStore
         File.SetUnixFileMode(work, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         try
         {
-            var result = unpack(fs, cancellationToken);
+            var result = await unpack(fs, cancellationToken);
             if (result.DiffId != diffId)
                 throw new ImageException(ImageErrorCode.DiffIdMismatch,
                     $"layer uncompressed to {result.DiffId}, but the image config says its diff_id is {diffId}");
