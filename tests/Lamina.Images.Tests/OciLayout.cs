@@ -83,12 +83,14 @@ internal sealed class OciLayout : IDisposable
     }
 
     /// <summary>skopeo copy [--all] oci:DIR:tag docker://host/name:tag over plain HTTP.</summary>
-    public void Push(string host, string name, string tag)
+    public void Push(string host, string name, string tag, string? credentials = null)
     {
         const string skopeo = "/usr/bin/skopeo";
         if (!File.Exists(skopeo)) throw new InvalidOperationException("skopeo is missing: run ./test.sh or apt-get install -y skopeo");
-        var psi = new ProcessStartInfo(skopeo, ["copy", "--all", "--dest-tls-verify=false", "--preserve-digests",
-            $"oci:{Dir}:{tag}", $"docker://{host}/{name}:{tag}"])
+        List<string> args = ["copy", "--all", "--dest-tls-verify=false", "--preserve-digests"];
+        if (credentials is not null) args.Add("--dest-creds=" + credentials);
+        args.AddRange([$"oci:{Dir}:{tag}", $"docker://{host}/{name}:{tag}"]);
+        var psi = new ProcessStartInfo(skopeo, args)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
