@@ -21,15 +21,36 @@ try
     Console.WriteLine($"layer: {string.Join(' ', sources)} — {files} entries, {uncompressed / 1e6:F1} MB uncompressed, {compressed / 1e6:F1} MB gzip");
     Console.WriteLine($"runs: {runs} (medians), cores: {Environment.ProcessorCount}");
 
-    var floorGzip = Measure(runs, () => Run("sh", "-c", $"gzip -dc {layer} > /dev/null"), null);
-    var floorTar = Measure(runs, () => Run("tar", "-xzf", layer, "-C", Fresh(work, "tar")), () => Clean(work, "tar"));
-    var lamina = Measure(runs, () =>
+    // Variants run interleaved within each round, so a change in the machine's load hits them all alike.
+    var variants = new (string Name, Action Run, Action? Cleanup)[]
+    {
+        ("gzip -dc > /dev/null (decompression floor)", () => Run("sh", "-c", $"gzip -dc {layer} > /dev/null"), null),
+        ("GNU tar -xzf (extraction floor)", () => Run("tar", "-xzf", layer, "-C", Fresh(work, "tar")), () => Clean(work, "tar")),
+        ("Lamina LayerUnpacker, read-ahead thread (default)", () => Lamina(true), () => Clean(work, "lamina")),
+        ("Lamina LayerUnpacker, one thread", () => Lamina(false), () => Clean(work, "lamina")),
+        ("Lamina snapshot incl. syncfs + rename (durable publish)", Durable, () => Clean(work, "store")),
+    };
+    var times = variants.Select(_ => new List<double>()).ToArray();
+    for (var round = 0; round < runs; round++)
+    {
+        for (var v = 0; v < variants.Length; v++)
+        {
+            variants[v].Cleanup?.Invoke();
+            var sw = Stopwatch.StartNew();
+            variants[v].Run();
+            times[v].Add(sw.Elapsed.TotalSeconds);
+            variants[v].Cleanup?.Invoke();
+        }
+    }
+
+    void Lamina(bool readAhead)
     {
         var target = Fresh(work, "lamina");
         using var blob = File.OpenRead(layer);
-        LayerUnpacker.Unpack(blob, MediaTypes.OciLayerGzip, compressed, target, new UnpackLimits());
-    }, () => Clean(work, "lamina"));
-    var durable = Measure(runs, () =>
+        LayerUnpacker.Unpack(blob, MediaTypes.OciLayerGzip, compressed, target, new UnpackLimits(), readAhead: readAhead);
+    }
+
+    void Durable()
     {
         var store = new SnapshotStore(Path.Combine(work, "store"), durable: true);
         store.GetOrCreateAsync(Digest.Compute("x"u8), (fs, ct) =>
@@ -38,15 +59,12 @@ try
             var result = LayerUnpacker.Unpack(blob, MediaTypes.OciLayerGzip, compressed, fs, new UnpackLimits(), cancellationToken: ct);
             return Task.FromResult(result with { DiffId = Digest.Compute("x"u8) });
         }, default).GetAwaiter().GetResult();
-    }, () => Clean(work, "store"));
+    }
 
     Console.WriteLine();
     Console.WriteLine("| what | median s | MB/s uncompressed |");
     Console.WriteLine("|---|---|---|");
-    Row("gzip -dc > /dev/null (decompression floor)", floorGzip);
-    Row("GNU tar -xzf (extraction floor)", floorTar);
-    Row("Lamina LayerUnpacker (verify diff_id, safe paths)", lamina);
-    Row("Lamina snapshot incl. syncfs + rename (durable publish)", durable);
+    for (var v = 0; v < variants.Length; v++) Row(variants[v].Name, Median(times[v]));
 
     void Row(string what, double seconds) => Console.WriteLine($"| {what} | {seconds:F2} | {uncompressed / 1e6 / seconds:F0} |");
 }
@@ -55,17 +73,8 @@ finally
     Directory.Delete(work, recursive: true);
 }
 
-static double Measure(int runs, Action action, Action? cleanup)
+static double Median(List<double> times)
 {
-    var times = new List<double>();
-    for (var i = 0; i < runs; i++)
-    {
-        cleanup?.Invoke();
-        var sw = Stopwatch.StartNew();
-        action();
-        times.Add(sw.Elapsed.TotalSeconds);
-    }
-    cleanup?.Invoke();
     times.Sort();
     return times[times.Count / 2];
 }

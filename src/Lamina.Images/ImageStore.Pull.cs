@@ -99,7 +99,7 @@ public sealed partial class ImageStore
                     await registry.DownloadBlobAsync(reference, layer, blob, down, ct);
                     var up = progress is null ? null : new SyncProgress<long>(b => progress.Report(new PullProgress(PullPhase.Unpacking, layer.Digest, b, null)));
                     var stream = new FileStream(blob, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-                    return LayerUnpacker.Unpack(stream, layer.MediaType, layer.Size, fs, options.Limits, budget.Charge, up, ct);
+                    return LayerUnpacker.Unpack(stream, layer.MediaType, layer.Size, fs, options.Limits, budget.Charge, up, cancellationToken: ct);
                 }
                 finally
                 {

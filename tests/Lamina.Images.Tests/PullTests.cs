@@ -81,6 +81,34 @@ public sealed class PullTests : IClassFixture<DistributionRegistryFixture>, IDis
     }
 
     [Fact]
+    public async Task An_index_without_linux_amd64_is_a_clear_error()
+    {
+        var arm = new LayerBuilder().File("arch", "arm64").Tar();
+        var reference = Push(l => l.AddIndex([l.AddImage([TestLayer.Gzip(arm)], "arm64")]), "armonly/fn");
+        var result = await store.PullAsync(reference);
+        Assert.Equal(ImageErrorCode.InvalidManifest, result.Error?.Code);
+        Assert.Contains("linux/amd64", result.Error!.Message);
+    }
+
+    [Fact]
+    public async Task The_image_size_limit_spans_all_layers()
+    {
+        var one = new LayerBuilder().Big("one", 600_000).Tar();
+        var two = new LayerBuilder().Big("two", 600_000).Tar();
+        var reference = Push(l => l.AddImage([TestLayer.Gzip(one), TestLayer.Gzip(two)]), "big/fn");
+        using var limited = new ImageStore(new ImageStoreOptions
+        {
+            DataDirectory = Path.Combine(data, "limited"),
+            Durable = false,
+            Limits = new Unpack.UnpackLimits { MaxImageBytes = 1_000_000 },
+        });
+        var result = await limited.PullAsync(reference);
+        Assert.Equal(ImageErrorCode.TooLarge, result.Error?.Code);
+        Assert.Contains("image uncompresses to more than 1000000 bytes", result.Error!.Message);
+        Assert.Empty(limited.Snapshots.Refs.Images);
+    }
+
+    [Fact]
     public async Task A_shared_base_layer_is_unpacked_once_and_collected_when_unused()
     {
         var shared = new LayerBuilder().Dir("usr/").File("usr/base", "base").Tar();

@@ -39,13 +39,6 @@ internal sealed class BoundedHashingStream(Stream inner, IncrementalHash hash, F
         if (refusal is not null) throw new ImageException(ImageErrorCode.TooLarge, refusal);
     }
 
-    /// <summary>Reads what the tar reader left (end-of-archive padding) so the digest covers the whole stream.</summary>
-    public void Drain()
-    {
-        var buffer = new byte[64 * 1024];
-        while (Read(buffer) > 0) { }
-    }
-
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;

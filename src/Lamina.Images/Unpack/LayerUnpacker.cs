@@ -27,9 +27,11 @@ public static class LayerUnpacker
     /// <param name="budget">Optional image-wide budget: called with each increment of uncompressed bytes; returns a refusal message when exhausted.</param>
     /// <param name="progress">Uncompressed bytes read so far.</param>
     /// <param name="cancellationToken">Stops between entries.</param>
+    /// <param name="readAhead">Decompress and hash on a second thread while this one writes files (default); false keeps to one thread.</param>
     /// <exception cref="ImageException">The layer is unsupported, malformed, unsafe or too large.</exception>
     public static UnpackResult Unpack(Stream blob, string mediaType, long compressedSize, string target, UnpackLimits limits,
-        Func<long, string?>? budget = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+        Func<long, string?>? budget = null, IProgress<long>? progress = null, bool readAhead = true,
+        CancellationToken cancellationToken = default)
     {
         if (!IsSupported(mediaType))
         {
@@ -58,7 +60,9 @@ public static class LayerUnpacker
         var writer = new SnapshotWriter(target);
         try
         {
-            using var reader = new TarReader(counted, leaveOpen: true);
+            using var ahead = readAhead ? new ReadAheadStream(counted) : null;
+            Stream input = ahead is null ? counted : ahead;
+            using var reader = new TarReader(input, leaveOpen: true);
             TarEntry? entry;
             while ((entry = reader.GetNextEntry(copyData: false)) is not null)
             {
@@ -67,7 +71,9 @@ public static class LayerUnpacker
                     throw new ImageException(ImageErrorCode.TooLarge, $"layer has more than {limits.MaxEntries} entries");
                 writer.Apply(entry);
             }
-            counted.Drain();
+            // Read the end-of-archive padding the tar reader left, so the diff_id covers the whole stream.
+            var rest = new byte[64 * 1024];
+            while (input.Read(rest) > 0) { }
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ZstdSharp.ZstdException
                                       or ArgumentException or OverflowException
