@@ -52,9 +52,9 @@ public sealed class DomainTests
     [InlineData("123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1", "123456789012.dkr.ecr.us-east-1.amazonaws.com", "app", "v1")]
     public void Parses_image_references(string uri, string host, string repo, string tag)
     {
-        var r = ImageReference.Parse(uri);
+        var r = LambdaImageUri.Parse(uri);
         Assert.NotNull(r);
-        Assert.Equal((host, repo, tag), (r.Host, r.Repository, r.Tag));
+        Assert.Equal((host, repo, tag), (r.Registry, r.Repository, r.Tag));
     }
 
     [Theory]
@@ -62,7 +62,7 @@ public sealed class DomainTests
     [InlineData("host:1/UPPER:tag")]
     [InlineData("host:1/repo@sha256:short")]
     [InlineData("not a uri")]
-    public void Refuses_bad_image_references(string uri) => Assert.Null(ImageReference.Parse(uri));
+    public void Refuses_bad_image_references(string uri) => Assert.Null(LambdaImageUri.Parse(uri));
 
     private static FunctionConfig Config() => new() { FunctionName = "f", Role = "r", ImageUri = "h:1/r:t", RevisionId = "rev0" };
 

@@ -14,25 +14,25 @@ public sealed class RegistryImageResolver(IRegistryMetadata registry, ILocalRegi
 {
     public async Task<ImageResolution> ResolveAsync(string imageUri, CancellationToken ct)
     {
-        var reference = ImageReference.Parse(imageUri);
+        var reference = LambdaImageUri.Parse(imageUri);
         if (reference is null) return ImageResolution.Failed(ImageFailure.InvalidImage, $"Source image {imageUri} is not valid.");
-        var isLocal = localHosts.IsLocal(reference.Host)
-            || (IsLoopbackName(reference.Host) && await registry.GetRepositoryAsync(reference.Repository, ct) is not null);
+        var isLocal = localHosts.IsLocal(reference.Registry)
+            || (IsLoopbackName(reference.Registry) && await registry.GetRepositoryAsync(reference.Repository, ct) is not null);
         if (!isLocal)
         {
             return ImageResolution.Failed(ImageFailure.InvalidImage,
                 $"Source image {imageUri} is in a registry this server cannot pull from yet; push it to this server's registry.");
         }
 
-        ManifestRecord? manifest = reference.Digest is not null
-            ? await registry.GetManifestAsync(reference.Repository, Digest.Parse(reference.Digest), ct)
+        ManifestRecord? manifest = reference.Digest is { } pinned
+            ? await registry.GetManifestAsync(reference.Repository, pinned, ct)
             : await registry.GetManifestByTagAsync(reference.Repository, reference.Tag!, ct);
         if (manifest is null)
         {
             return ImageResolution.Failed(ImageFailure.ImageDeleted, $"Source image {imageUri} does not exist. Provide a valid source image.");
         }
         var digest = manifest.Digest.ToString();
-        return ImageResolution.Resolved(digest, $"{reference.Host}/{reference.Repository}@{digest}");
+        return ImageResolution.Resolved(digest, $"{reference.Registry}/{reference.Repository}@{digest}");
     }
 
     private static bool IsLoopbackName(string host)
