@@ -17,6 +17,7 @@ public static class RegistryModule
         services.AddRegistryStorage();
         services.AddRegistryAuth(authEnabled);
         services.AddEcrApi(authEnabled);
+        services.AddLargeBlockMemoryPool();
         return services;
     }
 

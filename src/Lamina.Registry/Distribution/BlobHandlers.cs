@@ -1,12 +1,13 @@
 using Lamina.Oci;
 using Lamina.Registry.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 
 namespace Lamina.Registry.Distribution;
 
-/// <summary><c>/v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>: GET/HEAD (with Range, served by sendfile from the blob file) and DELETE (unlink).</summary>
+/// <summary><c>/v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>: GET/HEAD (with Range; the body read from the blob file in large segments, see <see cref="BlobSendFile"/>) and DELETE (unlink).</summary>
 internal static class BlobHandlers
 {
     public static async Task GetAsync(HttpContext ctx, RegistryRoute route)
@@ -24,10 +25,20 @@ internal static class BlobHandlers
             return;
         }
         ctx.Response.Headers["Docker-Content-Digest"] = digest.ToString();
-        // PhysicalFile: Kestrel's sendfile path, Range/If-Range/HEAD handled, memory flat whatever the size.
+        // PhysicalFile: Range/If-Range/If-None-Match/HEAD handled by the framework, memory flat whatever the size;
+        // the body itself goes through BlobSendFile (large segments, one copy) instead of Kestrel's 64 KiB loop.
         var result = Results.File(path, "application/octet-stream", fileDownloadName: null, lastModified: null,
             entityTag: new EntityTagHeaderValue($"\"{digest}\""), enableRangeProcessing: true);
-        await result.ExecuteAsync(ctx);
+        var body = ctx.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        ctx.Features.Set<IHttpResponseBodyFeature>(new BlobSendFile(body));
+        try
+        {
+            await result.ExecuteAsync(ctx);
+        }
+        finally
+        {
+            ctx.Features.Set(body);
+        }
     }
 
     public static async Task DeleteAsync(HttpContext ctx, RegistryRoute route)

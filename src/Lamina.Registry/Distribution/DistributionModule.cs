@@ -1,5 +1,6 @@
 using Lamina.Registry.Auth;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,6 +10,13 @@ namespace Lamina.Registry.Distribution;
 public static class DistributionModule
 {
     private static readonly string[] Methods = ["GET", "HEAD", "PUT", "POST", "PATCH", "DELETE"];
+
+    /// <summary>
+    /// Serves connections from <see cref="LargeBlockMemoryPool"/> (64 KiB blocks instead of 4 KiB): layer pushes
+    /// arrive in 16× fewer socket reads. Affects the whole Kestrel server, hence registered once here.
+    /// </summary>
+    public static IServiceCollection AddLargeBlockMemoryPool(this IServiceCollection services) =>
+        services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
 
     /// <summary>Maps the OCI Distribution API under /v2/: one catch-all route, dispatched by <see cref="RegistryRoute"/>.</summary>
     public static IEndpointRouteBuilder MapDistributionApi(this IEndpointRouteBuilder endpoints)
