@@ -43,6 +43,23 @@ public sealed class BadInputTests(CliServerFixture server) : IClassFixture<CliSe
     }
 
     [Fact]
+    public async Task PayloadFromStdinIsReadAndChecked()
+    {
+        var r = await CliRunner.RunAsync(["invoke", "anything", "--endpoint", server.Endpoint, "--data-dir", server.DataDir], stdin: "this is not json");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("not valid JSON", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvokingAMissingFunctionIsRemoteErrorNamingIt()
+    {
+        var r = await server.LaminaAsync("invoke", "no-such-function", "--payload", "{}");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("ResourceNotFoundException", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("no-such-function", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ServerDownIsExit3WithHint()
     {
         var port = FreePort();

@@ -38,8 +38,15 @@ internal sealed class LaminaClient(ConnectionSettings settings) : IDisposable
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode) throw RemoteError.From(response, text, settings);
         if (string.IsNullOrWhiteSpace(text)) return JsonDocument.Parse("{}").RootElement.Clone();
-        using var doc = JsonDocument.Parse(text);
-        return doc.RootElement.Clone();
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new CliException(ExitCodes.RemoteError, $"{settings.Endpoint} answered {(int)response.StatusCode} with a body that is not JSON ({e.Message}); is it a Lamina server?");
+        }
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpRequestMessage request, CancellationToken ct)
