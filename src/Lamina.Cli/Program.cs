@@ -1,6 +1,7 @@
-using System.CommandLine;
 using Lamina.Cli;
+using Lamina.Cli.Commands;
+using Spectre.Console;
 
-var root = new RootCommand("Lamina: self-hosted serverless functions packaged as container images");
-root.Subcommands.Add(ServerCommand.Create());
-return await root.Parse(args).InvokeAsync();
+// Tables are for people; when piped, do not wrap them at a guessed 80 columns.
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 240;
+return await LaminaCommandLine.RunAsync(args);

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Lamina.Server;
 using Microsoft.Extensions.Configuration;
 
-namespace Lamina.Cli;
+namespace Lamina.Cli.Commands;
 
 /// <summary><c>lamina server</c>: starts everything in one process with embedded defaults.</summary>
 internal static class ServerCommand

@@ -1,0 +1,32 @@
+using System.CommandLine;
+using Lamina.Cli.Commands;
+
+namespace Lamina.Cli;
+
+/// <summary>The command tree, and the one place parse errors become exit code 2.</summary>
+internal static class LaminaCommandLine
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Lamina: self-hosted serverless functions packaged as container images");
+        root.Subcommands.Add(ServerCommand.Create());
+        root.Subcommands.Add(FunctionsCommand.Create());
+        root.Subcommands.Add(ImagesCommand.Create());
+        root.Subcommands.Add(InvokeCommand.Create());
+        root.Subcommands.Add(PushCommand.Create());
+        root.Subcommands.Add(CredentialsCommand.Create());
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) await Console.Error.WriteLineAsync("lamina: " + error.Message);
+            await Console.Error.WriteLineAsync("Run `lamina --help` (or `lamina COMMAND --help`) for usage.");
+            return ExitCodes.Usage;
+        }
+        return await parse.InvokeAsync();
+    }
+}
