@@ -1,6 +1,5 @@
 using Lamina.Control.Domain;
 using Lamina.Oci;
-using ImageReference = Lamina.Control.Domain.ImageReference;
 using Lamina.Registry.Storage;
 
 namespace Lamina.Control.States;
