@@ -81,7 +81,10 @@ for (var i = -3; i < runs; i++)
     stats.Add("agent ready (start → control socket healthy)", t.AgentReadyMs);
     stats.Add("= sandbox ready (create → agent healthy)", t.SandboxReadyMs);
     stats.Add("runtime init (POST /lamina/v1/init)", t.RuntimeInitMs);
-    stats.Add("first invoke (thaw+invoke+freeze)", firstInvokeMs);
+    stats.Add("freeze after init + first invoke", firstInvokeMs);
+    stats.Add("  of which runc resume (thaw)", env.LastInvoke.ThawMs);
+    stats.Add("  of which the invoke itself", env.LastInvoke.InvokeMs);
+    stats.Add("  of which runc pause (freeze)", env.LastInvoke.FreezeMs);
     stats.Add("= create → first answer", total);
     stats.Add("destroy (shutdown, stop, full cleanup)", destroy.Elapsed.TotalMilliseconds);
 }

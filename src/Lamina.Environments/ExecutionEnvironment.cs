@@ -35,6 +35,9 @@ public sealed class ExecutionEnvironment : IAsyncDisposable
     /// <summary>Cold start phases of this environment.</summary>
     public StartupTimings Timings { get; }
 
+    /// <summary>Host-clock split of the most recent completed invoke (thaw, the agent's answer, freeze), ms.</summary>
+    public (double ThawMs, double InvokeMs, double FreezeMs) LastInvoke { get; private set; }
+
     /// <summary>
     /// Thaws, invokes, freezes. Function errors, timeouts (Sandbox.Timedout, 408) and runtime crashes
     /// (Runtime.ExitError) come back as the agent's answer; the agent re-initialises the runtime on the
@@ -48,8 +51,10 @@ public sealed class ExecutionEnvironment : IAsyncDisposable
         {
             if (_destroyed || Sandbox.Exited.IsCompleted)
                 return (null, new(EnvironmentErrorCode.Gone, $"Environment {Sandbox.Id} is not running."));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             if (Sandbox.State == SandboxState.Frozen && await _manager.ThawAsync(Sandbox) is { } thaw)
                 return (null, new(EnvironmentErrorCode.Gone, thaw.ToString()));
+            var thawMs = clock.Elapsed.TotalMilliseconds;
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cts.CancelAfter(TimeSpan.FromSeconds(Function.TimeoutSeconds) + _options.InvokeSlack);
             InvokeResult result;
@@ -61,8 +66,10 @@ public sealed class ExecutionEnvironment : IAsyncDisposable
             {
                 return (null, new(EnvironmentErrorCode.Gone, $"Control channel of {Sandbox.Id} failed: {e.Message}"));
             }
+            var invokeMs = clock.Elapsed.TotalMilliseconds - thawMs;
             if (await _manager.FreezeAsync(Sandbox) is { } freeze)
                 return (result, new(EnvironmentErrorCode.Gone, freeze.ToString()));
+            LastInvoke = (thawMs, invokeMs, clock.Elapsed.TotalMilliseconds - thawMs - invokeMs);
             return (result, null);
         }
         finally

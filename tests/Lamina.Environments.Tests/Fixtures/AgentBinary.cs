@@ -25,7 +25,10 @@ internal static class AgentBinary
         var binary = System.IO.Path.Combine(dir, "lamina-init");
         if (File.Exists(binary)) return binary;
         var building = dir + ".building-" + Guid.NewGuid().ToString("N");
-        Tool.Run("/usr/bin/dotnet", "publish", project, "-c", "Release", "-r", "linux-x64", "-o", building);
+        // Own artifacts path: the solution's build of the agent (obj/, assets file) is never touched.
+        Tool.Run("/usr/bin/dotnet", "publish", project, "-c", "Release", "-r", "linux-x64", "-o", building,
+            "--artifacts-path", building + ".artifacts");
+        Directory.Delete(building + ".artifacts", recursive: true);
         try { Directory.Move(building, dir); }
         catch (IOException) when (File.Exists(binary)) { Directory.Delete(building, true); }
         return binary;
