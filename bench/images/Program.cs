@@ -26,8 +26,8 @@ try
     {
         ("gzip -dc > /dev/null (decompression floor)", () => Run("sh", "-c", $"gzip -dc {layer} > /dev/null"), null),
         ("GNU tar -xzf (extraction floor)", () => Run("tar", "-xzf", layer, "-C", Fresh(work, "tar")), () => Clean(work, "tar")),
-        ("Lamina LayerUnpacker, read-ahead thread (default)", () => Lamina(true), () => Clean(work, "lamina")),
-        ("Lamina LayerUnpacker, one thread", () => Lamina(false), () => Clean(work, "lamina")),
+        ("Lamina LayerUnpacker, read-ahead thread", () => Lamina(true), () => Clean(work, "lamina")),
+        ("Lamina LayerUnpacker, one thread (default)", () => Lamina(false), () => Clean(work, "lamina")),
         ("Lamina snapshot incl. syncfs + rename (durable publish)", Durable, () => Clean(work, "store")),
     };
     var times = variants.Select(_ => new List<double>()).ToArray();

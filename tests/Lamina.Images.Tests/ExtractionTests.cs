@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text;
 using Lamina.Images.Native;
+using Lamina.Images.Unpack;
 using Lamina.Oci;
 
 namespace Lamina.Images.Tests;
@@ -108,6 +109,25 @@ public sealed class ExtractionTests : IDisposable
         Assert.Equal(Digest.Compute(tar), zst.DiffId);
         Assert.Equal(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(new string('z', 100_000)))),
             Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(ws.In("a/b")))));
+    }
+
+    [Fact]
+    public void Read_ahead_thread_gives_the_same_diff_id_and_rethrows_limit_errors()
+    {
+        var tar = new LayerBuilder().Dir("a/").Big("a/big", 3_000_000).File("a/small", "s").Tar();
+        var gz = LayerBuilder.GzipBytes(tar);
+        var result = LayerUnpacker.Unpack(new MemoryStream(gz), MediaTypes.OciLayerGzip, gz.Length, ws.Target, new UnpackLimits(), readAhead: true);
+        Assert.Equal(Digest.Compute(tar), result.DiffId);
+        Assert.Equal(3_000_000, new FileInfo(ws.In("a/big")).Length);
+
+        var other = Path.Combine(ws.Root, "snap", "other");
+        Directory.CreateDirectory(other);
+        var e = Assert.Throws<ImageException>(() => LayerUnpacker.Unpack(new MemoryStream(gz), MediaTypes.OciLayerGzip, gz.Length, other,
+            new UnpackLimits { MaxLayerBytes = 1_000_000 }, readAhead: true));
+        Assert.Equal(ImageErrorCode.TooLarge, e.Code);
+        var bad = Assert.Throws<ImageException>(() => LayerUnpacker.Unpack(new MemoryStream(gz[..(gz.Length / 2)]), MediaTypes.OciLayerGzip,
+            gz.Length, other, new UnpackLimits(), readAhead: true));
+        Assert.Equal(ImageErrorCode.InvalidLayer, bad.Code);
     }
 
     [Fact]

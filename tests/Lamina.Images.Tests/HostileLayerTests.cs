@@ -151,6 +151,16 @@ public sealed class HostileLayerTests : IDisposable
     }
 
     [Fact]
+    public void Replacing_a_directory_never_deletes_through_its_symlinks()
+    {
+        var tar = new LayerBuilder().Dir("d/").Symlink("d/l", Path.Combine(ws.Outside, "victimdir")).Symlink("d/r", "../../outside")
+            .File("d", "file now").Tar();
+        ws.Accepted(tar);
+        Assert.True(File.Exists(Path.Combine(ws.Outside, "victimdir", "inner")));
+        Assert.Equal("file now", File.ReadAllText(ws.In("d")));
+    }
+
+    [Fact]
     public void Very_long_component_is_refused()
     {
         var e = ws.Refused(new LayerBuilder().File(new string('a', 256), "x").Tar(), ImageErrorCode.UnsafeLayer);

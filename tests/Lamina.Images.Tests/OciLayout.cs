@@ -83,11 +83,17 @@ internal sealed class OciLayout : IDisposable
     }
 
     /// <summary>skopeo copy [--all] oci:DIR:tag docker://host/name:tag over plain HTTP.</summary>
-    public void Push(string host, string name, string tag, string? credentials = null)
+    /// <param name="host">Registry host:port.</param>
+    /// <param name="name">Repository.</param>
+    /// <param name="tag">Tag in the layout and in the registry.</param>
+    /// <param name="credentials">user:password for the registry, if it needs them.</param>
+    /// <param name="format">"v2s2" to have skopeo convert to Docker manifest v2 schema 2 (digests then change).</param>
+    public void Push(string host, string name, string tag, string? credentials = null, string? format = null)
     {
         const string skopeo = "/usr/bin/skopeo";
         if (!File.Exists(skopeo)) throw new InvalidOperationException("skopeo is missing: run ./test.sh or apt-get install -y skopeo");
-        List<string> args = ["copy", "--all", "--dest-tls-verify=false", "--preserve-digests"];
+        List<string> args = ["copy", "--all", "--dest-tls-verify=false"];
+        args.AddRange(format is null ? ["--preserve-digests"] : ["--format", format]);
         if (credentials is not null) args.Add("--dest-creds=" + credentials);
         args.AddRange([$"oci:{Dir}:{tag}", $"docker://{host}/{name}:{tag}"]);
         var psi = new ProcessStartInfo(skopeo, args)

@@ -67,6 +67,23 @@ public sealed class PullTests : IClassFixture<DistributionRegistryFixture>, IDis
     }
 
     [Fact]
+    public async Task Pulls_a_docker_v2_schema2_image()
+    {
+        var tar = new LayerBuilder().Dir("var/task/").File("var/task/app.js", "exports.handler = 1").Tar();
+        using (var layout = new OciLayout())
+        {
+            layout.Tag(layout.AddImage([TestLayer.Gzip(tar)]), "v1");
+            layout.Push(registry.Host, "docker/fn", "v1", format: "v2s2");
+        }
+        var image = await PullOk($"{registry.Host}/docker/fn:v1");
+        Assert.Equal(Digest.Compute(tar), image.Layers.Single().DiffId);
+        Assert.Equal("exports.handler = 1", File.ReadAllText(Path.Combine(image.Layers[0].Path, "var/task/app.js")));
+        var manifest = File.ReadAllText(Path.Combine(data, "images", "sha256", image.ManifestDigest.Encoded, "manifest.json"));
+        Assert.Contains(MediaTypes.DockerManifest, manifest);
+        Assert.Contains(MediaTypes.DockerLayerGzip, manifest);
+    }
+
+    [Fact]
     public async Task An_index_resolves_to_linux_amd64()
     {
         var arm = new LayerBuilder().File("arch", "arm64").Tar();

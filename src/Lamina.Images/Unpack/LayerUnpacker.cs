@@ -27,10 +27,11 @@ public static class LayerUnpacker
     /// <param name="budget">Optional image-wide budget: called with each increment of uncompressed bytes; returns a refusal message when exhausted.</param>
     /// <param name="progress">Uncompressed bytes read so far.</param>
     /// <param name="cancellationToken">Stops between entries.</param>
-    /// <param name="readAhead">Decompress and hash on a second thread while this one writes files (default); false keeps to one thread.</param>
+    /// <param name="readAhead">Decompress and hash on a second thread while this one writes files. Off by default: on the
+    /// loaded 2-core benchmark machine one thread was faster (bench/images/README.md); re-measure on idle many-core hosts.</param>
     /// <exception cref="ImageException">The layer is unsupported, malformed, unsafe or too large.</exception>
     public static UnpackResult Unpack(Stream blob, string mediaType, long compressedSize, string target, UnpackLimits limits,
-        Func<long, string?>? budget = null, IProgress<long>? progress = null, bool readAhead = true,
+        Func<long, string?>? budget = null, IProgress<long>? progress = null, bool readAhead = false,
         CancellationToken cancellationToken = default)
     {
         if (!IsSupported(mediaType))
