@@ -89,6 +89,9 @@ for (var i = -3; i < runs; i++)
     stats.Add("destroy (shutdown, stop, full cleanup)", destroy.Elapsed.TotalMilliseconds);
 }
 stats.Print("lamina (image local, runc + NativeAOT lamina-init):");
+// Every sandbox is destroyed; the manager's (empty) cgroup parent directories go too.
+foreach (var hierarchy in Directory.GetDirectories("/sys/fs/cgroup"))
+    if (Directory.Exists(Path.Combine(hierarchy, parent))) Directory.Delete(Path.Combine(hierarchy, parent));
 foreach (var i in Enumerable.Range(0, pulls)) Directory.Delete(Path.Combine(work, "images-" + i), true);
 
 if (dockerHost is not null)
