@@ -89,6 +89,7 @@ for (var i = -3; i < runs; i++)
     stats.Add("destroy (shutdown, stop, full cleanup)", destroy.Elapsed.TotalMilliseconds);
 }
 stats.Print("lamina (image local, runc + NativeAOT lamina-init):");
+await IdleOverhead.MeasureAsync(factory, image, function, parent, 10);
 // Every sandbox is destroyed; the manager's (empty) cgroup parent directories go too.
 foreach (var hierarchy in Directory.GetDirectories("/sys/fs/cgroup"))
     if (Directory.Exists(Path.Combine(hierarchy, parent))) Directory.Delete(Path.Combine(hierarchy, parent));
