@@ -43,8 +43,9 @@ public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOption
             var startMs = Lap(clock);
 
             if (!await WaitReadyAsync(sandbox, control, cancellationToken))
-                return await Fail(sandbox, control, new(EnvironmentErrorCode.AgentNotReady,
-                    $"lamina-init did not answer on {control.SocketPath} within {options.ReadyTimeout.TotalSeconds:0} s: {Tail(sandbox.StderrPath)}"));
+                return await Fail(sandbox, control, new(EnvironmentErrorCode.AgentNotReady, sandbox.Exited.IsCompleted
+                    ? $"lamina-init exited before its control socket answered: {Tail(sandbox.StderrPath)}"
+                    : $"lamina-init did not answer on {control.SocketPath} within {options.ReadyTimeout.TotalSeconds:0} s: {Tail(sandbox.StderrPath)}"));
             var readyMs = Lap(clock);
 
             var init = await control.InitAsync(cancellationToken);
