@@ -10,6 +10,8 @@ cd "$root"
   busybox-static gcc libc6-dev docker.io
 # lamina-init tests build npm's aws-lambda-ric natively (tests/Lamina.Agent.Tests/fixtures/node).
 "$root/scripts/ensure-packages.sh" nodejs cmake g++ make autoconf automake libtool
+# The environments tests publish lamina-init with NativeAOT (clang as linker, zlib).
+"$root/scripts/ensure-packages.sh" clang zlib1g-dev
 if ! python3 -c 'import boto3' >/dev/null 2>&1; then pip install --quiet boto3 || true; fi
 
 results="$root/TestResults"

@@ -1,0 +1,104 @@
+using Lamina.Sandbox;
+
+namespace Lamina.Environments;
+
+/// <summary>
+/// One running execution environment: a sandbox whose first process is lamina-init, driven over the
+/// control socket. Frozen (cgroup freezer) whenever no invoke is in flight, as Lambda does; each invoke
+/// thaws it, runs, and freezes it again. One invoke at a time.
+/// </summary>
+public sealed class ExecutionEnvironment : IAsyncDisposable
+{
+    private readonly SandboxManager _manager;
+    private readonly ControlClient _control;
+    private readonly EnvironmentOptions _options;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _destroyed;
+
+    internal ExecutionEnvironment(SandboxManager manager, SandboxHandle sandbox, ControlClient control,
+        FunctionConfig function, EnvironmentOptions options, StartupTimings timings)
+    {
+        _manager = manager;
+        Sandbox = sandbox;
+        _control = control;
+        Function = function;
+        _options = options;
+        Timings = timings;
+    }
+
+    /// <summary>The sandbox underneath (state, log paths, id).</summary>
+    public SandboxHandle Sandbox { get; }
+
+    /// <summary>The configuration it was started with.</summary>
+    public FunctionConfig Function { get; }
+
+    /// <summary>Cold start phases of this environment.</summary>
+    public StartupTimings Timings { get; }
+
+    /// <summary>Host-clock split of the most recent completed invoke (thaw, the agent's answer, freeze), ms.</summary>
+    public (double ThawMs, double InvokeMs, double FreezeMs) LastInvoke { get; private set; }
+
+    /// <summary>
+    /// Thaws, invokes, freezes. Function errors, timeouts (Sandbox.Timedout, 408) and runtime crashes
+    /// (Runtime.ExitError) come back as the agent's answer; the agent re-initialises the runtime on the
+    /// next invoke. An environment that cannot be thawed or has exited gives <see cref="EnvironmentErrorCode.Gone"/>.
+    /// </summary>
+    public async Task<(InvokeResult? Result, EnvironmentError? Error)> InvokeAsync(ReadOnlyMemory<byte> payload,
+        string? requestId = null, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_destroyed || Sandbox.Exited.IsCompleted)
+                return (null, new(EnvironmentErrorCode.Gone, $"Environment {Sandbox.Id} is not running."));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            if (Sandbox.State == SandboxState.Frozen && await _manager.ThawAsync(Sandbox) is { } thaw)
+                return (null, new(EnvironmentErrorCode.Gone, thaw.ToString()));
+            var thawMs = clock.Elapsed.TotalMilliseconds;
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            cts.CancelAfter(TimeSpan.FromSeconds(Function.TimeoutSeconds) + _options.InvokeSlack);
+            InvokeResult result;
+            try
+            {
+                result = await _control.InvokeAsync(Function.FunctionName, payload, requestId, cts.Token);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+            {
+                return (null, new(EnvironmentErrorCode.Gone, $"Control channel of {Sandbox.Id} failed: {e.Message}"));
+            }
+            var invokeMs = clock.Elapsed.TotalMilliseconds - thawMs;
+            if (await _manager.FreezeAsync(Sandbox) is { } freeze)
+                return (result, new(EnvironmentErrorCode.Gone, freeze.ToString()));
+            LastInvoke = (thawMs, invokeMs, clock.Elapsed.TotalMilliseconds - thawMs - invokeMs);
+            return (result, null);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Asks the agent to shut down, stops the sandbox (grace, then kill) and destroys it.</summary>
+    public async Task<SandboxError?> DestroyAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_destroyed) return null;
+            _destroyed = true;
+            if (Sandbox.State == SandboxState.Frozen) await _manager.ThawAsync(Sandbox);
+            using (var cts = new CancellationTokenSource(_options.StopGrace))
+                await _control.ShutdownAsync(cts.Token);
+            _control.Dispose();
+            await _manager.StopAsync(Sandbox, _options.StopGrace);
+            return await _manager.DestroyAsync(Sandbox);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync() => await DestroyAsync();
+}

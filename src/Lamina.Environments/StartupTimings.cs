@@ -1,0 +1,19 @@
+namespace Lamina.Environments;
+
+/// <summary>
+/// Where a cold start's time went, host clock (Stopwatch), in milliseconds. Pull and unpack are the image
+/// store's and are measured by the caller; these are the phases after the image is local.
+/// </summary>
+/// <param name="CreateMs">SandboxManager.CreateAsync: overlay mount, config.json, runc create.</param>
+/// <param name="RootFsMountMs">Part of <paramref name="CreateMs"/> spent mounting the overlay (measured separately only by the bench); 0 when unknown.</param>
+/// <param name="StartMs">runc start.</param>
+/// <param name="AgentReadyMs">From runc start returning to the control socket answering GET /lamina/v1/health.</param>
+/// <param name="RuntimeInitMs">POST /lamina/v1/init: the runtime started and waiting in /next.</param>
+public sealed record StartupTimings(double CreateMs, double RootFsMountMs, double StartMs, double AgentReadyMs, double RuntimeInitMs)
+{
+    /// <summary>Sandbox ready (agent listening), from the start of create.</summary>
+    public double SandboxReadyMs => CreateMs + StartMs + AgentReadyMs;
+
+    /// <summary>Everything up to a runtime waiting for its first event.</summary>
+    public double TotalMs => SandboxReadyMs + RuntimeInitMs;
+}

@@ -1,0 +1,59 @@
+using Lamina.Environments.Tests.Fixtures;
+
+namespace Lamina.Environments.Tests;
+
+/// <summary>Bad configuration gets a clear error and leaves no sandbox behind.</summary>
+public sealed class BadInputTests(PulledImageFixture image) : IClassFixture<PulledImageFixture>
+{
+    [Fact]
+    public async Task A_missing_agent_binary_is_invalid_configuration()
+    {
+        await using var h = new EnvironmentHarness("/nonexistent/lamina-init");
+        var (env, error) = await h.Factory.StartAsync(EnvironmentHarness.NewId(), image.Image, new FunctionConfig("f"));
+        Assert.Null(env);
+        Assert.Equal(EnvironmentErrorCode.InvalidConfiguration, error!.Code);
+        Assert.Contains("/nonexistent/lamina-init", error.Message);
+    }
+
+    [Theory]
+    [InlineData("Bad_Id", 128)]
+    [InlineData("ok-id", 64)]
+    public async Task Invalid_sandbox_values_are_invalid_configuration_and_nothing_is_left(string id, int memory)
+    {
+        await using var h = new EnvironmentHarness(image.AgentBinary);
+        var (env, error) = await h.Factory.StartAsync(id, image.Image, new FunctionConfig("f", MemoryMb: memory));
+        Assert.Null(env);
+        Assert.Equal(EnvironmentErrorCode.InvalidConfiguration, error!.Code);
+        Assert.False(Directory.Exists(h.Manager.Layout.SandboxDirectory(id)));
+    }
+
+    [Fact]
+    public async Task A_missing_entrypoint_fails_init_with_the_agents_error_and_is_destroyed()
+    {
+        await using var h = new EnvironmentHarness(image.AgentBinary);
+        var id = EnvironmentHarness.NewId();
+        var function = new FunctionConfig("f") { ImageConfig = new Lamina.Sandbox.ImageConfigOverrides(["/var/task/missing"], null, null) };
+        var (env, error) = await h.Factory.StartAsync(id, image.Image, function);
+        Assert.Null(env);
+        Assert.Equal(EnvironmentErrorCode.InitFailed, error!.Code);
+        Assert.Contains("Runtime.InvalidEntrypoint", error.Message);
+        Assert.False(Directory.Exists(h.Manager.Layout.SandboxDirectory(id)));
+        Assert.Empty(h.CgroupLeftovers(id));
+    }
+
+    [Fact]
+    public async Task An_image_without_glibc_cannot_run_the_agent_and_gets_a_clear_error()
+    {
+        // Only the function layer (static runtime, no loader or libc): the glibc-linked agent cannot exec.
+        await using var h = new EnvironmentHarness(image.AgentBinary);
+        var id = EnvironmentHarness.NewId();
+        var scratch = image.Image with { Layers = [image.Image.Layers[^1]] };
+        var (env, error) = await h.Factory.StartAsync(id, scratch, new FunctionConfig("f"));
+        Assert.Null(env);
+        Assert.Equal(EnvironmentErrorCode.AgentNotReady, error!.Code);
+        Assert.Contains("exited before its control socket answered", error.Message);
+        Assert.Contains("exec /opt/lamina/lamina-init: no such file or directory", error.Message); // runc's words, from the sandbox's stderr
+        Assert.False(Directory.Exists(h.Manager.Layout.SandboxDirectory(id)));
+        Assert.Empty(h.CgroupLeftovers(id));
+    }
+}
