@@ -66,6 +66,11 @@ public sealed partial class LifecycleService(IRegistryMetadata metadata, TimePro
             {
                 // The wait for work ran into the next sweep.
             }
+            catch (OperationCanceledException)
+            {
+                // Shutting down (also when the host is disposed without being stopped): not an error.
+                return;
+            }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 LogEvaluationFailed(logger, e);
