@@ -169,6 +169,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         using var deadline = new CancellationTokenSource();
         var timeout = Task.Delay(TimeSpan.FromSeconds(options.TimeoutSeconds), deadline.Token);
         await Task.WhenAny(invocation.Completion.Task, runtime.Exited, timeout);
+        var timedOut = timeout.IsCompleted && !timeout.IsCanceled && _channel.TimeOut();
         if (invocation.Completion.Task.IsCompleted && _extensions.Registry.Count > 0)
         {
             // The invoke phase ends when every extension is back in /event/next (bounded by the deadline).
@@ -181,12 +182,12 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         InvokeOutcome outcome;
         string? status = null;
         string? forgetReason = null;
-        if (invocation.Completion.Task.IsCompleted)
+        if (invocation.Completion.Task.IsCompleted && !timedOut)
         {
             var result = invocation.Completion.Task.Result;
             outcome = result.IsError ? InvokeOutcome.Unhandled(result.Body) : InvokeOutcome.Success(result.Body);
         }
-        else if (runtime.Exited.IsCompleted)
+        else if (runtime.Exited.IsCompleted && !timedOut)
         {
             // Step 3: crashed mid-invoke.
             forgetReason = "FAILURE";
