@@ -111,9 +111,11 @@ public sealed class RuntimeApiProtocolTests
             ["sh", "-c", "echo placeholder-started; exec sleep 600"],
             new Dictionary<string, string> { ["AWS_LAMBDA_FUNCTION_TIMEOUT"] = "1" });
         var http = agent.Client;
-        var invoke = await FirstInvokeAsync(agent, "{}");
+        var invoke = agent.InvokeAsync("{}", headers: h => h.Add("X-Amz-Tenant-Id", "tenant-7"));
+        await agent.WaitForStdoutAsync(l => l == "placeholder-started");
         using var next = await http.GetAsync(Api(agent, "invocation/next"));
         var id = next.Headers.GetValues("Lambda-Runtime-Aws-Request-Id").Single();
+        Assert.Equal("tenant-7", next.Headers.GetValues("Lambda-Runtime-Aws-Tenant-Id").Single());
         var invocationId = next.Headers.GetValues("Lambda-Runtime-Invocation-Id").Single();
         Assert.True(Guid.TryParse(invocationId, out _), invocationId);
 
