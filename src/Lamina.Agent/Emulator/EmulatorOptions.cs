@@ -48,6 +48,10 @@ internal sealed record EmulatorOptions
 
     public string Region { get; init; } = "us-east-1";
 
+    /// <summary>True when Max Memory Used comes from the agent's own cgroup (LAMINA_MAX_MEMORY_SOURCE=cgroup,
+    /// for a host that runs the agent in a dedicated sandbox cgroup); false: the runtime's process tree ("proc").</summary>
+    public bool MemoryFromCgroup { get; init; }
+
     public string LogGroupName => $"/aws/lambda/{FunctionName}";
 
     public string LogStreamName { get; init; } = "$LATEST";
@@ -123,8 +127,23 @@ internal sealed record EmulatorOptions
             Handler = NonEmpty(env("AWS_LAMBDA_FUNCTION_HANDLER")) ?? NonEmpty(env("_HANDLER")),
             Region = NonEmpty(env("AWS_REGION")) ?? NonEmpty(env("AWS_DEFAULT_REGION")) ?? "us-east-1",
             LogStreamName = NonEmpty(env("AWS_LAMBDA_LOG_STREAM_NAME")) ?? "$LATEST",
+            MemoryFromCgroup = MemorySource(env("LAMINA_MAX_MEMORY_SOURCE"), ref error),
             LogLevel = NonEmpty(env("LOG_LEVEL")) is { } level && !args.Any(a => a.StartsWith("--log-level", StringComparison.Ordinal)) ? level : options.LogLevel,
         };
+    }
+
+    private static bool MemorySource(string? value, ref string? error)
+    {
+        switch (value)
+        {
+            case null or "" or "proc":
+                return false;
+            case "cgroup":
+                return true;
+            default:
+                error ??= $"LAMINA_MAX_MEMORY_SOURCE must be 'cgroup' or 'proc', got '{value}'";
+                return false;
+        }
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -25,6 +25,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
     private RuntimeProcess? _runtime;
     private ExtensionHost _extensions = ExtensionHost.None;
     private double? _unreportedInitMs;
+    private readonly CgroupMemory? _cgroup = options.MemoryFromCgroup ? CgroupMemory.ForSelf() : null;
 
     /// <summary>The channel of the current runtime process (the Runtime API serves this one).</summary>
     public RuntimeChannel Channel => _channel;
@@ -177,7 +178,8 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         }
         await deadline.CancelAsync();
         var durationMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        var memoryMb = runtime.MaxMemoryUsedMb();
+        // The cgroup when the host asked for it and it is readable; else the runtime's process tree.
+        var memoryMb = _cgroup?.PeakMegabytes() ?? runtime.MaxMemoryUsedMb();
 
         InvokeOutcome outcome;
         string? status = null;
