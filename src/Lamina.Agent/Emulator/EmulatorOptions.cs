@@ -96,6 +96,10 @@ internal sealed record EmulatorOptions
                     options = options with { ControlSocket = value };
                     break;
                 case "--log-level":
+                    if (AgentLog.Parse(value) is null)
+                    {
+                        error = $"invalid --log-level '{value}': expected trace, debug, info, warn, error, fatal or panic";
+                    }
                     options = options with { LogLevel = value };
                     break;
                 default:
@@ -128,7 +132,8 @@ internal sealed record EmulatorOptions
             Region = NonEmpty(env("AWS_REGION")) ?? NonEmpty(env("AWS_DEFAULT_REGION")) ?? "us-east-1",
             LogStreamName = NonEmpty(env("AWS_LAMBDA_LOG_STREAM_NAME")) ?? "$LATEST",
             MemoryFromCgroup = MemorySource(env("LAMINA_MAX_MEMORY_SOURCE"), ref error),
-            LogLevel = NonEmpty(env("LOG_LEVEL")) is { } level && !args.Any(a => a.StartsWith("--log-level", StringComparison.Ordinal)) ? level : options.LogLevel,
+            // LOG_LEVEL may be the function's own variable with its own vocabulary: an unknown value is ignored, not an error.
+            LogLevel = NonEmpty(env("LOG_LEVEL")) is { } level && AgentLog.Parse(level) is not null && !args.Any(a => a.StartsWith("--log-level", StringComparison.Ordinal)) ? level : options.LogLevel,
         };
     }
 

@@ -115,6 +115,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
             await extensions.ShutdownAsync("FAILURE");
             return InvokeOutcome.Platform(RuntimeErrorTypes.InvalidEntrypoint, requestId, error!);
         }
+        AgentLog.Write(AgentLog.Debug, $"runtime started: pid {runtime.Id}, {options.Command[0]}");
         var ready = ReadyAsync(channel, extensions.Registry);
         await Task.WhenAny(ready, runtime.Exited, extensions.Failed, Task.Delay(Timeout.Infinite, stopLimit.Token));
         var initMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
@@ -131,6 +132,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         }
         if (ready.IsCompletedSuccessfully && ready.Result)
         {
+            AgentLog.Write(AgentLog.Debug, string.Create(CultureInfo.InvariantCulture, $"init done in {initMs:F2} ms"));
             extensions.Telemetry.InitDone("success", initMs);
             _runtime = runtime;
             return null;
@@ -178,6 +180,10 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         invocation.DeadlineMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + options.TimeoutSeconds * 1000L;
         _extensions.Registry.PublishInvoke(invocation);
         _channel.Deliver(invocation);
+        if (AgentLog.Enabled(AgentLog.Debug))
+        {
+            AgentLog.Write(AgentLog.Debug, $"invoke {id} delivered (invocation id {invocation.InvocationId})");
+        }
         using var deadline = new CancellationTokenSource();
         var timeout = Task.Delay(TimeSpan.FromSeconds(options.TimeoutSeconds), deadline.Token);
         await Task.WhenAny(invocation.Completion.Task, runtime.Exited, _extensions.Failed, timeout);

@@ -48,7 +48,7 @@ internal sealed class ExtensionHost
                 var process = RuntimeProcess.Start([path], options, runtimeApi, out var error);
                 if (process is null)
                 {
-                    Console.Error.WriteLine($"lamina-init: extension {path} could not start (Extension.LaunchError): {error}");
+                    AgentLog.Write(AgentLog.Error, $"extension {path} could not start (Extension.LaunchError): {error}");
                     continue;
                 }
                 processes.Add(process);
