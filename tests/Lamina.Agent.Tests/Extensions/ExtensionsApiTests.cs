@@ -183,6 +183,28 @@ public sealed class ExtensionsApiTests : IDisposable
     }
 
     [Fact]
+    public async Task An_exit_error_report_during_an_invoke_fails_it_with_Extension_ExitError_and_resets_the_environment()
+    {
+        Assert.NotNull(Tools.Find("curl", "/usr/bin/curl"));
+        var marker = Path.Combine(_dir, "reported-once");
+        // Waits for its first INVOKE event, reports an exit error (once per test), then keeps serving events.
+        var script = "#!/bin/sh\n" + RegisterThen +
+            "curl -s -o /dev/null -H \"Lambda-Extension-Identifier: $id\" http://$AWS_LAMBDA_RUNTIME_API/2020-01-01/extension/event/next\n" +
+            $"if [ ! -e {marker} ]; then touch {marker}; curl -s -o /dev/null -X POST -H \"Lambda-Extension-Identifier: $id\" -H 'Lambda-Extension-Function-Error-Type: Extension.Broken' -d '{{}}' http://$AWS_LAMBDA_RUNTIME_API/2020-01-01/extension/exit/error; exec sleep 600; fi\n" +
+            "while true; do curl -s -o /dev/null -H \"Lambda-Extension-Identifier: $id\" http://$AWS_LAMBDA_RUNTIME_API/2020-01-01/extension/event/next; done\n";
+        await using var agent = await StartAsync(script, new() { ["AWS_LAMBDA_FUNCTION_TIMEOUT"] = "60" });
+
+        // The python runtime sleeps when asked, so the report arrives while the invocation is in flight.
+        using var failed = await agent.InvokeAsync("""{"action":"sleep","seconds":30}""");
+        using var next = await agent.InvokeAsync("""{"action":"echo","after":1}""");
+
+        using var error = JsonDocument.Parse(await failed.Content.ReadAsStringAsync());
+        Assert.Equal("Extension.ExitError", error.RootElement.GetProperty("errorType").GetString());
+        Assert.Equal("""{"action":"echo","after":1}""", await next.Content.ReadAsStringAsync());
+        Assert.Equal(2, agent.Stdout.Count(l => l.StartsWith("START RequestId:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Error_reports_from_unknown_extensions_are_refused()
     {
         await using var agent = await StartAsync();
