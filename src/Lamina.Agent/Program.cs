@@ -10,6 +10,7 @@ if (error is not null)
     Console.Error.WriteLine($"lamina-init: {error}\n{AgentHost.Usage}");
     return 2;
 }
+AgentLog.Level = AgentLog.Parse(options.LogLevel) ?? AgentLog.Info;
 using var stop = new CancellationTokenSource();
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });

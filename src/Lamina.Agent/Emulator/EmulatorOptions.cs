@@ -48,6 +48,10 @@ internal sealed record EmulatorOptions
 
     public string Region { get; init; } = "us-east-1";
 
+    /// <summary>True when Max Memory Used comes from the agent's own cgroup (LAMINA_MAX_MEMORY_SOURCE=cgroup,
+    /// for a host that runs the agent in a dedicated sandbox cgroup); false: the runtime's process tree ("proc").</summary>
+    public bool MemoryFromCgroup { get; init; }
+
     public string LogGroupName => $"/aws/lambda/{FunctionName}";
 
     public string LogStreamName { get; init; } = "$LATEST";
@@ -92,6 +96,10 @@ internal sealed record EmulatorOptions
                     options = options with { ControlSocket = value };
                     break;
                 case "--log-level":
+                    if (AgentLog.Parse(value) is null)
+                    {
+                        error = $"invalid --log-level '{value}': expected trace, debug, info, warn, error, fatal or panic";
+                    }
                     options = options with { LogLevel = value };
                     break;
                 default:
@@ -123,8 +131,24 @@ internal sealed record EmulatorOptions
             Handler = NonEmpty(env("AWS_LAMBDA_FUNCTION_HANDLER")) ?? NonEmpty(env("_HANDLER")),
             Region = NonEmpty(env("AWS_REGION")) ?? NonEmpty(env("AWS_DEFAULT_REGION")) ?? "us-east-1",
             LogStreamName = NonEmpty(env("AWS_LAMBDA_LOG_STREAM_NAME")) ?? "$LATEST",
-            LogLevel = NonEmpty(env("LOG_LEVEL")) is { } level && !args.Any(a => a.StartsWith("--log-level", StringComparison.Ordinal)) ? level : options.LogLevel,
+            MemoryFromCgroup = MemorySource(env("LAMINA_MAX_MEMORY_SOURCE"), ref error),
+            // LOG_LEVEL may be the function's own variable with its own vocabulary: an unknown value is ignored, not an error.
+            LogLevel = NonEmpty(env("LOG_LEVEL")) is { } level && AgentLog.Parse(level) is not null && !args.Any(a => a.StartsWith("--log-level", StringComparison.Ordinal)) ? level : options.LogLevel,
         };
+    }
+
+    private static bool MemorySource(string? value, ref string? error)
+    {
+        switch (value)
+        {
+            case null or "" or "proc":
+                return false;
+            case "cgroup":
+                return true;
+            default:
+                error ??= $"LAMINA_MAX_MEMORY_SOURCE must be 'cgroup' or 'proc', got '{value}'";
+                return false;
+        }
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

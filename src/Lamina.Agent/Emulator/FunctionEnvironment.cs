@@ -25,6 +25,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
     private RuntimeProcess? _runtime;
     private ExtensionHost _extensions = ExtensionHost.None;
     private double? _unreportedInitMs;
+    private readonly CgroupMemory? _cgroup = options.MemoryFromCgroup ? CgroupMemory.ForSelf() : null;
 
     /// <summary>The channel of the current runtime process (the Runtime API serves this one).</summary>
     public RuntimeChannel Channel => _channel;
@@ -114,11 +115,24 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
             await extensions.ShutdownAsync("FAILURE");
             return InvokeOutcome.Platform(RuntimeErrorTypes.InvalidEntrypoint, requestId, error!);
         }
+        AgentLog.Write(AgentLog.Debug, $"runtime started: pid {runtime.Id}, {options.Command[0]}");
         var ready = ReadyAsync(channel, extensions.Registry);
-        await Task.WhenAny(ready, runtime.Exited, Task.Delay(Timeout.Infinite, stopLimit.Token));
+        await Task.WhenAny(ready, runtime.Exited, extensions.Failed, Task.Delay(Timeout.Infinite, stopLimit.Token));
         var initMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        if (extensions.Failed.IsCompleted)
+        {
+            // An extension reported /extension/init/error or /exit/error: init fails with its Extension.* type.
+            extensions.Telemetry.InitDone("error", initMs);
+            await extensions.ShutdownAsync("FAILURE");
+            await runtime.KillAsync();
+            channel.Close();
+            log.InitReport(initMs, "error");
+            var (errorType, detail) = extensions.Failed.Result;
+            return InvokeOutcome.Platform(errorType, requestId, detail);
+        }
         if (ready.IsCompletedSuccessfully && ready.Result)
         {
+            AgentLog.Write(AgentLog.Debug, string.Create(CultureInfo.InvariantCulture, $"init done in {initMs:F2} ms"));
             extensions.Telemetry.InitDone("success", initMs);
             _runtime = runtime;
             return null;
@@ -166,27 +180,42 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         invocation.DeadlineMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + options.TimeoutSeconds * 1000L;
         _extensions.Registry.PublishInvoke(invocation);
         _channel.Deliver(invocation);
+        if (AgentLog.Enabled(AgentLog.Debug))
+        {
+            AgentLog.Write(AgentLog.Debug, $"invoke {id} delivered (invocation id {invocation.InvocationId})");
+        }
         using var deadline = new CancellationTokenSource();
         var timeout = Task.Delay(TimeSpan.FromSeconds(options.TimeoutSeconds), deadline.Token);
-        await Task.WhenAny(invocation.Completion.Task, runtime.Exited, timeout);
+        await Task.WhenAny(invocation.Completion.Task, runtime.Exited, _extensions.Failed, timeout);
+        var timedOut = timeout.IsCompleted && !timeout.IsCanceled && _channel.TimeOut();
         if (invocation.Completion.Task.IsCompleted && _extensions.Registry.Count > 0)
         {
             // The invoke phase ends when every extension is back in /event/next (bounded by the deadline).
-            await Task.WhenAny(_extensions.Registry.AllWaitingAsync(), timeout);
+            await Task.WhenAny(_extensions.Registry.AllWaitingAsync(), _extensions.Failed, timeout);
         }
         await deadline.CancelAsync();
         var durationMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        var memoryMb = runtime.MaxMemoryUsedMb();
+        // The cgroup when the host asked for it and it is readable; else the runtime's process tree.
+        var memoryMb = _cgroup?.PeakMegabytes() ?? runtime.MaxMemoryUsedMb();
 
         InvokeOutcome outcome;
         string? status = null;
         string? forgetReason = null;
-        if (invocation.Completion.Task.IsCompleted)
+        if (invocation.Completion.Task.IsCompleted && !timedOut)
         {
             var result = invocation.Completion.Task.Result;
             outcome = result.IsError ? InvokeOutcome.Unhandled(result.Body) : InvokeOutcome.Success(result.Body);
         }
-        else if (runtime.Exited.IsCompleted)
+        else if (_extensions.Failed.IsCompleted && !timedOut)
+        {
+            // An extension reported /extension/exit/error mid-invoke: the invocation fails, the environment resets.
+            await runtime.KillAsync();
+            forgetReason = "FAILURE";
+            status = "error";
+            var (errorType, detail) = _extensions.Failed.Result;
+            outcome = InvokeOutcome.Platform(errorType, id, detail);
+        }
+        else if (runtime.Exited.IsCompleted && !timedOut)
         {
             // Step 3: crashed mid-invoke.
             forgetReason = "FAILURE";
@@ -202,6 +231,12 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
             status = "timeout";
             outcome = InvokeOutcome.Platform(RuntimeErrorTypes.SandboxTimedout, id,
                 string.Create(CultureInfo.InvariantCulture, $"Task timed out after {options.TimeoutSeconds:F2} seconds"), TimeoutStatus);
+        }
+        if (forgetReason is null && _extensions.Failed.IsCompleted)
+        {
+            // The answer stands, but an extension that reported an exit error is gone: start afresh next time.
+            await runtime.KillAsync();
+            forgetReason = "FAILURE";
         }
         // Step 4
         _extensions.Telemetry.InvokeDone(id, status ?? (outcome.FunctionError ? "error" : "success"), durationMs, options.MemorySizeMb, memoryMb, initMs);

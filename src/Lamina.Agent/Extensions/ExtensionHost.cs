@@ -13,12 +13,22 @@ internal sealed class ExtensionHost
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromMilliseconds(1700);
 
     private readonly List<RuntimeProcess> _processes;
+    private readonly TaskCompletionSource<(string ErrorType, string Detail)> _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ExtensionHost(List<RuntimeProcess> processes) => _processes = processes;
 
     public ExtensionRegistry Registry { get; } = new();
 
     public TelemetryHub Telemetry { get; } = new();
+
+    /// <summary>Completes (first report wins) when an extension posted /extension/init/error or /exit/error:
+    /// the environment fails with Extension.InitError or Extension.ExitError and is re-initialised.</summary>
+    public Task<(string ErrorType, string Detail)> Failed => _failed.Task;
+
+    /// <summary>Records an extension's init or exit error report.</summary>
+    public void ReportError(string name, bool exit, string reportedType) => _failed.TrySetResult((
+        exit ? "Extension.ExitError" : "Extension.InitError",
+        $"Extension {name} reported {(exit ? "an exit" : "an init")} error: {reportedType}"));
 
     /// <summary>An empty set: no runtime yet.</summary>
     public static ExtensionHost None { get; } = new([]);
@@ -38,7 +48,7 @@ internal sealed class ExtensionHost
                 var process = RuntimeProcess.Start([path], options, runtimeApi, out var error);
                 if (process is null)
                 {
-                    Console.Error.WriteLine($"lamina-init: extension {path} could not start (Extension.LaunchError): {error}");
+                    AgentLog.Write(AgentLog.Error, $"extension {path} could not start (Extension.LaunchError): {error}");
                     continue;
                 }
                 processes.Add(process);

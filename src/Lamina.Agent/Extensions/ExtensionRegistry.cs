@@ -51,11 +51,14 @@ internal sealed class ExtensionRegistry
     }
 
     /// <summary>True when <paramref name="id"/> belongs to a registered extension.</summary>
-    public bool IsRegistered(string? id)
+    public bool IsRegistered(string? id) => NameOf(id) is not null;
+
+    /// <summary>The registered name of extension <paramref name="id"/>, or null when it is unknown.</summary>
+    public string? NameOf(string? id)
     {
         lock (_lock)
         {
-            return id is not null && _byId.ContainsKey(id);
+            return id is not null && _byId.TryGetValue(id, out var extension) ? extension.Name : null;
         }
     }
 

@@ -31,11 +31,15 @@ internal sealed class ExtensionsApiHandler(Func<ExtensionHost> extensions, Emula
                 var json = await next!;
                 return HttpResponse.Json(200, json).With("Lambda-Extension-Event-Identifier", Guid.NewGuid().ToString());
             case ("/2020-01-01/extension/init/error", "POST") or ("/2020-01-01/extension/exit/error", "POST"):
-                if (!extensions().Registry.IsRegistered(request.Header(IdentifierHeader)))
+                var host = extensions();
+                if (host.Registry.NameOf(request.Header(IdentifierHeader)) is not { } extensionName)
                 {
                     return Refuse(ExtensionApiError.UnknownExtension);
                 }
-                Console.Error.WriteLine($"lamina-init: extension reported {request.Path[("/2020-01-01/extension/".Length)..]}: {RuntimeErrorTypes.Normalise(request.Header("Lambda-Extension-Function-Error-Type"))}");
+                var exit = request.Path.EndsWith("/exit/error", StringComparison.Ordinal);
+                var reported = ExtensionErrorType(request.Header("Lambda-Extension-Function-Error-Type"));
+                AgentLog.Write(AgentLog.Warn, $"extension {extensionName} reported {request.Path[("/2020-01-01/extension/".Length)..]}: {reported}");
+                host.ReportError(extensionName, exit, reported);
                 return HttpResponse.Json(202, """{"status":"OK"}"""u8.ToArray());
             case ("/2022-07-01/telemetry", "PUT") or ("/2020-08-15/logs", "PUT"):
                 return Subscribe(request);
@@ -138,6 +142,10 @@ internal sealed class ExtensionsApiHandler(Func<ExtensionHost> extensions, Emula
 
     private static int Clamp(JsonElement buffering, string name, int fallback, int min, int max) =>
         buffering.ValueKind == JsonValueKind.Object && buffering.TryGetProperty(name, out var v) && v.TryGetInt32(out var n) ? Math.Clamp(n, min, max) : fallback;
+
+    /// <summary>Extensions name their own types (Extension.Category.Reason): kept when they are a safe token, else Extension.Unknown.</summary>
+    private static string ExtensionErrorType(string? type) =>
+        type is { Length: > 0 and <= 128 } && type.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') ? type : "Extension.Unknown";
 
     /// <summary>The one table from refusal to status and error body.</summary>
     private static HttpResponse Refuse(ExtensionApiError error)

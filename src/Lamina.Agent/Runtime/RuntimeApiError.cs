@@ -20,6 +20,12 @@ internal enum RuntimeApiError
     /// <summary>405: the route exists with another method.</summary>
     MethodNotAllowed,
 
+    /// <summary>400: Lambda-Runtime-Invocation-Id on an answer is not the attempt in flight.</summary>
+    InvalidInvocationId,
+
+    /// <summary>410: the answer is for an attempt that already timed out; its result is discarded.</summary>
+    InvocationTimedOut,
+
     /// <summary>400: the streaming response mode header has an unknown value.</summary>
     InvalidResponseMode,
 }

@@ -45,7 +45,7 @@ internal sealed class RuntimeApiHandler(Func<RuntimeChannel> channel) : IHttpHan
                 }
                 if (action.SequenceEqual("error"))
                 {
-                    return request.Method == "POST" ? Done(channel().Answer(id, ReadError(request))) : Refuse(RuntimeApiError.MethodNotAllowed);
+                    return request.Method == "POST" ? Done(channel().Answer(id, ReadError(request), InvocationIdOf(request))) : Refuse(RuntimeApiError.MethodNotAllowed);
                 }
             }
         }
@@ -77,7 +77,8 @@ internal sealed class RuntimeApiHandler(Func<RuntimeChannel> channel) : IHttpHan
             .With("Lambda-Runtime-Trace-Id", invocation.TraceId)
             .With("Lambda-Runtime-Client-Context", invocation.ClientContext)
             .With("Lambda-Runtime-Cognito-Identity", invocation.CognitoIdentity)
-            .With("Lambda-Runtime-Aws-Tenant-Id", invocation.TenantId);
+            .With("Lambda-Runtime-Aws-Tenant-Id", invocation.TenantId)
+            .With("Lambda-Runtime-Invocation-Id", invocation.InvocationId);
     }
 
     private HttpResponse Response(string id, HttpRequest request)
@@ -86,7 +87,7 @@ internal sealed class RuntimeApiHandler(Func<RuntimeChannel> channel) : IHttpHan
         if (mode is not null && !string.Equals(mode, "streaming", StringComparison.OrdinalIgnoreCase))
         {
             var invalid = new InvocationResult(ErrorJson.Create("Runtime.InvalidResponseModeHeader", $"Invalid response mode header value: {mode}"), "Runtime.InvalidResponseModeHeader");
-            channel().Answer(id, invalid);
+            channel().Answer(id, invalid, InvocationIdOf(request));
             return Refuse(RuntimeApiError.InvalidResponseMode);
         }
         if (request.BodyTooLarge)
@@ -95,17 +96,19 @@ internal sealed class RuntimeApiHandler(Func<RuntimeChannel> channel) : IHttpHan
             var tooLarge = new InvocationResult(
                 ErrorJson.Create("Function.ResponseSizeTooLarge", $"Response payload size exceeded maximum allowed payload size ({MaxResponseBytes} bytes)."),
                 "Function.ResponseSizeTooLarge");
-            var refusal = channel().Answer(id, tooLarge);
+            var refusal = channel().Answer(id, tooLarge, InvocationIdOf(request));
             return Refuse(refusal == RuntimeApiError.None ? RuntimeApiError.RequestEntityTooLarge : refusal);
         }
         if (request.Trailer("Lambda-Runtime-Function-Error-Type") is { } streamedType)
         {
             // A streamed response that failed midway: the error body travels base64-encoded in a trailer.
             var body = DecodeBase64(request.Trailer("Lambda-Runtime-Function-Error-Body")) ?? request.Body;
-            return Done(channel().Answer(id, new InvocationResult(body, RuntimeErrorTypes.Normalise(streamedType))));
+            return Done(channel().Answer(id, new InvocationResult(body, RuntimeErrorTypes.Normalise(streamedType)), InvocationIdOf(request)));
         }
-        return Done(channel().Answer(id, new InvocationResult(request.Body)));
+        return Done(channel().Answer(id, new InvocationResult(request.Body), InvocationIdOf(request)));
     }
+
+    private static string? InvocationIdOf(HttpRequest request) => request.Header("Lambda-Runtime-Invocation-Id");
 
     private static InvocationResult ReadError(HttpRequest request) => new(
         request.Body,
@@ -140,6 +143,8 @@ internal sealed class RuntimeApiHandler(Func<RuntimeChannel> channel) : IHttpHan
             RuntimeApiError.InvalidRequestId => (400, "InvalidRequestID", "Invalid request ID: it is not the invocation in flight."),
             RuntimeApiError.RequestEntityTooLarge => (413, "RequestEntityTooLarge", $"Exceeded maximum allowed payload size ({MaxResponseBytes} bytes)."),
             RuntimeApiError.MethodNotAllowed => (405, "MethodNotAllowed", "Method not allowed on this route."),
+            RuntimeApiError.InvalidInvocationId => (400, "InvalidInvocationID", "Invalid invocation ID: it is not the attempt in flight."),
+            RuntimeApiError.InvocationTimedOut => (410, "InvocationTimedOut", "The invocation already timed out; its answer is discarded."),
             RuntimeApiError.InvalidResponseMode => (400, "InvalidResponseModeHeader", "Lambda-Runtime-Function-Response-Mode must be 'streaming'."),
             _ => (404, "NotFound", "No such Runtime API route."),
         };

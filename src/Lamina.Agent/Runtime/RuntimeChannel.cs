@@ -8,6 +8,7 @@ namespace Lamina.Agent.Runtime;
 ///   Initializing ──/next──────────► Idle ──Deliver──► Invoking ──/response|/error──► Idle
 ///        │                            ▲                 (queued until /next)
 ///        └──/init/error──► InitFailed     Close() from any state ──► Closed
+///                                   Invoking ──TimeOut()──► Closed (answers for it: 410)
 /// </code>
 /// A new channel is made for every runtime process, so answers from a killed (timed-out)
 /// attempt can never reach a later invocation.
@@ -21,6 +22,7 @@ internal sealed class RuntimeChannel
     private Invocation? _current;
     private bool _delivered;
     private string? _lastAnswered;
+    private string? _timedOut;
 
     /// <summary>A channel for "no runtime yet": every call is refused until the first init replaces it.</summary>
     public static RuntimeChannel CreateClosed()
@@ -92,17 +94,26 @@ internal sealed class RuntimeChannel
         waiting?.TrySetResult(invocation);
     }
 
-    /// <summary>/response or /error for <paramref name="requestId"/>.</summary>
-    public RuntimeApiError Answer(string requestId, InvocationResult result)
+    /// <summary>/response or /error for <paramref name="requestId"/>; <paramref name="invocationId"/> is the
+    /// runtime's echo of Lambda-Runtime-Invocation-Id (null when it sent none: older runtimes).</summary>
+    public RuntimeApiError Answer(string requestId, InvocationResult result, string? invocationId = null)
     {
         Invocation answered;
         lock (_lock)
         {
+            if (requestId == _timedOut)
+            {
+                return RuntimeApiError.InvocationTimedOut;
+            }
             if (_phase == RuntimePhase.Invoking)
             {
                 if (!_delivered || _current!.RequestId != requestId)
                 {
                     return RuntimeApiError.InvalidRequestId;
+                }
+                if (invocationId is not null && invocationId != _current.InvocationId)
+                {
+                    return RuntimeApiError.InvalidInvocationId;
                 }
                 answered = _current;
                 _current = null;
@@ -119,6 +130,26 @@ internal sealed class RuntimeChannel
         }
         answered.Completion.TrySetResult(result);
         return RuntimeApiError.None;
+    }
+
+    /// <summary>
+    /// The invoker's deadline passed: closes the channel and refuses (410) any later answer for the
+    /// invocation in flight. Returns false when the runtime answered first (the answer stands).
+    /// </summary>
+    public bool TimeOut()
+    {
+        lock (_lock)
+        {
+            if (_phase != RuntimePhase.Invoking)
+            {
+                return false;
+            }
+            // No /next can be waiting while an invocation is in flight, so nothing else to release.
+            _timedOut = _current!.RequestId;
+            _current = null;
+            _phase = RuntimePhase.Closed;
+            return true;
+        }
     }
 
     /// <summary>/init/error: allowed only before the first /next.</summary>

@@ -30,7 +30,8 @@ public sealed class ConcurrencyTests
             var pids = agent.Stdout.Where(l => l.StartsWith("process ", StringComparison.Ordinal)).Select(l => l.Split(' ')[1]).ToList();
             Assert.Equal(3, pids.Count);
             Assert.Equal(2, pids.Distinct().Count());
-            Assert.Equal(2, await agent.WaitForStdoutCountAsync(l => l.StartsWith("runtime init", StringComparison.Ordinal), 2));
+            var inits = await agent.WaitForStdoutCountAsync(l => l.StartsWith("runtime init", StringComparison.Ordinal), 2);
+            Assert.True(inits == 2, $"{inits} runtime init lines; stdout:\n{string.Join('\n', agent.Stdout)}");
         }
         finally
         {

@@ -154,4 +154,68 @@ public sealed class ExtensionsApiTests : IDisposable
         Assert.Contains("Sandbox.Timedout", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.False(agent.Process.HasExited);
     }
+
+    private const string RegisterThen = "id=$(curl -s -D - -o /dev/null -X POST -H 'Lambda-Extension-Name: recorder' -d '{\"events\":[\"INVOKE\"]}' http://$AWS_LAMBDA_RUNTIME_API/2020-01-01/extension/register | tr -d '\\r' | sed -n 's/^[Ll]ambda-[Ee]xtension-[Ii]dentifier: //p'); ";
+
+    [Theory]
+    [InlineData("init/error", "Extension.InitError")]
+    [InlineData("exit/error", "Extension.ExitError")]
+    public async Task An_extension_error_report_during_init_fails_init_with_its_type_and_the_next_invoke_retries(string route, string expectedType)
+    {
+        Assert.NotNull(Tools.Find("curl", "/usr/bin/curl"));
+        var marker = Path.Combine(_dir, "reported-once");
+        // The first start reports the error; the second start behaves, so the retry succeeds.
+        var script = "#!/bin/sh\n" + RegisterThen +
+            $"if [ ! -e {marker} ]; then touch {marker}; curl -s -o /dev/null -X POST -H \"Lambda-Extension-Identifier: $id\" -H 'Lambda-Extension-Function-Error-Type: Extension.ConfigInvalid' -d '{{}}' http://$AWS_LAMBDA_RUNTIME_API/2020-01-01/extension/{route}; exec sleep 600; fi\n" +
+            "while true; do curl -s -o /dev/null -H \"Lambda-Extension-Identifier: $id\" http://$AWS_LAMBDA_RUNTIME_API/2020-01-01/extension/event/next; done\n";
+        await using var agent = await StartAsync(script);
+
+        using var failed = await agent.InvokeAsync("{}");
+        using var retried = await agent.InvokeAsync("""{"again":1}""");
+
+        Assert.Equal(HttpStatusCode.OK, failed.StatusCode);
+        Assert.Equal("Unhandled", failed.Headers.GetValues("X-Amz-Function-Error").Single());
+        using var error = JsonDocument.Parse(await failed.Content.ReadAsStringAsync());
+        Assert.Equal(expectedType, error.RootElement.GetProperty("errorType").GetString());
+        Assert.Contains("Extension.ConfigInvalid", error.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.Equal("""{"again":1}""", await retried.Content.ReadAsStringAsync());
+        Assert.Contains(agent.Stdout, l => l.StartsWith("INIT_REPORT", StringComparison.Ordinal) && l.Contains("Status: error", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_exit_error_report_during_an_invoke_fails_it_with_Extension_ExitError_and_resets_the_environment()
+    {
+        Assert.NotNull(Tools.Find("curl", "/usr/bin/curl"));
+        var marker = Path.Combine(_dir, "reported-once");
+        // Waits for its first INVOKE event, reports an exit error (once per test), then keeps serving events.
+        var script = "#!/bin/sh\n" + RegisterThen +
+            "curl -s -o /dev/null -H \"Lambda-Extension-Identifier: $id\" http://$AWS_LAMBDA_RUNTIME_API/2020-01-01/extension/event/next\n" +
+            $"if [ ! -e {marker} ]; then touch {marker}; curl -s -o /dev/null -X POST -H \"Lambda-Extension-Identifier: $id\" -H 'Lambda-Extension-Function-Error-Type: Extension.Broken' -d '{{}}' http://$AWS_LAMBDA_RUNTIME_API/2020-01-01/extension/exit/error; exec sleep 600; fi\n" +
+            "while true; do curl -s -o /dev/null -H \"Lambda-Extension-Identifier: $id\" http://$AWS_LAMBDA_RUNTIME_API/2020-01-01/extension/event/next; done\n";
+        await using var agent = await StartAsync(script, new() { ["AWS_LAMBDA_FUNCTION_TIMEOUT"] = "60" });
+
+        // The python runtime sleeps when asked, so the report arrives while the invocation is in flight.
+        using var failed = await agent.InvokeAsync("""{"action":"sleep","seconds":30}""");
+        using var next = await agent.InvokeAsync("""{"action":"echo","after":1}""");
+
+        using var error = JsonDocument.Parse(await failed.Content.ReadAsStringAsync());
+        Assert.Equal("Extension.ExitError", error.RootElement.GetProperty("errorType").GetString());
+        Assert.Equal("""{"action":"echo","after":1}""", await next.Content.ReadAsStringAsync());
+        Assert.Equal(2, agent.Stdout.Count(l => l.StartsWith("START RequestId:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Error_reports_from_unknown_extensions_are_refused()
+    {
+        await using var agent = await StartAsync();
+        using var first = await agent.InvokeAsync("{}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://{agent.RuntimeApi}/2020-01-01/extension/init/error") { Content = new StringContent("{}") };
+        request.Headers.Add("Lambda-Extension-Identifier", Guid.NewGuid().ToString());
+
+        using var refused = await agent.Client.SendAsync(request);
+        using var still = await agent.InvokeAsync("""{"ok":1}""");
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("""{"ok":1}""", await still.Content.ReadAsStringAsync());
+    }
 }

@@ -105,6 +105,38 @@ public sealed class RuntimeApiProtocolTests
     }
 
     [Fact]
+    public async Task Invocation_id_is_sent_on_next_and_answers_after_the_timeout_get_410()
+    {
+        await using var agent = await AgentProcess.StartAsync(
+            ["sh", "-c", "echo placeholder-started; exec sleep 600"],
+            new Dictionary<string, string> { ["AWS_LAMBDA_FUNCTION_TIMEOUT"] = "1" });
+        var http = agent.Client;
+        var invoke = agent.InvokeAsync("{}", headers: h => h.Add("X-Amz-Tenant-Id", "tenant-7"));
+        await agent.WaitForStdoutAsync(l => l == "placeholder-started");
+        using var next = await http.GetAsync(Api(agent, "invocation/next"));
+        var id = next.Headers.GetValues("Lambda-Runtime-Aws-Request-Id").Single();
+        Assert.Equal("tenant-7", next.Headers.GetValues("Lambda-Runtime-Aws-Tenant-Id").Single());
+        var invocationId = next.Headers.GetValues("Lambda-Runtime-Invocation-Id").Single();
+        Assert.True(Guid.TryParse(invocationId, out _), invocationId);
+
+        using var wrongAttempt = new HttpRequestMessage(HttpMethod.Post, Api(agent, $"invocation/{id}/response")) { Content = Json("\"stale\"") };
+        wrongAttempt.Headers.Add("Lambda-Runtime-Invocation-Id", Guid.NewGuid().ToString());
+        using var refusedAttempt = await http.SendAsync(wrongAttempt);
+        Assert.Equal(HttpStatusCode.BadRequest, refusedAttempt.StatusCode);
+        Assert.Equal("InvalidInvocationID", await ErrorTypeAsync(refusedAttempt));
+
+        using var invoked = await invoke;
+        Assert.Equal(HttpStatusCode.RequestTimeout, invoked.StatusCode);
+        using var late = new HttpRequestMessage(HttpMethod.Post, Api(agent, $"invocation/{id}/response")) { Content = Json("\"late\"") };
+        late.Headers.Add("Lambda-Runtime-Invocation-Id", invocationId);
+        using var refusedLate = await http.SendAsync(late);
+        Assert.Equal(HttpStatusCode.Gone, refusedLate.StatusCode);
+        Assert.Equal("InvocationTimedOut", await ErrorTypeAsync(refusedLate));
+        using var lateError = await http.PostAsync(Api(agent, $"invocation/{id}/error"), Json("{}"));
+        Assert.Equal(HttpStatusCode.Gone, lateError.StatusCode);
+    }
+
+    [Fact]
     public async Task Unknown_routes_and_methods_get_404_and_405_never_500()
     {
         await using var agent = await StartWithPlaceholderAsync();

@@ -65,6 +65,48 @@ public sealed class RuntimeChannelTests
     }
 
     [Fact]
+    public async Task Answers_must_echo_the_attempts_invocation_id_when_they_carry_one()
+    {
+        var channel = new RuntimeChannel();
+        channel.Next(out var next);
+        var first = NewInvocation("a");
+        var retry = NewInvocation("a");
+        Assert.NotEqual(first.InvocationId, retry.InvocationId);
+        channel.Deliver(retry);
+
+        Assert.Same(retry, await next!);
+        Assert.Equal(RuntimeApiError.InvalidInvocationId, channel.Answer("a", new InvocationResult([1]), first.InvocationId));
+        Assert.False(retry.Completion.Task.IsCompleted);
+        Assert.Equal(RuntimeApiError.None, channel.Answer("a", new InvocationResult([2]), retry.InvocationId));
+        Assert.Equal([2], (await retry.Completion.Task).Body);
+    }
+
+    [Fact]
+    public async Task An_answer_after_the_timeout_is_refused_and_never_completes_the_invocation()
+    {
+        var channel = new RuntimeChannel();
+        channel.Next(out var next);
+        var invocation = NewInvocation("slow");
+        channel.Deliver(invocation);
+        await next!;
+
+        Assert.True(channel.TimeOut());
+        Assert.Equal(RuntimeApiError.InvocationTimedOut, channel.Answer("slow", new InvocationResult([1])));
+        Assert.Equal(RuntimeApiError.InvocationTimedOut, channel.Answer("slow", new InvocationResult([1], "Function.X"), invocation.InvocationId));
+        Assert.False(invocation.Completion.Task.IsCompleted);
+        Assert.Equal(RuntimePhase.Closed, channel.Phase);
+        Assert.False(channel.TimeOut());
+
+        // Answered first: the deadline passing afterwards changes nothing.
+        var quick = new RuntimeChannel();
+        quick.Next(out var quickNext);
+        quick.Deliver(NewInvocation("q"));
+        await quickNext!;
+        Assert.Equal(RuntimeApiError.None, quick.Answer("q", new InvocationResult([3])));
+        Assert.False(quick.TimeOut());
+    }
+
+    [Fact]
     public async Task Init_error_fails_init_and_close_releases_a_waiting_next()
     {
         var failing = new RuntimeChannel();
