@@ -27,35 +27,14 @@ public sealed class PublishContainerAuthTests(EcrTestHost ecr) : IClassFixture<E
             var push = await Tool.RunAsync("skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", "AWS:" + password, $"oci:{baseLayout}:1", $"docker://{registry}/base/runtime:1");
             Assert.True(push.ExitCode == 0, push.Output);
 
-            var app = Path.Combine(work, "app");
-            Directory.CreateDirectory(app);
-            await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <RuntimeIdentifier>linux-x64</RuntimeIdentifier>
-                    <SelfContained>false</SelfContained>
-                    <ContainerBaseImage>{registry}/base/runtime:1</ContainerBaseImage>
-                    <ContainerRegistry>{registry}</ContainerRegistry>
-                    <ContainerRepository>secure/app</ContainerRepository>
-                    <ContainerImageTag>v1</ContainerImageTag>
-                  </PropertyGroup>
-                </Project>
-                """);
-            await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), "System.Console.WriteLine(\"hi\");\n");
             var dockerConfig = Path.Combine(work, "docker-config");
             Directory.CreateDirectory(dockerConfig);
-            var env = new Dictionary<string, string>
+            var publish = await SampleContainerApp.PublishAsync(work, registry, "secure/app", new Dictionary<string, string>
             {
-                ["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = registry,
                 ["DOTNET_CONTAINER_REGISTRY_UNAME"] = "AWS",
                 ["DOTNET_CONTAINER_REGISTRY_PWORD"] = password,
                 ["DOCKER_CONFIG"] = dockerConfig, // no credentials from the host's docker config
-                ["MSBUILDNOINPROCNODE"] = "1",
-                ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            };
-            var publish = await Tool.RunAsync("dotnet", app, env, "publish", "-t:PublishContainer", "-nodeReuse:false", "--nologo");
+            });
             Assert.True(publish.ExitCode == 0, publish.Output);
 
             using var http = new HttpClient { BaseAddress = ecr.Host.BaseAddress };

@@ -23,31 +23,7 @@ public class PublishContainerTests
             var push = await Tool.RunAsync("skopeo", "copy", "--dest-tls-verify=false", $"oci:{baseLayout}:1", $"docker://{registry}/base/runtime:1");
             Assert.True(push.ExitCode == 0, push.Output);
 
-            var app = Path.Combine(work, "app");
-            Directory.CreateDirectory(app);
-            await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <RuntimeIdentifier>linux-x64</RuntimeIdentifier>
-                    <SelfContained>false</SelfContained>
-                    <ContainerBaseImage>{registry}/base/runtime:1</ContainerBaseImage>
-                    <ContainerRegistry>{registry}</ContainerRegistry>
-                    <ContainerRepository>team/app</ContainerRepository>
-                    <ContainerImageTag>v1</ContainerImageTag>
-                  </PropertyGroup>
-                </Project>
-                """);
-            await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), "System.Console.WriteLine(\"hi\");\n");
-            // Plain HTTP on loopback must be allowed explicitly; the SDK tries HTTPS otherwise.
-            var env = new Dictionary<string, string>
-            {
-                ["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = registry,
-                ["MSBUILDNOINPROCNODE"] = "1",
-                ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            };
-            var publish = await Tool.RunAsync("dotnet", app, env, "publish", "-t:PublishContainer", "-nodeReuse:false", "--nologo");
+            var publish = await SampleContainerApp.PublishAsync(work, registry, "team/app");
             Assert.True(publish.ExitCode == 0, publish.Output);
 
             using var get = await server.Http.GetAsync("/v2/team/app/manifests/v1");
