@@ -28,6 +28,7 @@ public static class ControlModule
         services.TryAddSingleton<ILocalRegistryHosts>(sp => new ServerLocalHosts(sp.GetRequiredService<IServer>(), publicHost));
         services.TryAddSingleton<IFunctionImageResolver, RegistryImageResolver>();
         services.TryAddSingleton<IFunctionInvoker, UnconfiguredInvoker>();
+        services.TryAddSingleton<IInvocationTelemetry, NullInvocationTelemetry>();
         services.AddSingleton<StateWorker>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<StateWorker>());
         services.AddSingleton<AsyncInvokeQueue>();
