@@ -142,7 +142,16 @@ public sealed partial class Scheduler
     private async Task<(PooledEnvironment?, Lamina.Environments.EnvironmentError?)> StartAsync(FunctionConfig config, CancellationToken ct)
     {
         var key = PoolKey.Of(config);
-        var pulled = await _images.GetAsync(config.ImageUri, config.ImageDigest!, ct);
+        PullResult pulled;
+        try
+        {
+            pulled = await _images.GetAsync(config.ImageUri, config.ImageDigest!, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            Unreserve(config.MemorySize);
+            throw;
+        }
         if (!pulled.Succeeded)
         {
             Unreserve(config.MemorySize);

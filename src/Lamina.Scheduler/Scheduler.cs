@@ -77,7 +77,18 @@ public sealed partial class Scheduler : IFunctionInvoker, IAsyncDisposable
                 }
 
                 // Step 3
-                var (answer, error) = await environment.Environment.InvokeAsync(request.Payload, request.RequestId, ct);
+                (Lamina.Environments.InvokeResult? answer, EnvironmentError? error) outcome;
+                try
+                {
+                    outcome = await environment.Environment.InvokeAsync(request.Payload, request.RequestId, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The caller went away before the environment was ours: it may be mid-invoke, so it goes.
+                    Discard(environment);
+                    throw;
+                }
+                var (answer, error) = outcome;
                 var lines = ForwardLog(environment);
                 if (answer is null)
                 {
