@@ -134,6 +134,28 @@ public sealed class InvokeTests(ExecutionServer server) : IClassFixture<Executio
         Assert.Equal(2, server.Telemetry.StreamsOf("echo-killed").Count);
     }
 
+    [Fact]
+    public async Task An_image_that_cannot_be_unpacked_fails_the_function_and_invokes_are_refused()
+    {
+        await server.PushRawImageAsync("sched/broken", "v1", "this is not a gzip tar"u8.ToArray());
+        await server.LambdaAsync(null, "create-function", "--function-name", "echo-broken", "--package-type", "Image",
+            "--code", $"ImageUri={server.Authority}/sched/broken:v1", "--role", "arn:aws:iam::123456789012:role/lambda-role");
+        JsonElement config;
+        do
+        {
+            await Task.Delay(100);
+            config = JsonDocument.Parse(await server.LambdaAsync(null, "get-function-configuration", "--function-name", "echo-broken")).RootElement;
+        }
+        while (config.GetProperty("State").GetString() == "Pending");
+
+        Assert.Equal("Failed", config.GetProperty("State").GetString());
+        Assert.Equal("InvalidImage", config.GetProperty("StateReasonCode").GetString());
+        Assert.Contains("could not be pulled and unpacked", config.GetProperty("StateReason").GetString(), StringComparison.Ordinal);
+        var boto = JsonDocument.Parse(await server.Boto3Async(Boto3Invoke, "echo-broken", "{}")).RootElement;
+        Assert.Equal("ResourceConflictException", boto.GetProperty("code").GetString());
+        Assert.Equal(0, server.Scheduler.LiveEnvironmentsOf("echo-broken"));
+    }
+
     internal const string Boto3Invoke = """
         import boto3, json, sys
         from botocore.config import Config
@@ -141,7 +163,7 @@ public sealed class InvokeTests(ExecutionServer server) : IClassFixture<Executio
         try:
             r = client.invoke(FunctionName=sys.argv[2], Payload=sys.argv[3].encode())
             print(json.dumps({"status": r["StatusCode"], "payload": r["Payload"].read().decode(), "error": r.get("FunctionError")}))
-        except client.exceptions.TooManyRequestsException as e:
+        except (client.exceptions.TooManyRequestsException, client.exceptions.ResourceConflictException) as e:
             print(json.dumps({"status": e.response["ResponseMetadata"]["HTTPStatusCode"], "code": e.response["Error"]["Code"],
                               "reason": e.response.get("Reason"), "message": e.response["Error"]["Message"]}))
         """;

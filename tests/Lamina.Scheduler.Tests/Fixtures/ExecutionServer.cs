@@ -124,6 +124,30 @@ public class ExecutionServer : IAsyncLifetime
         return r.Stdout;
     }
 
+    /// <summary>Pushes an image whose only layer is <paramref name="layer"/> (any bytes) over /v2/ with the server's keys.</summary>
+    public async Task PushRawImageAsync(string repository, string tag, byte[] layer)
+    {
+        using var http = new HttpClient { BaseAddress = Host.BaseAddress };
+        http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization",
+            "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Host.Credentials.AccessKeyId}:{Host.Credentials.SecretAccessKey}")));
+        var diffId = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(layer));
+        var config = Encoding.UTF8.GetBytes("""{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["DIFF"]}}""".Replace("DIFF", diffId, StringComparison.Ordinal));
+        foreach (var blob in new[] { config, layer })
+        {
+            using var r = await http.PostAsync($"/v2/{repository}/blobs/uploads/?digest=sha256:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(blob))}", new ByteArrayContent(blob));
+            Assert.True(r.IsSuccessStatusCode, $"blob push: {(int)r.StatusCode}");
+        }
+        var manifest = $$$"""
+            {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
+             "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:{{{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(config))}}}","size":{{{config.Length}}}},
+             "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{{{diffId}}}","size":{{{layer.Length}}}}]}
+            """;
+        var content = new StringContent(manifest);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/vnd.oci.image.manifest.v1+json");
+        using var put = await http.PutAsync($"/v2/{repository}/manifests/{tag}", content);
+        Assert.True(put.IsSuccessStatusCode, $"manifest push: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
+    }
+
     /// <summary>Lets every runtime waiting on /tmp/release answer (the file is written through /proc/PID/root).</summary>
     public void ReleaseWaiting()
     {
