@@ -20,6 +20,4 @@ internal sealed class TokenBucket(double rate, int burst, long nowTicks)
         return true;
     }
 
-    /// <summary>Gives a token back (the start it paid for was refused later, so it never happened).</summary>
-    public void Refund() => _tokens = Math.Min(burst, _tokens + 1);
 }

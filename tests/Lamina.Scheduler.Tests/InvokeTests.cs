@@ -120,8 +120,10 @@ public sealed class InvokeTests(ExecutionServer server) : IClassFixture<Executio
     [Fact]
     public async Task An_environment_whose_sandbox_died_is_replaced_without_failing_the_invoke()
     {
-        await server.CreateFunctionAsync("echo-killed");
-        await server.InvokeAsync("echo-killed", "{}");
+        // Created and invoked with boto3 this time (the other tests use the CLI v2).
+        var created = JsonDocument.Parse(await server.Boto3Async(Boto3CreateAndInvoke, "echo-killed", $"{server.Authority}/sched/echo:v1")).RootElement;
+        Assert.Equal("Active", created.GetProperty("state").GetString());
+        Assert.Equal(1, JsonDocument.Parse(created.GetProperty("payload").GetString()!).RootElement.GetProperty("count").GetInt32());
         var id = server.Telemetry.StreamsOf("echo-killed").Single()[^32..][..Scheduler.SandboxIdLength];
         var sandbox = server.Scheduler.Manager.Find(id)!;
         Assert.Null(await server.Scheduler.Manager.ThawAsync(sandbox));
@@ -155,6 +157,17 @@ public sealed class InvokeTests(ExecutionServer server) : IClassFixture<Executio
         Assert.Equal("ResourceConflictException", boto.GetProperty("code").GetString());
         Assert.Equal(0, server.Scheduler.LiveEnvironmentsOf("echo-broken"));
     }
+
+    private const string Boto3CreateAndInvoke = """
+        import boto3, json, sys
+        client = boto3.client("lambda", endpoint_url=sys.argv[1])
+        client.create_function(FunctionName=sys.argv[2], PackageType="Image", Code={"ImageUri": sys.argv[3]},
+                               Role="arn:aws:iam::123456789012:role/lambda-role")
+        client.get_waiter("function_active_v2").wait(FunctionName=sys.argv[2])
+        state = client.get_function_configuration(FunctionName=sys.argv[2])["State"]
+        r = client.invoke(FunctionName=sys.argv[2], Payload=b"{}")
+        print(json.dumps({"state": state, "payload": r["Payload"].read().decode()}))
+        """;
 
     internal const string Boto3Invoke = """
         import boto3, json, sys
