@@ -27,6 +27,19 @@ public sealed class LifecycleTests(ShortIdleServer server) : IClassFixture<Short
         var dataDir = Path.Combine(server.LayoutDir, "..", "dispose-" + Guid.NewGuid().ToString("N")[..8]);
         var cgroup = "lamina-schedtest-" + Guid.NewGuid().ToString("N")[..10];
         var telemetry = new RecordingTelemetry();
+        try
+        {
+            await DisposeAndRestartAsync(dataDir, cgroup, telemetry);
+        }
+        finally
+        {
+            // Whatever a failure left (a passing run leaves nothing: asserted above).
+            await Leftovers.CleanAsync(dataDir, cgroup);
+        }
+    }
+
+    private async Task DisposeAndRestartAsync(string dataDir, string cgroup, RecordingTelemetry telemetry)
+    {
         var host = await server.StartHostAsync(dataDir, cgroup, telemetry);
         try
         {
@@ -52,7 +65,6 @@ public sealed class LifecycleTests(ShortIdleServer server) : IClassFixture<Short
         {
             await restarted.DisposeAsync();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            await Leftovers.CleanAsync(dataDir, cgroup);
         }
         Assert.Empty(Leftovers.Find(dataDir, cgroup));
     }
