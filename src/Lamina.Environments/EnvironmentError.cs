@@ -22,6 +22,12 @@ public enum EnvironmentErrorCode
 /// <summary>An expected failure, as a value.</summary>
 public sealed record EnvironmentError(EnvironmentErrorCode Code, string Message)
 {
+    /// <summary>
+    /// For <see cref="EnvironmentErrorCode.Gone"/> during an invoke: the event may have reached the runtime
+    /// (the control channel failed mid-request), so the invoke must not be retried elsewhere.
+    /// </summary>
+    public bool MayHaveRun { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() => $"{Code}: {Message}";
 }

@@ -64,7 +64,7 @@ public sealed class ExecutionEnvironment : IAsyncDisposable
             }
             catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
             {
-                return (null, new(EnvironmentErrorCode.Gone, $"Control channel of {Sandbox.Id} failed: {e.Message}"));
+                return (null, new(EnvironmentErrorCode.Gone, $"Control channel of {Sandbox.Id} failed: {e.Message}") { MayHaveRun = true });
             }
             var invokeMs = clock.Elapsed.TotalMilliseconds - thawMs;
             if (await _manager.FreezeAsync(Sandbox) is { } freeze)

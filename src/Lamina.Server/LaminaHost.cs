@@ -1,7 +1,9 @@
 using System.Net;
 using Lamina.Aws;
 using Lamina.Control;
+using Lamina.Control.Invoke;
 using Lamina.Registry;
+using Lamina.Scheduler;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -86,6 +88,9 @@ public sealed class LaminaHost : IAsyncDisposable
         builder.Services.AddSingleton(credentials);
         configureServices?.Invoke(builder.Services);
         builder.Services.AddLaminaRegistry(options.Registry, options.DataDir, options.AuthEnabled);
+        // A test's own invoker (registered above) wins; otherwise real environments, or an invoker that says why not.
+        if (!builder.Services.Any(d => d.ServiceType == typeof(IFunctionInvoker)))
+            builder.Services.AddLaminaScheduler(options.Execution, options.DataDir);
         builder.Services.AddLaminaControl(options.DataDir, options.AuthEnabled, options.PublicHost);
 
         var app = builder.Build();

@@ -1,5 +1,6 @@
 using System.Net;
 using Lamina.Registry;
+using Lamina.Scheduler;
 
 namespace Lamina.Server;
 
@@ -30,6 +31,9 @@ public sealed class LaminaOptions
 
     public RegistryOptions Registry { get; set; } = new();
 
+    /// <summary>Running functions: on when runc exists, we are root and lamina-init is found, unless disabled.</summary>
+    public ExecutionOptions Execution { get; set; } = new();
+
     public static string DefaultDataDir()
     {
         var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
@@ -53,6 +57,8 @@ public sealed class LaminaOptions
         if (string.IsNullOrWhiteSpace(DataDir)) errors.Add("data directory must be set");
         if (LogFormat is not ("text" or "json")) errors.Add($"log format '{LogFormat}' must be 'text' or 'json'");
         errors.AddRange(Registry.Validate());
+        errors.AddRange(Execution.Validate());
+        if (Execution.Enabled == true && ExecutionAvailability.WhyNot(Execution) is { } why) errors.Add("Execution:Enabled is true but " + why);
         return errors;
     }
 }

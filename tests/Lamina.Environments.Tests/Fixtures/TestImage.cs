@@ -13,7 +13,8 @@ namespace Lamina.Environments.Tests.Fixtures;
 /// </summary>
 internal static class TestImage
 {
-    public static void WriteLayout(string layoutDir, string agentBinary, string tag)
+    /// <param name="variant">When set, the runtime is built with -DVARIANT and adds "variant":"&lt;value&gt;" to its answers.</param>
+    public static void WriteLayout(string layoutDir, string agentBinary, string tag, string? variant = null)
     {
         var work = Directory.CreateTempSubdirectory("lamina-env-image-").FullName;
         try
@@ -33,7 +34,8 @@ internal static class TestImage
             var fn = Path.Combine(work, "function");
             Directory.CreateDirectory(Path.Combine(fn, "var", "task"));
             var source = Path.Combine(AppContext.BaseDirectory, "Fixtures", "echo-runtime.c");
-            Tool.Run("/usr/bin/gcc", "-static", "-O2", "-o", Path.Combine(fn, "var", "task", "bootstrap"), source);
+            string[] define = variant is null ? [] : [$"-DVARIANT=\"{variant}\""];
+            Tool.Run("/usr/bin/gcc", ["-static", "-O2", .. define, "-o", Path.Combine(fn, "var", "task", "bootstrap"), source]);
 
             Directory.CreateDirectory(Path.Combine(layoutDir, "blobs", "sha256"));
             File.WriteAllText(Path.Combine(layoutDir, "oci-layout"), """{"imageLayoutVersion":"1.0.0"}""");

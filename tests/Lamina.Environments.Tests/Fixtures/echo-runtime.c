@@ -1,7 +1,9 @@
 /* A minimal Lambda custom runtime, statically linked: speaks the Runtime API (2018-06-01) over
  * HTTP/1.1 to $AWS_LAMBDA_RUNTIME_API. Answers {"echo":<event>,"pid":P,"count":N} so tests can see
  * warm reuse (same pid, growing count). An event containing "crash" exits 3; one containing
- * "hang" sleeps past any timeout. */
+ * "hang" sleeps past any timeout; "wait" answers only once /tmp/release exists (the host writes it through
+ * /proc/PID/root), so a test can hold an environment busy for as long as it needs.
+ * Built with -DVARIANT='"v2"' it adds "variant":"v2" to each answer (a second image with other code). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -10,6 +12,12 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#ifdef VARIANT
+#define VARIANT_FIELD ",\"variant\":\"" VARIANT "\""
+#else
+#define VARIANT_FIELD ""
+#endif
 
 static char host[64];
 static int port;
@@ -83,9 +91,10 @@ int main(void) {
         header(hdr, "Lambda-Runtime-Aws-Request-Id", id, sizeof id);
         if (strstr(event, "crash")) { fprintf(stderr, "echo-runtime: crashing on request\n"); exit(3); }
         if (strstr(event, "hang")) sleep(3600);
-        size_t cap = elen + 128;
+        if (strstr(event, "wait")) while (access("/tmp/release", F_OK) != 0) usleep(10000);
+        size_t cap = elen + 192;
         char *out = malloc(cap);
-        int ol = snprintf(out, cap, "{\"echo\":%s,\"pid\":%d,\"count\":%ld}", elen ? event : "null", getpid(), count);
+        int ol = snprintf(out, cap, "{\"echo\":%s,\"pid\":%d,\"count\":%ld" VARIANT_FIELD "}", elen ? event : "null", getpid(), count);
         char *post = malloc((size_t)ol + 512);
         int pl = snprintf(post, (size_t)ol + 512,
             "POST /2018-06-01/runtime/invocation/%s/response HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n"

@@ -1,0 +1,51 @@
+namespace Lamina.Scheduler;
+
+/// <summary>
+/// The server's Execution section (<c>LAMINA__Execution__IdleTimeout=00:02:00</c>, …): whether invokes run
+/// real environments, and the scheduler's limits. Validated at start with the rest of the options.
+/// </summary>
+public sealed class ExecutionOptions
+{
+    /// <summary>true: must run (start-up fails when it cannot); false: off; null (default): on when runc exists, we are root and the agent binary is found.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>Host path of the NativeAOT lamina-init; null looks next to the server (see <see cref="ExecutionAvailability"/>).</summary>
+    public string? AgentBinary { get; set; }
+
+    /// <summary>The runc executable.</summary>
+    public string RuncPath { get; set; } = "/usr/sbin/runc";
+
+    /// <summary>cgroup directory name of this server's sandboxes; null derives one from the data directory, so two servers never share one.</summary>
+    public string? CgroupParent { get; set; }
+
+    /// <summary>A warm environment idle (frozen) longer than this is destroyed.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Concurrent executions across all functions (AWS's account limit).</summary>
+    public int AccountConcurrency { get; set; } = 1000;
+
+    /// <summary>New environments per second per function once the burst is spent (token bucket refill).</summary>
+    public double ScalingRate { get; set; } = 100;
+
+    /// <summary>New environments a function may start at once (token bucket size).</summary>
+    public int ScalingBurst { get; set; } = 1000;
+
+    /// <summary>Sum of MemorySize of live environments may not exceed this; 0 means the host's MemTotal.</summary>
+    public int MemoryLimitMb { get; set; }
+
+    /// <summary>Every problem, as messages a user can act on. Empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (IdleTimeout <= TimeSpan.Zero) errors.Add("Execution:IdleTimeout must be positive");
+        if (AccountConcurrency is < 1 or > 100_000) errors.Add($"Execution:AccountConcurrency {AccountConcurrency} is out of range 1-100000");
+        if (!(ScalingRate > 0) || double.IsInfinity(ScalingRate)) errors.Add("Execution:ScalingRate must be a positive number of environments per second");
+        if (ScalingBurst < 1) errors.Add("Execution:ScalingBurst must be at least 1");
+        if (MemoryLimitMb < 0) errors.Add("Execution:MemoryLimitMb must not be negative");
+        if (string.IsNullOrWhiteSpace(RuncPath)) errors.Add("Execution:RuncPath must be set");
+        if (CgroupParent is not null && (CgroupParent.Length is 0 or > 64 || !CgroupParent.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
+            errors.Add($"Execution:CgroupParent '{CgroupParent}' must be 1-64 of [a-z0-9-]");
+        if (AgentBinary is not null && AgentBinary.Length == 0) errors.Add("Execution:AgentBinary must not be empty when set");
+        return errors;
+    }
+}

@@ -1,0 +1,31 @@
+using Lamina.Environments;
+
+namespace Lamina.Scheduler;
+
+/// <summary>
+/// One live environment as the scheduler tracks it: its pool, its log stream (one per environment, as
+/// Lambda's) and how far its log files have been read.
+/// </summary>
+internal sealed class PooledEnvironment(ExecutionEnvironment environment, PoolKey key, int memoryMb, string logStreamName)
+{
+    public ExecutionEnvironment Environment { get; } = environment;
+    public PoolKey Key { get; } = key;
+    public int MemoryMb { get; } = memoryMb;
+
+    /// <summary><c>YYYY/MM/DD/[VERSION]&lt;32 hex&gt;</c>.</summary>
+    public string LogStreamName { get; } = logStreamName;
+
+    /// <summary>True until the first invoke has run (that invoke reports the init duration).</summary>
+    public bool Cold { get; set; } = true;
+
+    /// <summary>When it last went idle (<see cref="TimeProvider"/> timestamp).</summary>
+    public long IdleSince { get; set; }
+
+    /// <summary>Bytes of the sandbox's stdout and stderr already forwarded.</summary>
+    public long StdoutOffset { get; set; }
+
+    /// <inheritdoc cref="StdoutOffset"/>
+    public long StderrOffset { get; set; }
+
+    public bool Exited => Environment.Sandbox.Exited.IsCompleted;
+}

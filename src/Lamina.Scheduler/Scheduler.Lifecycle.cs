@@ -1,0 +1,56 @@
+namespace Lamina.Scheduler;
+
+public sealed partial class Scheduler
+{
+    /// <summary>
+    /// Destroys idle environments frozen longer than the idle timeout (and any whose sandbox exited), and
+    /// forgets empty pools. Waits until they are destroyed; returns how many were.
+    /// </summary>
+    public async Task<int> ReapAsync()
+    {
+        var now = _time.GetTimestamp();
+        List<PooledEnvironment> expired = [];
+        lock (_lock)
+        {
+            foreach (var (key, pool) in _pools.ToList())
+            {
+                expired.AddRange(pool.TakeIdle(e => e.Exited || _time.GetElapsedTime(e.IdleSince, now) >= _settings.IdleTimeout));
+                if (pool.Busy == 0 && pool.IdleCount == 0) _pools.Remove(key);
+            }
+        }
+        foreach (var e in expired) Discard(e);
+        await DrainDestroysAsync();
+        return expired.Count;
+    }
+
+    /// <summary>Refuses new invokes and destroys every environment, waiting for invokes in flight to finish first.</summary>
+    public async Task StopAsync()
+    {
+        List<PooledEnvironment> all;
+        lock (_lock)
+        {
+            _stopped = true;
+            foreach (var pool in _pools.Values) pool.TakeIdle();
+            all = [.. _live];
+        }
+        foreach (var e in all) Discard(e);
+        await DrainDestroysAsync();
+    }
+
+    private async Task DrainDestroysAsync()
+    {
+        while (true)
+        {
+            Task[] pending;
+            lock (_lock) pending = [.. _destroying];
+            if (pending.Length == 0) return;
+            await Task.WhenAll(pending);
+            // The continuation that removes a finished task runs after it: give it the chance.
+            await Task.Yield();
+            lock (_lock) _destroying.RemoveWhere(t => t.IsCompleted);
+        }
+    }
+
+    /// <summary>Same as <see cref="StopAsync"/>: the container disposes the scheduler even when the host was never stopped.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync();
+}

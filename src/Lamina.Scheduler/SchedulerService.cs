@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Lamina.Scheduler;
+
+/// <summary>
+/// The scheduler's background duties: at start, remove sandboxes a previous process left behind
+/// (<see cref="Lamina.Sandbox.SandboxManager.RecoverAsync"/>); while running, reap idle environments;
+/// at stop, destroy every environment.
+/// </summary>
+public sealed partial class SchedulerService(Scheduler scheduler, SchedulerSettings settings, TimeProvider time, ILogger<SchedulerService> logger)
+    : BackgroundService
+{
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var report = await scheduler.Manager.RecoverAsync();
+        if (report.SandboxIds.Count > 0) LogRecovered(logger, report.SandboxIds.Count, string.Join(", ", report.Problems));
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // A quarter of the idle timeout (at most 30 s, at least 100 ms): an environment lives at most 25% past it.
+        var period = TimeSpan.FromTicks(Math.Clamp(settings.IdleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
+        using var timer = new PeriodicTimer(period, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    var reaped = await scheduler.ReapAsync();
+                    if (reaped > 0) LogReaped(logger, reaped);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogReapFailed(logger, e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await scheduler.StopAsync();
+    }
+
+    [LoggerMessage(EventId = 5210, Level = LogLevel.Warning, Message = "Removed {Count} sandboxes left by a previous run. Problems: {Problems}")]
+    private static partial void LogRecovered(ILogger logger, int count, string problems);
+
+    [LoggerMessage(EventId = 5211, Level = LogLevel.Debug, Message = "Reaped {Count} idle environments")]
+    private static partial void LogReaped(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 5212, Level = LogLevel.Error, Message = "Reaping idle environments failed")]
+    private static partial void LogReapFailed(ILogger logger, Exception exception);
+}

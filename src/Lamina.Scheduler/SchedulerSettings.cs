@@ -1,0 +1,32 @@
+namespace Lamina.Scheduler;
+
+/// <summary>The scheduler's resolved limits (from <see cref="ExecutionOptions"/>, with the host's memory filled in).</summary>
+/// <param name="IdleTimeout">Idle environments older than this are destroyed.</param>
+/// <param name="AccountConcurrency">Concurrent executions across all functions.</param>
+/// <param name="ScalingRate">New environments per second per function after the burst.</param>
+/// <param name="ScalingBurst">New environments a function may start at once.</param>
+/// <param name="MemoryLimitMb">Sum of MemorySize over live environments.</param>
+/// <param name="Region">AWS_REGION inside environments.</param>
+public sealed record SchedulerSettings(
+    TimeSpan IdleTimeout,
+    int AccountConcurrency,
+    double ScalingRate,
+    int ScalingBurst,
+    long MemoryLimitMb,
+    string Region)
+{
+    /// <summary>The host's MemTotal in MB (from /proc/meminfo); a large fallback when unreadable.</summary>
+    public static long HostMemoryMb()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+            var kb = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+            if (long.TryParse(kb, out var value)) return value / 1024;
+        }
+        catch (IOException)
+        {
+        }
+        return 1L << 20;
+    }
+}
