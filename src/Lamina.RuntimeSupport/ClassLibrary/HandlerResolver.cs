@@ -1,0 +1,53 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+using System.Runtime.Loader;
+using Lamina.RuntimeSupport.Internal;
+
+namespace Lamina.RuntimeSupport.ClassLibrary;
+
+/// <summary>
+/// Finds the handler method of a class-library function: the assembly <c>&lt;Assembly&gt;.dll</c> in
+/// LAMBDA_TASK_ROOT (its dependencies resolved through its .deps.json, else from the same directory),
+/// the type, and the one public method of that name (the one with the most parameters if overloaded).
+/// Every miss is a <see cref="LambdaRuntimeException"/> of type Runtime.HandlerNotFound naming what was missing.
+/// </summary>
+internal static class HandlerResolver
+{
+    [RequiresUnreferencedCode("Loads the function's assembly and finds its handler by name.")]
+    public static MethodInfo Resolve(HandlerString handler, string taskRoot)
+    {
+        var path = Path.Combine(taskRoot, handler.Assembly + ".dll");
+        if (!File.Exists(path))
+            throw NotFound($"Could not find the function assembly '{handler.Assembly}.dll' in {taskRoot}.");
+        var assembly = Load(path);
+        var type = assembly.GetType(handler.Type, throwOnError: false)
+            ?? throw NotFound($"Could not find type '{handler.Type}' in assembly '{handler.Assembly}'.");
+        var method = type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
+            .Where(m => m.Name == handler.Method && !m.IsGenericMethodDefinition)
+            .OrderByDescending(m => m.GetParameters().Length)
+            .FirstOrDefault()
+            ?? throw NotFound($"Could not find a public method '{handler.Method}' on type '{handler.Type}'.");
+        if (method.GetParameters().Length > 2)
+            throw NotFound($"Handler '{handler.Type}::{handler.Method}' takes {method.GetParameters().Length} parameters; at most 2 (the event and ILambdaContext).");
+        return method;
+    }
+
+    [RequiresUnreferencedCode("Loads the function's dependencies.")]
+    private static Assembly? Dependency(AssemblyLoadContext context, AssemblyName name, AssemblyDependencyResolver? resolver, string directory)
+    {
+        var candidate = resolver?.ResolveAssemblyToPath(name) ?? Path.Combine(directory, name.Name + ".dll");
+        return File.Exists(candidate) ? context.LoadFromAssemblyPath(candidate) : null;
+    }
+
+    private static LambdaRuntimeException NotFound(string message) => new("Runtime.HandlerNotFound", message);
+
+    [RequiresUnreferencedCode("Loads the function's assembly.")]
+    private static Assembly Load(string path)
+    {
+        var deps = Path.ChangeExtension(path, ".deps.json");
+        var resolver = File.Exists(deps) ? new AssemblyDependencyResolver(path) : null;
+        var directory = Path.GetDirectoryName(path)!;
+        AssemblyLoadContext.Default.Resolving += (context, name) => Dependency(context, name, resolver, directory);
+        return AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
+    }
+}
