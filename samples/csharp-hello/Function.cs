@@ -26,6 +26,7 @@ public sealed class Function
             context.MemoryLimitInMB,
             (long)context.RemainingTime.TotalMilliseconds,
             context.InvokedFunctionArn,
-            context.TenantId);
+            context.TenantId,
+            context.ClientContext?.Client.AppTitle);
     }
 }

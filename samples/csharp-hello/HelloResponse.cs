@@ -9,4 +9,5 @@ public sealed record HelloResponse(
     int MemoryLimitInMB,
     long RemainingTimeMs,
     string InvokedFunctionArn,
-    string? TenantId);
+    string? TenantId,
+    string? ClientAppTitle);

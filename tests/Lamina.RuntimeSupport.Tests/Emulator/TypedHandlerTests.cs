@@ -15,7 +15,11 @@ public sealed class TypedHandlerTests
         var ids = new List<string>();
         foreach (var name in new[] { "Ada", "Grace" })
         {
-            using var response = await agent.InvokeAsync($$"""{"name":"{{name}}"}""", headers: h => h.Add("X-Amz-Tenant-Id", "blue"));
+            using var response = await agent.InvokeAsync($$"""{"name":"{{name}}"}""", headers: h =>
+            {
+                h.Add("X-Amz-Tenant-Id", "blue");
+                h.Add("X-Amz-Client-Context", Convert.ToBase64String("""{"client":{"app_title":"Bench App"},"env":{},"custom":{}}"""u8));
+            });
             var body = await Json.ReadAsync(response);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.False(response.Headers.Contains("X-Amz-Function-Error"), body.ToString());
@@ -27,6 +31,7 @@ public sealed class TypedHandlerTests
             Assert.Equal(256, body.GetProperty("MemoryLimitInMB").GetInt32());
             Assert.Contains(":function:greeter", body.Str("InvokedFunctionArn"), StringComparison.Ordinal);
             Assert.Equal("blue", body.Str("TenantId"));
+            Assert.Equal("Bench App", body.Str("ClientAppTitle"));
             // The deadline is the function timeout (60 s) from the start of the invoke.
             var remaining = body.GetProperty("RemainingTimeMs").GetInt64();
             Assert.InRange(remaining, 1, 60_000);
