@@ -5,12 +5,12 @@ using Lamina.Bench.Runtimes;
 
 // Cold start (lamina-init spawned → first invoke answered, runtime spawn and init included) and warm
 // invoke latency of the .NET samples under the emulator:
-//   managed: dotnet Lamina.RuntimeSupport.Bootstrap.dll CSharpHello::CSharpHello.Function::Handler
+//   managed: dotnet TASK_ROOT/CSharpHello.dll, _HANDLER=CSharpHello::CSharpHello.Function::Handler
 //   aot:     the NativeAOT csharp-aot bootstrap
-// Usage: Lamina.Bench.Runtimes --agent LAMINA_INIT --host HOST_DLL --task-root DIR --aot BOOTSTRAP [--cold 10] [--warm 2000]
+// Usage: Lamina.Bench.Runtimes --agent LAMINA_INIT --task-root DIR --aot BOOTSTRAP [--cold 10] [--warm 2000]
 var opts = new Dictionary<string, string>(StringComparer.Ordinal) { ["--cold"] = "10", ["--warm"] = "2000" };
 for (var i = 0; i + 1 < args.Length; i += 2) opts[args[i]] = args[i + 1];
-foreach (var required in new[] { "--agent", "--host", "--task-root", "--aot" })
+foreach (var required in new[] { "--agent", "--task-root", "--aot" })
 {
     if (!opts.ContainsKey(required))
     {
@@ -20,10 +20,15 @@ foreach (var required in new[] { "--agent", "--host", "--task-root", "--aot" })
 }
 var cold = int.Parse(opts["--cold"], CultureInfo.InvariantCulture);
 var warm = int.Parse(opts["--warm"], CultureInfo.InvariantCulture);
-var env = new Dictionary<string, string> { ["LAMBDA_TASK_ROOT"] = opts["--task-root"], ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "256" };
+var env = new Dictionary<string, string>
+{
+    ["LAMBDA_TASK_ROOT"] = opts["--task-root"],
+    ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "256",
+    ["_HANDLER"] = "CSharpHello::CSharpHello.Function::Handler",
+};
 var runtimes = new (string Name, string[] Command)[]
 {
-    ("managed (dotnet host + class library)", ["/usr/bin/dotnet", opts["--host"], "CSharpHello::CSharpHello.Function::Handler"]),
+    ("managed (dotnet CSharpHello.dll, class-library mode)", ["/usr/bin/dotnet", Path.Combine(opts["--task-root"], "CSharpHello.dll")]),
     ("NativeAOT (provided bootstrap)", [opts["--aot"], "hello"]),
 };
 var payload = Encoding.UTF8.GetBytes("""{"name":"bench"}""");

@@ -13,7 +13,7 @@ public sealed class StandaloneTests
     {
         var info = kind == "aot"
             ? new ProcessStartInfo(AotSample.Path, "hello")
-            : new ProcessStartInfo("/usr/bin/dotnet", [Path.Combine(AppContext.BaseDirectory, "Lamina.RuntimeSupport.Bootstrap.dll"), Runtime.HelloHandler]);
+            : new ProcessStartInfo("/usr/bin/dotnet", [Runtime.ManagedSample, Runtime.HelloHandler]);
         info.RedirectStandardError = true;
         info.RedirectStandardOutput = true;
         info.Environment.Remove("AWS_LAMBDA_RUNTIME_API");
