@@ -24,8 +24,9 @@ internal static class HandlerResolver
             .OrderByDescending(m => m.GetParameters().Length)
             .FirstOrDefault()
             ?? throw NotFound($"Could not find a public method '{handler.Method}' on type '{handler.Type}'.");
-        if (method.GetParameters().Length > 2)
-            throw NotFound($"Handler '{handler.Type}::{handler.Method}' takes {method.GetParameters().Length} parameters; at most 2 (the event and ILambdaContext).");
+        var parameters = method.GetParameters();
+        if (parameters.Length > 2 || parameters.Count(p => p.ParameterType != typeof(ILambdaContext)) > 1)
+            throw NotFound($"Handler '{handler.Type}::{handler.Method}' must take at most the event and an ILambdaContext; it takes ({string.Join(", ", parameters.Select(p => p.ParameterType.Name))}).");
         return method;
     }
 

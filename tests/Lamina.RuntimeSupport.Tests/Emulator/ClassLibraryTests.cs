@@ -22,6 +22,16 @@ public sealed class ClassLibraryTests
     }
 
     [Fact]
+    public async Task A_method_of_another_shape_is_an_init_error_naming_its_parameters()
+    {
+        await using var agent = await Runtime.StartAsync("managed", Prefix + "ClassLibraryHandlers::TwoEvents");
+        using var response = await agent.InvokeAsync("{}");
+        var error = await Json.ReadAsync(response);
+        Assert.Equal("Runtime.HandlerNotFound", error.Str("errorType"));
+        Assert.Contains("(String, String)", error.Str("errorMessage"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failing_constructor_is_an_init_error_of_its_exception_type()
     {
         await using var agent = await Runtime.StartAsync("managed", Prefix + "ThrowingConstructor::Handle");

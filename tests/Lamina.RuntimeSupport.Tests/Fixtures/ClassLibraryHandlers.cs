@@ -16,6 +16,9 @@ public static class ClassLibraryHandlers
     /// <summary>No event, no result.</summary>
     public static void Nothing(ILambdaContext context) => context.Logger.LogInformation("nothing happened");
 
+    /// <summary>Two events: not a handler shape (init error).</summary>
+    public static string TwoEvents(string first, string second) => first + second;
+
     /// <summary>Context first, a ValueTask result.</summary>
     public static async ValueTask<int> Count(ILambdaContext context, int[] values)
     {
