@@ -54,9 +54,20 @@ internal sealed class StreamingResponse(string endpoint, InvocationRequest reque
         ObjectDisposedException.ThrowIf(_completed, this);
         var net = _net ?? await StartAsync(cancellationToken);
         if (buffer.IsEmpty) return;
-        await net.WriteAsync(Encoding.ASCII.GetBytes(buffer.Length.ToString("x", CultureInfo.InvariantCulture) + "\r\n"), cancellationToken);
-        await net.WriteAsync(buffer, cancellationToken);
-        await net.WriteAsync(CrLf, cancellationToken);
+        // One frame, one send: size line, data, CRLF copied into a pooled buffer (Nagle is off).
+        var frame = ArrayPool<byte>.Shared.Rent(buffer.Length + 12);
+        try
+        {
+            buffer.Length.TryFormat(frame, out var n, "x", CultureInfo.InvariantCulture);
+            CrLf.CopyTo(frame.AsSpan(n));
+            buffer.Span.CopyTo(frame.AsSpan(n + 2));
+            CrLf.CopyTo(frame.AsSpan(n + 2 + buffer.Length));
+            await net.WriteAsync(frame.AsMemory(0, n + 4 + buffer.Length), cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+        }
     }
 
     public override void Flush() { }
