@@ -2,6 +2,7 @@ using System.Net;
 using Lamina.Aws;
 using Lamina.Control;
 using Lamina.Registry;
+using Lamina.WebConsole;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -91,6 +92,7 @@ public sealed class LaminaHost : IAsyncDisposable
         var app = builder.Build();
         app.MapLaminaRegistry();
         app.MapLaminaControl();
+        app.MapLaminaConsole();
         return new LaminaHost(app, options, credentials, created);
     }
 
