@@ -36,6 +36,10 @@ public sealed class RunFixture : IAsyncLifetime
     public Task<RunProcess> StartAsync(params string[] args) =>
         RunProcess.StartAsync(["run", "--agent", AgentBinary, "--cache-dir", CacheDir, "--data-dir", DataDir, .. args]);
 
+    /// <summary>As <see cref="StartAsync"/>, in a process group of its own (a terminal's foreground job).</summary>
+    public Task<RunProcess> StartInOwnGroupAsync(params string[] args) =>
+        RunProcess.StartAsync(["run", "--agent", AgentBinary, "--cache-dir", CacheDir, "--data-dir", DataDir, .. args], ownProcessGroup: true);
+
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();

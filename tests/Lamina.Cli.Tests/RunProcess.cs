@@ -34,9 +34,14 @@ public sealed partial class RunProcess : IAsyncDisposable
         }
     }
 
-    public static Task<RunProcess> StartAsync(IEnumerable<string> args)
+    /// <summary>
+    /// Starts lamina with <paramref name="args"/>. <paramref name="ownProcessGroup"/>: under setsid, as a terminal's
+    /// foreground job, so a signal to the group (Ctrl-C) reaches everything lamina started in it.
+    /// </summary>
+    public static Task<RunProcess> StartAsync(IEnumerable<string> args, bool ownProcessGroup = false)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        var start = new ProcessStartInfo(ownProcessGroup ? "/usr/bin/setsid" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        if (ownProcessGroup) start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(CliRunner.LaminaDll);
         foreach (var a in args) start.ArgumentList.Add(a);
         foreach (var name in new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "LAMINA_INIT_BINARY" }) start.Environment.Remove(name);
@@ -73,6 +78,13 @@ public sealed partial class RunProcess : IAsyncDisposable
     public async Task<int> TerminateAsync()
     {
         using (var kill = Process.Start("/bin/kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+        return await WaitForExitAsync();
+    }
+
+    /// <summary>SIGINT to the whole process group, as Ctrl-C in a terminal does (needs ownProcessGroup), then the exit code.</summary>
+    public async Task<int> InterruptGroupAsync()
+    {
+        using (var kill = Process.Start("/bin/kill", ["-INT", "--", "-" + _process.Id])) await kill.WaitForExitAsync();
         return await WaitForExitAsync();
     }
 

@@ -64,6 +64,22 @@ public sealed class RunTests(RunFixture fixture) : IClassFixture<RunFixture>
         Assert.Contains("layout@sha256:", run.Stderr);
     }
 
+    [Fact]
+    public async Task Ctrl_C_to_the_process_group_destroys_the_environment_and_exits_0()
+    {
+        var port = RunProcess.FreePort();
+        await using var run = await fixture.StartInOwnGroupAsync("-p", $"{port}:8080", $"oci:{fixture.Layout}:v1");
+        await run.WaitReadyAsync();
+        Assert.Equal(200, (await InvokeAsync(port, "{}")).Status);
+        var (dataDir, cgroupParent) = run.Host;
+        // The terminal sends SIGINT to every process of the foreground group, the agent's runc included.
+        Assert.Equal(0, await run.InterruptGroupAsync());
+        Assert.Contains("destroying the environment", run.Stderr);
+        Assert.False(Directory.Exists(dataDir), $"{dataDir} still exists");
+        Assert.DoesNotContain(dataDir, await File.ReadAllTextAsync("/proc/self/mountinfo"));
+        Assert.DoesNotContain(Directory.GetDirectories("/sys/fs/cgroup").Select(h => Path.Combine(h, cgroupParent)), Directory.Exists);
+    }
+
     private static async Task<(int Status, string? FunctionError, JsonElement Body)> InvokeAsync(int port, string json, string name = "function")
     {
         using var content = new StringContent(json, Encoding.UTF8);

@@ -33,7 +33,7 @@ internal static class ImageSource
             DataDirectory = cacheDir,
             Registry = new RegistryClientOptions { Handler = handler, Credentials = _ => credentials },
         });
-        var result = Console.IsErrorRedirected
+        var result = Console.IsOutputRedirected
             ? await store.PullAsync(reference, null, ct)
             : await WithProgressAsync(store, reference, ct);
         if (result.Succeeded) return result.Image!;
