@@ -16,6 +16,7 @@ internal static class LaminaCommandLine
         root.Subcommands.Add(PushCommand.Create());
         root.Subcommands.Add(CredentialsCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(CompletionCommand.Create());
         return root;
     }
 

@@ -42,6 +42,14 @@ public sealed class RunBadInputTests(RunFixture fixture) : IClassFixture<RunFixt
         }
     }
 
+    [Fact]
+    public async Task An_oci_path_that_does_not_exist_is_refused_exit_2()
+    {
+        await using var run = await fixture.StartAsync("oci:/nonexistent/layout:v1");
+        Assert.Equal(2, await run.WaitForExitAsync());
+        Assert.Contains("is not a directory", run.Stderr);
+    }
+
     [Theory]
     [InlineData("-p", "http", "expected HOSTPORT:8080")]
     [InlineData("-p", "9000:80", "expected HOSTPORT:8080")]

@@ -61,7 +61,7 @@ public sealed class RunTests(RunFixture fixture) : IClassFixture<RunFixture>
         Assert.Equal(200, result.Status);
         Assert.Equal("layout", result.Body.GetProperty("echo").GetProperty("from").GetString());
         Assert.Equal(0, await run.TerminateAsync());
-        Assert.Contains("layout@sha256:", run.Stderr);
+        Assert.Contains($"lamina run: oci:{fixture.Layout}:v1 (sha256:", run.Stderr);
     }
 
     [Fact]

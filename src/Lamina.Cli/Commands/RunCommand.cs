@@ -51,7 +51,7 @@ internal static class RunCommand
                 var credentials = RegistryCredentialsFrom(parse.GetValue(accessKey), parse.GetValue(secretKey), parse.GetValue(dataDir));
                 var cache = parse.GetValue(cacheDir) is { } c ? Path.GetFullPath(c) : DefaultCacheDir();
                 var pulled = await ImageSource.PullAsync(parse.GetValue(image)!, cache, credentials, ct);
-                return await RunLoop.RunAsync(agentBinary, pulled, function, port, ct);
+                return await RunLoop.RunAsync(agentBinary, parse.GetValue(image)!, pulled, function, port, ct);
             }
             catch (CliException e)
             {

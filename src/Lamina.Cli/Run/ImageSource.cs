@@ -52,7 +52,7 @@ internal static class ImageSource
     // The layout is read through a handler that answers /v2/ from its blobs/, addressed by the chosen manifest's digest.
     private static (string Reference, HttpMessageHandler Handler) Layout(string text)
     {
-        var (dir, tag) = SplitLayout(text);
+        var (dir, tag) = Commands.PushCommand.SplitSource(text);
         var layout = new OciLayout(dir);
         var top = layout.SelectManifest(tag);
         var manifests = new List<BlobRef>();
@@ -66,14 +66,6 @@ internal static class ImageSource
         }
         var types = manifests.ToDictionary(m => m.Digest, m => m.MediaType);
         return ($"{OciLayoutRegistryHandler.Host}/layout@{top.Digest}", new OciLayoutRegistryHandler(layout, types));
-    }
-
-    private static (string Dir, string? Tag) SplitLayout(string text)
-    {
-        if (Directory.Exists(text)) return (text, null);
-        var colon = text.LastIndexOf(':');
-        if (colon > 0 && Directory.Exists(text[..colon])) return (text[..colon], text[(colon + 1)..]);
-        throw CliException.Usage($"'{text}' is not a directory: oci:DIR[:TAG] takes an OCI image layout (e.g. from `skopeo copy docker://IMAGE oci:DIR:TAG`).");
     }
 
     private static async Task<PullResult> WithProgressAsync(ImageStore store, string reference, CancellationToken ct)

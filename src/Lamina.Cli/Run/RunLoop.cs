@@ -9,7 +9,7 @@ namespace Lamina.Cli.Run;
 /// </summary>
 internal static class RunLoop
 {
-    public static async Task<int> RunAsync(string agentBinary, PulledImage image, FunctionConfig function, int port, CancellationToken ct)
+    public static async Task<int> RunAsync(string agentBinary, string imageName, PulledImage image, FunctionConfig function, int port, CancellationToken ct)
     {
         var logs = new LogFollower(Console.Out);
         await using var session = new RunSession(agentBinary, image, function, logs);
@@ -18,7 +18,7 @@ internal static class RunLoop
         if (await session.StartAsync(ct) is { } error)
             throw new CliException(ExitCodes.RemoteError, $"the environment did not start: {error}");
         await Console.Error.WriteLineAsync(
-            $"lamina run: {image.Reference} ({image.ManifestDigest.ToString()[..19]}) in sandbox {session.SandboxId}; " +
+            $"lamina run: {imageName} ({image.ManifestDigest.ToString()[..19]}) in sandbox {session.SandboxId}; " +
             $"invoke with: curl -XPOST \"http://localhost:{port}/2015-03-31/functions/function/invocations\" -d '{{}}'  (Ctrl-C stops)");
         await Console.Error.WriteLineAsync($"lamina run: host state: {session.DataDirectory} cgroup {session.CgroupParent}");
         try
