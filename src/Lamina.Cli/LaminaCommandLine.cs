@@ -17,6 +17,7 @@ internal static class LaminaCommandLine
         root.Subcommands.Add(CredentialsCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CompletionCommand.Create());
+        root.Subcommands.Add(GcCommand.Create());
         return root;
     }
 

@@ -93,6 +93,7 @@ public sealed class LaminaHost : IAsyncDisposable
         app.MapLaminaRegistry();
         app.MapLaminaControl();
         app.MapLaminaConsole();
+        app.MapLaminaAdmin();
         return new LaminaHost(app, options, credentials, created);
     }
 
