@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Lamina.Cli.Tests;
 
@@ -68,12 +69,18 @@ public sealed class RunTests(RunFixture fixture) : IClassFixture<RunFixture>
     public async Task Ctrl_C_to_the_process_group_destroys_the_environment_and_exits_0()
     {
         var port = RunProcess.FreePort();
-        await using var run = await fixture.StartInOwnGroupAsync("-p", $"{port}:8080", $"oci:{fixture.Layout}:v1");
+        await using var run = await fixture.StartInOwnGroupAsync("-p", $"{port}:8080", "--timeout", "900", $"oci:{fixture.Layout}:v1");
         await run.WaitReadyAsync();
         Assert.Equal(200, (await InvokeAsync(port, "{}")).Status);
         var (dataDir, cgroupParent) = run.Host;
+        // An invoke still running (the runtime sleeps) must not hold the shutdown up to its 900 s timeout.
+        var hung = Http.PostAsync($"http://127.0.0.1:{port}/2015-03-31/functions/function/invocations", new StringContent("""{"do":"hang"}"""));
+        for (var i = 0; i < 600 && Regex.Count(run.Stdout, "START RequestId") < 2; i++) await Task.Delay(100);
+        Assert.Equal(2, Regex.Count(run.Stdout, "START RequestId"));
         // The terminal sends SIGINT to every process of the foreground group, the agent's runc included.
         Assert.Equal(0, await run.InterruptGroupAsync());
+        var hungAnswer = await Record.ExceptionAsync(async () => (await hung).EnsureSuccessStatusCode());
+        Assert.NotNull(hungAnswer); // the caller got an error (502 or a closed connection), not a result
         Assert.Contains("destroying the environment", run.Stderr);
         Assert.False(Directory.Exists(dataDir), $"{dataDir} still exists");
         Assert.DoesNotContain(dataDir, await File.ReadAllTextAsync("/proc/self/mountinfo"));

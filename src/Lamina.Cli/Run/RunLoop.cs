@@ -29,6 +29,7 @@ internal static class RunLoop
         {
         }
         await Console.Error.WriteLineAsync("lamina run: stopping, destroying the environment");
+        await session.CancelInvokesAsync();
         await listener.StopAsync(CancellationToken.None);
         return ExitCodes.Ok;
     }

@@ -18,7 +18,9 @@ internal sealed class RunSession : IAsyncDisposable
     private readonly FunctionConfig _function;
     private readonly LogFollower _logs;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
     private ExecutionEnvironment? _environment;
+    private bool _disposed;
 
     public RunSession(string agentBinary, PulledImage image, FunctionConfig function, LogFollower logs)
     {
@@ -54,14 +56,18 @@ internal sealed class RunSession : IAsyncDisposable
         }
     }
 
-    /// <summary>One invoke; a gone environment is destroyed and a fresh one serves the next invoke.</summary>
+    /// <summary>
+    /// One invoke; a gone environment is destroyed and a fresh one serves the next invoke. Like Lambda, an
+    /// invoke runs to its end even if the caller hangs up (cancelling it would throw the environment away);
+    /// only stopping the session cuts it short. <paramref name="ct"/> covers the wait for a previous invoke.
+    /// </summary>
     public async Task<(InvokeResult? Result, EnvironmentError? Error)> InvokeAsync(byte[] payload, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
         {
-            if (await EnsureStartedAsync(ct) is { } startError) return (null, startError);
-            var (result, error) = await _environment!.InvokeAsync(payload, Guid.NewGuid().ToString(), ct);
+            if (await EnsureStartedAsync(_stopping.Token) is { } startError) return (null, startError);
+            var (result, error) = await _environment!.InvokeAsync(payload, Guid.NewGuid().ToString(), _stopping.Token);
             if (error?.Code == EnvironmentErrorCode.Gone)
             {
                 await _environment.DestroyAsync();
@@ -87,12 +93,18 @@ internal sealed class RunSession : IAsyncDisposable
         return null;
     }
 
+    /// <summary>Cuts short an invoke in flight (its caller gets an error), so the listener can stop without waiting for it.</summary>
+    public Task CancelInvokesAsync() => _stopping.CancelAsync();
+
     /// <summary>Destroys the environment, then removes whatever is left under this session's directory and cgroup parent.</summary>
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         await _gate.WaitAsync();
         try
         {
+            if (_disposed) return;
+            _disposed = true;
             // The follower reads the last lines before the files go with the sandbox directory.
             await _logs.DisposeAsync();
             if (_environment is not null) await _environment.DestroyAsync();
