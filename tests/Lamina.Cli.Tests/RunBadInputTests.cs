@@ -63,6 +63,37 @@ public sealed class RunBadInputTests(RunFixture fixture) : IClassFixture<RunFixt
     }
 
     [Fact]
+    public async Task Without_root_it_says_so_exit_2()
+    {
+        // A world-readable copy of the CLI: the checkout may sit where "nobody" cannot read.
+        var bin = Directory.CreateTempSubdirectory("lamina-nonroot-").FullName;
+        File.SetUnixFileMode(bin, (UnixFileMode)0b111_101_101);
+        foreach (var f in Directory.GetFiles(Path.GetDirectoryName(CliRunner.LaminaDll)!))
+            File.Copy(f, Path.Combine(bin, Path.GetFileName(f)));
+        try
+        {
+            await RunAsNobodyAsync(Path.Combine(bin, "lamina.dll"));
+        }
+        finally
+        {
+            Directory.Delete(bin, recursive: true);
+        }
+    }
+
+    private async Task RunAsNobodyAsync(string laminaDll)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/sbin/runuser") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in (string[])["-u", "nobody", "--", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "dotnet", laminaDll, "run", $"oci:{fixture.Layout}:v1"])
+            start.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(start)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.Equal(2, p.ExitCode);
+        Assert.Contains("lamina run needs root", await stderr);
+    }
+
+    [Fact]
     public async Task A_missing_agent_binary_is_named()
     {
         await using var run = await RunProcess.StartAsync(["run", "--agent", "/nonexistent/lamina-init", $"oci:{fixture.Layout}:v1"]);
