@@ -9,7 +9,7 @@ export function loginPage(onLoggedIn) {
   const status = h('div', { id: 'login-status' });
   const form = h('form', { id: 'login', class: 'card narrow' },
     h('h1', {}, 'Log in to Lamina'),
-    h('p', { class: 'muted' }, 'The server\'s access key pair: run ', h('code', {}, 'lamina credentials'), '. The keys stay in this tab and sign each API call (SigV4); they are never sent.'),
+    h('p', { class: 'muted' }, 'The server\'s access key pair: run ', h('code', {}, 'lamina credentials'), '. The keys stay in this tab and sign each API call (SigV4); the secret itself is never sent.'),
     h('label', { for: 'access-key' }, 'Access key id'), key,
     h('label', { for: 'secret-key' }, 'Secret access key'), secret,
     h('label', { for: 'region' }, 'Region'), region,
