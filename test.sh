@@ -12,6 +12,8 @@ cd "$root"
 "$root/scripts/ensure-packages.sh" nodejs cmake g++ make autoconf automake libtool
 # The environments tests publish lamina-init with NativeAOT (clang as linker, zlib).
 "$root/scripts/ensure-packages.sh" clang zlib1g-dev
+# The console tests drive Debian's Chromium headless with Playwright (tests/Lamina.Console.Tests).
+"$root/scripts/ensure-packages.sh" chromium
 if ! python3 -c 'import boto3' >/dev/null 2>&1; then pip install --quiet boto3 || true; fi
 
 results="$root/TestResults"

@@ -15,6 +15,9 @@ internal static class LaminaCommandLine
         root.Subcommands.Add(InvokeCommand.Create());
         root.Subcommands.Add(PushCommand.Create());
         root.Subcommands.Add(CredentialsCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(CompletionCommand.Create());
+        root.Subcommands.Add(GcCommand.Create());
         return root;
     }
 
@@ -27,6 +30,8 @@ internal static class LaminaCommandLine
             await Console.Error.WriteLineAsync("Run `lamina --help` (or `lamina COMMAND --help`) for usage.");
             return ExitCodes.Usage;
         }
-        return await parse.InvokeAsync();
+        // Ctrl-C / SIGTERM cancel the action's token; the action then gets this long to clean up (lamina run
+        // destroys its sandbox) before System.CommandLine gives up on it.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
     }
 }

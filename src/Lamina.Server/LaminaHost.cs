@@ -4,6 +4,7 @@ using Lamina.Control;
 using Lamina.Control.Invoke;
 using Lamina.Registry;
 using Lamina.Scheduler;
+using Lamina.WebConsole;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -96,6 +97,8 @@ public sealed class LaminaHost : IAsyncDisposable
         var app = builder.Build();
         app.MapLaminaRegistry();
         app.MapLaminaControl();
+        app.MapLaminaConsole();
+        app.MapLaminaAdmin();
         return new LaminaHost(app, options, credentials, created);
     }
 

@@ -95,7 +95,7 @@ internal static class PushCommand
     }
 
     /// <summary>DIR or DIR:TAG; an existing directory whose name has a colon wins over the split.</summary>
-    private static (string Dir, string? Tag) SplitSource(string text)
+    internal static (string Dir, string? Tag) SplitSource(string text)
     {
         if (Directory.Exists(text)) return (text, null);
         var colon = text.LastIndexOf(':');

@@ -1,0 +1,124 @@
+// One function: configuration, versions and aliases, the invoke panel, live logs and charts.
+import { h, table, errorBox } from './dom.js';
+import { lambda, signed, errorOf, fn } from './api.js';
+import { loadLogs, loadMetrics } from './telemetry.js';
+import { metricCharts } from './charts.js';
+
+export async function functionPage(name) {
+  const element = h('section', { id: 'function' }, h('p', {}, h('a', { href: '#/functions' }, '← Functions')), h('h1', {}, name));
+  let timer = null;
+  try {
+    const [got, versions, aliases] = await Promise.all([
+      lambda('GET', fn(name)),
+      lambda('GET', fn(name) + '/versions'),
+      lambda('GET', fn(name) + '/aliases'),
+    ]);
+    const c = got.Configuration || {};
+    element.append(
+      h('div', { class: 'grid' },
+        h('div', { class: 'card', id: 'config' }, h('h2', {}, 'Configuration'), configTable(c, got.Code || {})),
+        h('div', { class: 'card', id: 'versions' }, h('h2', {}, 'Versions'),
+          table(['Version', 'Description', 'Code SHA-256', 'Modified'],
+            (versions.Versions || []).map(v => [v.Version, v.Description || '', (v.CodeSha256 || '').slice(0, 12), v.LastModified || '']))),
+        h('div', { class: 'card', id: 'aliases' }, h('h2', {}, 'Aliases'),
+          (aliases.Aliases || []).length === 0 ? h('p', { class: 'muted' }, 'No aliases.')
+            : table(['Alias', 'Version', 'Routing', 'Description'], aliases.Aliases.map(a => [a.Name, a.FunctionVersion,
+              a.RoutingConfig && a.RoutingConfig.AdditionalVersionWeights ? JSON.stringify(a.RoutingConfig.AdditionalVersionWeights) : '', a.Description || ''])))),
+      invokePanel(name, versions.Versions || [], aliases.Aliases || []));
+    const logs = h('pre', { id: 'log-lines', class: 'log' });
+    const logStatus = h('p', { id: 'log-status', class: 'muted' });
+    const charts = h('div', { id: 'charts', class: 'charts' });
+    element.append(h('div', { class: 'card', id: 'logs' }, h('h2', {}, 'Logs (live)'), logStatus, logs),
+      h('div', { class: 'card', id: 'metrics' }, h('h2', {}, 'Metrics, last hour'), charts));
+    const since = Date.now() - 3600 * 1000;
+    const refresh = async () => {
+      const result = await loadLogs(name, since);
+      if (result.events.length === 0) {
+        logStatus.textContent = 'no data' + (result.error ? ` (${result.error.type}: ${result.error.message})` : '');
+        logs.replaceChildren();
+      } else {
+        logStatus.textContent = `${result.events.length} lines`;
+        logs.replaceChildren(...result.events.map(e => h('div', {}, new Date(e.timestamp).toISOString().slice(11, 23), '  ', e.message.trimEnd())));
+      }
+      charts.replaceChildren(...metricCharts(await loadMetrics(name).catch(() => null)));
+    };
+    await refresh();
+    timer = setInterval(() => refresh().catch(() => {}), 5000);
+  } catch (e) {
+    element.append(errorBox(e));
+  }
+  return { name: 'function', element, stop: () => clearInterval(timer) };
+}
+
+function configTable(c, code) {
+  const vars = c.Environment && c.Environment.Variables ? Object.entries(c.Environment.Variables).map(([k, v]) => `${k}=${v}`).join('\n') : '';
+  const rows = [
+    ['State', h('span', { class: 'state state-' + String(c.State || '').toLowerCase() }, c.State || '', c.StateReason ? ` — ${c.StateReason}` : '')],
+    ['Last update', c.LastUpdateStatus || ''],
+    ['Image', code.ImageUri || ''],
+    ['Resolved image', code.ResolvedImageUri || ''],
+    ['Package type', c.PackageType || ''],
+    ['Memory', `${c.MemorySize} MB`], ['Timeout', `${c.Timeout} s`],
+    ['Ephemeral storage', c.EphemeralStorage ? `${c.EphemeralStorage.Size} MB` : ''],
+    ['Architectures', (c.Architectures || []).join(', ')],
+    ['Environment', h('pre', {}, vars)],
+    ['ARN', c.FunctionArn || ''],
+    ['Modified', c.LastModified || ''],
+  ];
+  return table(['Setting', 'Value'], rows, { class: 'kv' });
+}
+
+function invokePanel(name, versions, aliases) {
+  const editor = h('textarea', { id: 'payload', rows: 8, spellcheck: 'false' }, '{\n  "key": "value"\n}');
+  const validity = h('p', { id: 'payload-status', class: 'muted' }, 'Valid JSON');
+  const qualifier = h('select', { id: 'qualifier' },
+    [...new Set(['$LATEST', ...versions.map(v => v.Version), ...aliases.map(a => a.Name)])].map(q => h('option', { value: q }, q)));
+  const button = h('button', { type: 'button', id: 'invoke' }, 'Invoke');
+  const result = h('div', { id: 'invoke-result' });
+  const check = () => {
+    try { JSON.parse(editor.value); validity.textContent = 'Valid JSON'; validity.className = 'muted'; button.disabled = false; return true; }
+    catch (e) { validity.textContent = 'Invalid JSON: ' + e.message; validity.className = 'bad'; button.disabled = true; return false; }
+  };
+  editor.addEventListener('input', check);
+  button.addEventListener('click', async () => {
+    if (!check()) return;
+    button.disabled = true;
+    result.replaceChildren(h('p', { class: 'muted' }, 'Invoking…'));
+    const started = performance.now();
+    try {
+      const r = await signed('lambda', 'POST', fn(name) + '/invocations', {
+        query: qualifier.value === '$LATEST' ? [] : [['Qualifier', qualifier.value]],
+        headers: { 'content-type': 'application/json', 'x-amz-log-type': 'Tail', 'x-amz-invocation-type': 'RequestResponse' },
+        body: editor.value,
+      });
+      const ms = performance.now() - started;
+      const duration = h('p', { id: 'invoke-duration', class: 'muted' }, `${ms.toFixed(1)} ms round trip`);
+      if (r.status >= 300) {
+        result.replaceChildren(errorBox(errorOf(r)), duration);
+        return;
+      }
+      const functionError = r.headers.get('x-amz-function-error');
+      const log = r.headers.get('x-amz-log-result');
+      result.replaceChildren(
+        functionError ? errorBox({ type: 'Function error', message: functionError }) : h('p', { class: 'ok' }, `Status ${r.status}`),
+        h('pre', { id: 'invoke-payload' }, pretty(r.text)),
+        log ? h('pre', { id: 'invoke-log', class: 'log' }, decodeLog(log)) : null,
+        duration);
+    } catch (e) {
+      result.replaceChildren(errorBox(e));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h('div', { class: 'card', id: 'invoke-panel' }, h('h2', {}, 'Invoke'),
+    h('label', { for: 'payload' }, 'Event (JSON)'), editor, validity,
+    h('div', { class: 'row' }, h('label', { for: 'qualifier' }, 'Qualifier '), qualifier, button), result);
+}
+
+function pretty(text) {
+  try { return JSON.stringify(JSON.parse(text), null, 2); } catch { return text; }
+}
+
+function decodeLog(b64) {
+  try { return new TextDecoder().decode(Uint8Array.from(atob(b64), ch => ch.charCodeAt(0))); } catch { return b64; }
+}
