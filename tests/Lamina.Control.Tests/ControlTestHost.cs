@@ -52,16 +52,26 @@ public sealed class ControlTestHost : IAsyncDisposable
         return new ControlTestHost(dataDir, awsDir, host) { Invoker = invoker };
     }
 
-    /// <summary>Stops the server and starts a new one on the same data directory.</summary>
-    public async Task RestartAsync()
+    /// <summary>Stops the server and starts a new one on the same data directory (<paramref name="configure"/> as in <see cref="StartAsync"/>).</summary>
+    public async Task RestartAsync(Action<IServiceCollection>? configure = null)
     {
-        await Host.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await StopAsync();
         Invoker = new EchoTestInvoker();
         var invoker = Invoker;
         Host = LaminaHost.Create(new LaminaOptions { Port = 0, DataDir = DataDir, AuthEnabled = true }, null,
-            s => s.AddSingleton<IFunctionInvoker>(invoker));
+            s =>
+            {
+                configure?.Invoke(s);
+                s.TryAddSingleton<IFunctionInvoker>(invoker);
+            });
         await Host.StartAsync();
+    }
+
+    /// <summary>Stops the in-process server, keeping the data directory (another process may use it until <see cref="RestartAsync"/>).</summary>
+    public async Task StopAsync()
+    {
+        await Host.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
     public async ValueTask DisposeAsync()
