@@ -44,6 +44,8 @@ public sealed class LogsBoto3Tests
         sp = list(c.get_paginator("describe_log_streams").paginate(logGroupName="app", orderBy="LastEventTime", descending=True, PaginationConfig={"PageSize": 2}))
         out["stream_pages"] = len(sp)
         out["streams_by_time"] = [s["logStreamName"] for p in sp for s in p["logStreams"]]
+        out["streams_by_name"] = [s["logStreamName"] for p in c.get_paginator("describe_log_streams").paginate(logGroupName="app", PaginationConfig={"PageSize": 2}) for s in p["logStreams"]]
+        out["streams_by_name_desc"] = [s["logStreamName"] for p in c.get_paginator("describe_log_streams").paginate(logGroupName="app", logStreamNamePrefix="s", descending=True, PaginationConfig={"PageSize": 3}) for s in p["logStreams"]]
         for i in range(3):
             c.create_log_group(logGroupName=f"g{i}")
         gp = list(c.get_paginator("describe_log_groups").paginate(PaginationConfig={"PageSize": 2}))
@@ -98,6 +100,8 @@ public sealed class LogsBoto3Tests
         var byTime = Strings("streams_by_time");
         Assert.Equal(["s3", "s0"], byTime.Take(2));
         Assert.Equal(5, byTime.Distinct().Count());
+        Assert.Equal(["s0", "s1", "s2", "s3", "s4"], Strings("streams_by_name"));
+        Assert.Equal(["s4", "s3", "s2", "s1", "s0"], Strings("streams_by_name_desc"));
         Assert.Equal(["app", "g0", "g1", "g2"], Strings("groups"));
         Assert.Equal(7, o.GetProperty("retention").GetInt32());
         Assert.Equal(JsonValueKind.Null, o.GetProperty("retention_after_delete").ValueKind);

@@ -14,7 +14,7 @@ namespace Lamina.Control.Logs;
 public sealed partial class LogIngestion(LogStore store, LogsOptions options, ILogger<LogIngestion> logger) : BackgroundService
 {
     private readonly Channel<FunctionLogBatch> _queue = Channel.CreateBounded<FunctionLogBatch>(
-        new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
     private long _dropped;
     private long _written;
@@ -25,7 +25,7 @@ public sealed partial class LogIngestion(LogStore store, LogsOptions options, IL
     /// <summary>Events stored so far.</summary>
     public long Written => Interlocked.Read(ref _written);
 
-    /// <summary>Queues a batch; false (and counted) when the queue is full.</summary>
+    /// <summary>Queues a batch; false (and counted) when the queue is full. (Wait mode: TryWrite fails instead of blocking; DropWrite would report success.)</summary>
     public bool TryEnqueue(FunctionLogBatch batch)
     {
         if (_queue.Writer.TryWrite(batch)) return true;

@@ -54,13 +54,13 @@ public sealed partial class LogStore(LogsDatabase db, TimeProvider time)
         {
             if (c.Scalar(null, "SELECT 1 FROM log_groups WHERE name = $g", ("$g", group)) is null) return LogsError.GroupNotFound();
             var (cmp, dir) = descending ? ("<", "DESC") : (">", "ASC");
-            var key = byLastEventTime ? "COALESCE(last_event_at, 0)" : "0";
-            var where = after is null ? "" : $"AND ({key}, name) {cmp} ($at, $an)";
+            var where = after is null ? "" : byLastEventTime ? $"AND (COALESCE(last_event_at, 0), name) {cmp} ($at, $an)" : $"AND name {cmp} $an";
+            var order = byLastEventTime ? $"COALESCE(last_event_at, 0) {dir}, name {dir}" : $"name {dir}";
             return c.Query(null,
                 $"""
                 SELECT name, created_at, first_event_at, last_event_at, last_ingestion_at, stored_bytes FROM log_streams
                 WHERE group_name = $g AND substr(name, 1, length($p)) = $p {where}
-                ORDER BY {key} {dir}, name {dir} LIMIT $l
+                ORDER BY {order} LIMIT $l
                 """,
                 MapStream, ("$g", group), ("$p", prefix ?? ""), ("$at", after?.Time ?? 0), ("$an", after?.Name ?? ""), ("$l", limit));
         });
