@@ -6,12 +6,6 @@ namespace Lamina.Control.Tests;
 /// <summary>The CloudWatch Logs API with the real AWS CLI v2 and the pip CLI v1: describe, get, filter, tail and tail --follow.</summary>
 public sealed class LogsCliTests
 {
-    private static JsonElement Json(ToolRunner.Result r)
-    {
-        Assert.True(r.ExitCode == 0, r.ToString());
-        return JsonDocument.Parse(r.Stdout).RootElement;
-    }
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -24,25 +18,25 @@ public sealed class LogsCliTests
             "START RequestId: r1 Version: $LATEST", "hello from A", "ERROR something failed", "END RequestId: r1");
         await LogsTestSupport.AppendAsync(t, "f", b, now.AddMinutes(-5), "START RequestId: r2 Version: $LATEST", "hello from B");
 
-        var groups = Json(await LogsTestSupport.LogsAsync(t, v1, "describe-log-groups", "--log-group-name-prefix", "/aws/lambda/"));
+        var groups = await LogsTestSupport.LogsJsonAsync(t, v1, "describe-log-groups", "--log-group-name-prefix", "/aws/lambda/");
         Assert.Equal(["/aws/lambda/f"], groups.GetProperty("logGroups").EnumerateArray().Select(g => g.GetProperty("logGroupName").GetString()));
 
-        var streams = Json(await LogsTestSupport.LogsAsync(t, v1, "describe-log-streams", "--log-group-name", "/aws/lambda/f",
-            "--order-by", "LastEventTime", "--descending"));
+        var streams = await LogsTestSupport.LogsJsonAsync(t, v1, "describe-log-streams", "--log-group-name", "/aws/lambda/f",
+            "--order-by", "LastEventTime", "--descending");
         Assert.Equal([b, a], streams.GetProperty("logStreams").EnumerateArray().Select(s => s.GetProperty("logStreamName").GetString()));
         var first = streams.GetProperty("logStreams")[1];
         Assert.Equal(now.AddMinutes(-10).ToUnixTimeMilliseconds(), first.GetProperty("firstEventTimestamp").GetInt64());
         Assert.True(first.GetProperty("storedBytes").GetInt64() > 0);
 
-        var got = Json(await LogsTestSupport.LogsAsync(t, v1, "get-log-events", "--log-group-name", "/aws/lambda/f", "--log-stream-name", a, "--start-from-head"));
+        var got = await LogsTestSupport.LogsJsonAsync(t, v1, "get-log-events", "--log-group-name", "/aws/lambda/f", "--log-stream-name", a, "--start-from-head");
         Assert.Equal(["START RequestId: r1 Version: $LATEST", "hello from A", "ERROR something failed", "END RequestId: r1"],
             got.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("message").GetString()));
 
-        var errors = Json(await LogsTestSupport.LogsAsync(t, v1, "filter-log-events", "--log-group-name", "/aws/lambda/f", "--filter-pattern", "ERROR"));
+        var errors = await LogsTestSupport.LogsJsonAsync(t, v1, "filter-log-events", "--log-group-name", "/aws/lambda/f", "--filter-pattern", "ERROR");
         var only = Assert.Single(errors.GetProperty("events").EnumerateArray());
         Assert.Equal(a, only.GetProperty("logStreamName").GetString());
-        var phrase = Json(await LogsTestSupport.LogsAsync(t, v1, "filter-log-events", "--log-group-name", "/aws/lambda/f",
-            "--filter-pattern", "\"hello from\"", "--start-time", now.AddMinutes(-7).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var phrase = await LogsTestSupport.LogsJsonAsync(t, v1, "filter-log-events", "--log-group-name", "/aws/lambda/f",
+            "--filter-pattern", "\"hello from\"", "--start-time", now.AddMinutes(-7).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(["hello from B"], phrase.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("message").GetString()));
 
         if (v1) return; // `logs tail` exists in CLI v2 only

@@ -10,6 +10,14 @@ public static class LogsTestSupport
     public static Task<ToolRunner.Result> LogsAsync(ControlTestHost t, bool v1, params string[] args) =>
         ToolRunner.RunAsync(v1 ? "aws" : ControlTestHost.CliV2, ["--endpoint-url", t.Endpoint, "--output", "json", "logs", .. args], t.AwsEnv());
 
+    /// <summary>Runs `aws logs …`, asserts it succeeded and parses its JSON output.</summary>
+    public static async Task<System.Text.Json.JsonElement> LogsJsonAsync(ControlTestHost t, bool v1, params string[] args)
+    {
+        var r = await LogsAsync(t, v1, args);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        return System.Text.Json.JsonDocument.Parse(r.Stdout).RootElement;
+    }
+
     /// <summary>Appends <paramref name="messages"/> (one ms apart from <paramref name="start"/>) and waits until the store holds them.</summary>
     public static async Task AppendAsync(ControlTestHost t, string function, string stream, DateTimeOffset start, params string[] messages)
     {
