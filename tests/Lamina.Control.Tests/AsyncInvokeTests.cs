@@ -127,7 +127,7 @@ public sealed class AsyncInvokeTests
     }
 
     [Fact]
-    public async Task Event_invoke_config_is_validated_and_round_trips()
+    public async Task Event_invoke_config_is_validated_and_round_trips_and_oversized_events_are_refused()
     {
         var (t, _, _) = await StartAsync();
         await using var host = t;
@@ -149,6 +149,14 @@ public sealed class AsyncInvokeTests
         var listed = JsonDocument.Parse((await t.LambdaAsync(false, "list-function-event-invoke-configs", "--function-name", "f")).Stdout).RootElement;
         Assert.Single(listed.GetProperty("FunctionEventInvokeConfigs").EnumerateArray());
         Assert.Equal(0, (await t.LambdaAsync(false, "delete-function-event-invoke-config", "--function-name", "f")).ExitCode);
+
+        // An Event payload over 1 MB is refused with 413 and nothing is queued.
+        var big = Path.Combine(t.DataDir, "big.json");
+        await File.WriteAllTextAsync(big, "{\"x\":\"" + new string('a', 1024 * 1024) + "\"}");
+        var tooLarge = await t.LambdaAsync(false, "invoke", "--function-name", "f", "--invocation-type", "Event",
+            "--cli-binary-format", "raw-in-base64-out", "--payload", "file://" + big, Path.Combine(t.DataDir, "out.json"));
+        Assert.Contains("RequestTooLargeException", tooLarge.Stderr);
+        Assert.Equal(0, t.Host.Services.GetRequiredService<AsyncEventStore>().Count());
         Assert.Contains("ResourceNotFoundException", (await t.LambdaAsync(false, "get-function-event-invoke-config", "--function-name", "f")).Stderr);
     }
 
