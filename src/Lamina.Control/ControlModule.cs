@@ -1,6 +1,8 @@
 using Lamina.Aws.Protocol;
 using Microsoft.AspNetCore.Hosting.Server;
 using Lamina.Control.Api;
+using Lamina.Control.Async;
+using Lamina.Control.Metrics;
 using Lamina.Control.Invoke;
 using Lamina.Control.States;
 using Lamina.Control.Storage;
@@ -28,15 +30,14 @@ public static class ControlModule
         services.TryAddSingleton<ILocalRegistryHosts>(sp => new ServerLocalHosts(sp.GetRequiredService<IServer>(), publicHost));
         services.TryAddSingleton<IFunctionImageResolver, RegistryImageResolver>();
         services.TryAddSingleton<IFunctionInvoker, UnconfiguredInvoker>();
-        services.TryAddSingleton<IInvocationTelemetry, NullInvocationTelemetry>();
+        services.AddLaminaTelemetry(dataDir, authEnabled);
         services.AddSingleton<StateWorker>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<StateWorker>());
-        services.AddSingleton<AsyncInvokeQueue>();
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AsyncInvokeQueue>());
+        services.AddLaminaAsyncInvoke(dataDir);
         services.AddSingleton<LambdaApi>();
         return services;
     }
 
-    /// <summary>Maps Lambda's REST paths (/2015-03-31/functions…, /2017-03-31/tags…, …).</summary>
-    public static IEndpointRouteBuilder MapLaminaControl(this IEndpointRouteBuilder endpoints) => endpoints.MapLambdaApi();
+    /// <summary>Maps Lambda's REST paths (/2015-03-31/functions…, /2017-03-31/tags…, …), the Logs API, /metrics and the console's JSON API.</summary>
+    public static IEndpointRouteBuilder MapLaminaControl(this IEndpointRouteBuilder endpoints) => endpoints.MapLambdaApi().MapLaminaTelemetry();
 }

@@ -4,6 +4,7 @@ using Lamina.Control.Invoke;
 using Lamina.Oci;
 using Lamina.Server;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Lamina.Control.Tests;
 
@@ -30,8 +31,11 @@ public sealed class ControlTestHost : IAsyncDisposable
     public string Endpoint => Host.BaseAddress.ToString().TrimEnd('/');
     public string Authority => Host.BaseAddress.Authority;
 
-    /// <summary>Starts a server; without <paramref name="testInvoker"/> it runs the production default invoker.</summary>
-    public static async Task<ControlTestHost> StartAsync(string? dataDir = null, bool testInvoker = true)
+    /// <summary>
+    /// Starts a server; without <paramref name="testInvoker"/> it runs the production default invoker.
+    /// <paramref name="configure"/> registers services before the modules do (options, another invoker).
+    /// </summary>
+    public static async Task<ControlTestHost> StartAsync(string? dataDir = null, bool testInvoker = true, Action<IServiceCollection>? configure = null)
     {
         dataDir ??= Directory.CreateTempSubdirectory("lamina-control-").FullName;
         var awsDir = Directory.CreateTempSubdirectory("lamina-awscfg-").FullName;
@@ -39,21 +43,35 @@ public sealed class ControlTestHost : IAsyncDisposable
         File.WriteAllText(Path.Combine(awsDir, "credentials"), "");
         var invoker = new EchoTestInvoker();
         var host = LaminaHost.Create(new LaminaOptions { Port = 0, DataDir = dataDir, AuthEnabled = true }, null,
-            s => { if (testInvoker) s.AddSingleton<IFunctionInvoker>(invoker); });
+            s =>
+            {
+                configure?.Invoke(s);
+                if (testInvoker) s.TryAddSingleton<IFunctionInvoker>(invoker);
+            });
         await host.StartAsync();
         return new ControlTestHost(dataDir, awsDir, host) { Invoker = invoker };
     }
 
-    /// <summary>Stops the server and starts a new one on the same data directory.</summary>
-    public async Task RestartAsync()
+    /// <summary>Stops the server and starts a new one on the same data directory (<paramref name="configure"/> as in <see cref="StartAsync"/>).</summary>
+    public async Task RestartAsync(Action<IServiceCollection>? configure = null)
     {
-        await Host.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await StopAsync();
         Invoker = new EchoTestInvoker();
         var invoker = Invoker;
         Host = LaminaHost.Create(new LaminaOptions { Port = 0, DataDir = DataDir, AuthEnabled = true }, null,
-            s => s.AddSingleton<IFunctionInvoker>(invoker));
+            s =>
+            {
+                configure?.Invoke(s);
+                s.TryAddSingleton<IFunctionInvoker>(invoker);
+            });
         await Host.StartAsync();
+    }
+
+    /// <summary>Stops the in-process server, keeping the data directory (another process may use it until <see cref="RestartAsync"/>).</summary>
+    public async Task StopAsync()
+    {
+        await Host.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
     public async ValueTask DisposeAsync()

@@ -59,7 +59,7 @@ public sealed partial class LambdaApi
             case InvocationType.DryRun:
                 return new ApiResponse(204) { Headers = { ["X-Amz-Executed-Version"] = config.Version } };
             case InvocationType.Event:
-                events.Enqueue(request);
+                await events.EnqueueAsync(request, qualifier, call.Context.RequestAborted);
                 return new ApiResponse(202, Raw: ReadOnlyMemory<byte>.Empty);
         }
         var result = await invoker.InvokeAsync(request, call.Context.RequestAborted);

@@ -1,35 +1,38 @@
-using System.Threading.Channels;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Lamina.Control.Async;
 
 namespace Lamina.Control.Invoke;
 
 /// <summary>
-/// Runs Event (asynchronous) invocations after the API answered 202. In memory for now: events accepted
-/// but not yet run are lost on restart (the durable queue with retries and destinations is a later slice).
+/// Accepts Event (asynchronous) invocations: <see cref="EnqueueAsync"/> stores the event durably in
+/// DATA/async.db and returns only once it is committed, so an event the API acknowledged with 202 survives a
+/// SIGKILL. <see cref="AsyncInvokeWorker"/> runs them (retries, maximum age, destinations).
 /// </summary>
-public sealed partial class AsyncInvokeQueue(IFunctionInvoker invoker, ILogger<AsyncInvokeQueue> logger) : BackgroundService
+public sealed class AsyncInvokeQueue(AsyncEventStore store) : IDisposable
 {
-    private readonly Channel<InvokeRequest> _queue = Channel.CreateUnbounded<InvokeRequest>();
+    private readonly SemaphoreSlim _wake = new(0, 1);
 
-    public void Enqueue(InvokeRequest request) => _queue.Writer.TryWrite(request);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Stores <paramref name="request"/>; <paramref name="qualifier"/> is the qualifier as invoked (selects the event invoke config).</summary>
+    public async Task EnqueueAsync(InvokeRequest request, string? qualifier, CancellationToken ct)
     {
-        await foreach (var request in _queue.Reader.ReadAllAsync(stoppingToken))
+        await store.AddAsync(request, qualifier, ct);
+        Wake();
+    }
+
+    /// <summary>Tells the worker new work is due (an enqueue, or a slot freed).</summary>
+    internal void Wake()
+    {
+        try
         {
-            try
-            {
-                var result = await invoker.InvokeAsync(request, stoppingToken);
-                if (result.Error is not null) LogEventFailed(logger, request.RequestId, request.InvokedFunctionArn, result.Error.Message);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogEventFailed(logger, request.RequestId, request.InvokedFunctionArn, e.Message);
-            }
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled: one wake-up is enough.
         }
     }
 
-    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Event invocation {RequestId} of {Arn} failed: {Message}")]
-    private static partial void LogEventFailed(ILogger logger, string requestId, string arn, string message);
+    /// <summary>Waits until woken or <paramref name="timeout"/> passed.</summary>
+    internal Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _wake.WaitAsync(timeout, ct);
+
+    public void Dispose() => _wake.Dispose();
 }

@@ -58,21 +58,5 @@ internal static class ControlSchema
     /// <summary>The schema version this build writes.</summary>
     public static int Current => Migrations.Length;
 
-    public static void Migrate(SqliteConnection connection)
-    {
-        using var get = connection.CreateCommand();
-        get.CommandText = "PRAGMA user_version";
-        var version = Convert.ToInt32(get.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        if (version > Migrations.Length)
-            throw new InvalidOperationException($"control.db has schema version {version}, newer than this Lamina ({Migrations.Length}); upgrade Lamina");
-        for (var i = version; i < Migrations.Length; i++)
-        {
-            using var tx = connection.BeginTransaction();
-            using var cmd = connection.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = Migrations[i] + $"; PRAGMA user_version = {i + 1};";
-            cmd.ExecuteNonQuery();
-            tx.Commit();
-        }
-    }
+    public static void Migrate(SqliteConnection connection) => SchemaMigrations.Apply(connection, Migrations, "control.db");
 }

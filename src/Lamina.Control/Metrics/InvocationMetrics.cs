@@ -1,0 +1,24 @@
+using System.Collections.Concurrent;
+using Lamina.Control.Invoke;
+
+namespace Lamina.Control.Metrics;
+
+/// <summary>Every function's <see cref="FunctionMetrics"/>, in memory (reset at restart; the last 24 hours per minute).</summary>
+public sealed class InvocationMetrics(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, FunctionMetrics> _functions = new(StringComparer.Ordinal);
+
+    public TimeProvider Time => time;
+
+    /// <summary>Current Unix minute.</summary>
+    public long NowMinute => time.GetUtcNow().ToUnixTimeSeconds() / 60;
+
+    public void Record(InvocationRecord record) =>
+        _functions.GetOrAdd(record.FunctionName, n => new FunctionMetrics(n)).Add(record);
+
+    /// <summary>The function's metrics; null when it has no record since the server started.</summary>
+    public FunctionMetrics? Function(string name) => _functions.GetValueOrDefault(name);
+
+    /// <summary>Every function with records, by name.</summary>
+    public IEnumerable<FunctionMetrics> All() => _functions.Values.OrderBy(f => f.Name, StringComparer.Ordinal);
+}
