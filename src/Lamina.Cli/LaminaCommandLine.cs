@@ -15,6 +15,7 @@ internal static class LaminaCommandLine
         root.Subcommands.Add(InvokeCommand.Create());
         root.Subcommands.Add(PushCommand.Create());
         root.Subcommands.Add(CredentialsCommand.Create());
+        root.Subcommands.Add(RuntimesCommand.Create());
         return root;
     }
 
