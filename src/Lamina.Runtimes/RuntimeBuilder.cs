@@ -16,7 +16,7 @@ namespace Lamina.Runtimes;
 public static class RuntimeBuilder
 {
     /// <summary>Bumped whenever the recipe of a Debian layer changes, so old cache entries are not reused.</summary>
-    public const string RecipeVersion = "1";
+    public const string RecipeVersion = "2";
 
     /// <summary>Builds <see cref="RuntimeBuildOptions.Images"/>; throws <see cref="RuntimeBuildException"/> with the reason on failure.</summary>
     public static async Task<IReadOnlyList<BuiltImage>> BuildAsync(RuntimeBuildOptions options, CancellationToken ct = default)
@@ -70,6 +70,7 @@ public static class RuntimeBuilder
         }
         var manifests = built.Select(b => (b.RefName, b.ManifestDigest, new FileInfo(Path.Combine(blobs, b.ManifestDigest["sha256:".Length..])).Length)).ToList();
         ImageWriter.WriteIndex(options.OutputDirectory, manifests);
+        cache.Prune(TimeSpan.FromDays(14));
         return built;
     }
 
@@ -114,7 +115,11 @@ public static class RuntimeBuilder
     private static string BaseRootfs(RuntimeBuildOptions options, string baseKey, Action<string> log)
     {
         var final = Path.Combine(options.CacheDirectory, "rootfs", baseKey);
-        if (Directory.Exists(final)) return final;
+        if (Directory.Exists(final))
+        {
+            Directory.SetLastWriteTimeUtc(final, DateTime.UtcNow); // last use, for LayerCache.Prune
+            return final;
+        }
         RequireRoot();
         log($"bootstrapping the Debian {options.Archive.Suite} minbase root filesystem");
         var temporary = final + ".tmp-" + Guid.NewGuid().ToString("N");

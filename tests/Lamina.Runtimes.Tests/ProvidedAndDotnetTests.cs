@@ -1,5 +1,4 @@
 using System.Net;
-using Lamina.Environments.Tests.Fixtures;
 using Lamina.Runtimes.Tests.Fixtures;
 
 namespace Lamina.Runtimes.Tests;
@@ -54,7 +53,7 @@ public sealed class ProvidedAndDotnetTests(BuiltRuntimes built)
     public void DotnetImageRunsTheSharedRuntime()
     {
         var rootfs = built.Rootfs("dotnet");
-        var output = Tool.Run("/usr/sbin/chroot", rootfs, "/usr/bin/env", "-i", "DOTNET_ROOT=/usr/lib/dotnet", "/usr/bin/dotnet", "--list-runtimes");
+        var output = Lamina.Environments.Tests.Fixtures.Tool.Run("/usr/sbin/chroot", rootfs, "/usr/bin/env", "-i", "DOTNET_ROOT=/usr/lib/dotnet", "/usr/bin/dotnet", "--list-runtimes");
         Assert.Matches(@"Microsoft\.NETCore\.App 10\.\d+\.\d+ \[/usr/lib/dotnet/shared/Microsoft\.NETCore\.App\]", output);
         Assert.True(File.Exists(Path.Combine(rootfs, "var", "runtime", "bootstrap")));
         Assert.True(File.Exists(Path.Combine(rootfs, "opt", "lamina", "lamina-init")));

@@ -31,8 +31,8 @@ public sealed class PublishTests(BuiltRuntimes built) : IAsyncLifetime
         // One JSON object per pushed image, in catalog order.
         var pushed = new List<(string, string)>();
         var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(result.Stdout), new JsonReaderOptions { AllowMultipleValues = true });
-        while (JsonDocument.TryParseValue(ref reader, out var doc))
-            using (doc) pushed.Add(($"{doc.RootElement.GetProperty("repository").GetString()}:{doc.RootElement.GetProperty("tag").GetString()}", doc.RootElement.GetProperty("digest").GetString()!));
+        while (reader.Read())
+            using (var doc = JsonDocument.ParseValue(ref reader)) pushed.Add(($"{doc.RootElement.GetProperty("repository").GetString()}:{doc.RootElement.GetProperty("tag").GetString()}", doc.RootElement.GetProperty("digest").GetString()!));
         Assert.Equal(built.Images.Select(i => (i.Reference, i.ManifestDigest)), pushed);
     }
 

@@ -1,6 +1,7 @@
 """A small client for the Lambda Runtime API (2018-06-01) over one keep-alive HTTP connection."""
 import http.client
 import json
+import sys
 
 _BASE = "/2018-06-01/runtime"
 
@@ -52,7 +53,6 @@ class RuntimeApi:
             raise PayloadTooLarge(answer.decode("utf-8", "replace"))
         if status >= 300:
             # 4xx: the agent refused (state machine, timed out); the runtime carries on with /next.
-            import sys
             print("lamina_ric: %s answered %d: %s" % (path, status, answer[:200]), file=sys.stderr)
 
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Lamina.Runtimes.Debian;
 
 /// <summary>
-/// Creates a minbase Debian root filesystem with mmdebstrap (root mode when root, else its unshare mode).
+/// Creates a minbase Debian root filesystem with mmdebstrap in root mode.
 /// No docs, man pages, locales, apt lists, apt caches or logs; SOURCE_DATE_EPOCH makes it reproducible
 /// (mmdebstrap's own guarantee, checked by the tests).
 /// </summary>
@@ -24,7 +24,10 @@ public static class Mmdebstrap
     /// <summary>Bootstraps <paramref name="archive"/> with <paramref name="packages"/> into the new directory <paramref name="target"/>.</summary>
     public static void Create(string target, DebianArchive archive, IReadOnlyList<string> packages, long sourceDateEpoch)
     {
-        List<string> args = ["--mode=auto", "--variant=minbase", "--format=directory", "--quiet",
+        // Merged /usr by symlinks (as debootstrap and Debian's docker images do) instead of the usrmerge
+        // package, which would pull perl (~50 MB) into every image.
+        List<string> args = ["--mode=root", "--variant=minbase", "--format=directory", "--quiet",
+            "--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr",
             "--aptopt=Acquire::Languages \"none\"", "--dpkgopt=path-include=/usr/share/doc/*/copyright"];
         args.InsertRange(args.Count - 1, PathExcludes.Select(p => "--dpkgopt=path-exclude=" + p));
         if (packages.Count > 0) args.Add("--include=" + string.Join(',', packages));

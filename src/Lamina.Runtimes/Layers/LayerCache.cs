@@ -22,7 +22,32 @@ internal sealed class LayerCache(string directory)
         if (stored is null) return null;
         var blob = Path.Combine(dir, "blob");
         if (!File.Exists(blob) || new FileInfo(blob).Length != stored.Size) return null;
+        Directory.SetLastWriteTimeUtc(dir, DateTime.UtcNow); // last use, for Prune
         return new Entry(new LayerBlob(stored.Digest, stored.Size, stored.DiffId), stored.Facts, blob);
+    }
+
+    /// <summary>
+    /// Deletes layers and base trees unused for <paramref name="unused"/> (each archive update makes new keys,
+    /// so old entries would otherwise pile up), and leftovers of interrupted builds older than a day.
+    /// </summary>
+    public void Prune(TimeSpan unused)
+    {
+        var now = DateTime.UtcNow;
+        foreach (var area in new[] { "layers", "rootfs", "work" })
+        {
+            var dir = Path.Combine(directory, area);
+            if (!Directory.Exists(dir)) continue;
+            foreach (var entry in Directory.GetDirectories(dir))
+            {
+                var age = now - Directory.GetLastWriteTimeUtc(entry);
+                var leftover = area == "work" || entry.Contains(".tmp-", StringComparison.Ordinal);
+                if (age > (leftover ? TimeSpan.FromDays(1) : unused))
+                {
+                    try { Directory.Delete(entry, recursive: true); }
+                    catch (IOException) { /* in use by a concurrent build: next time */ }
+                }
+            }
+        }
     }
 
     /// <summary>Writes a layer with <paramref name="write"/> (given a blobs directory) and stores it under <paramref name="key"/>.</summary>

@@ -39,7 +39,7 @@ public sealed class BuiltRuntimes : IAsyncLifetime
         {
             if (unpacked.TryGetValue(name, out var done)) return done;
             var bundle = Path.Combine(bundles, name);
-            Tool.Run("/usr/bin/umoci", "unpack", "--image", $"{Layout}:{this[name].RefName}", bundle);
+            Lamina.Environments.Tests.Fixtures.Tool.Run("/usr/bin/umoci", "unpack", "--image", $"{Layout}:{this[name].RefName}", bundle);
             return unpacked[name] = Path.Combine(bundle, "rootfs");
         }
     }
