@@ -40,7 +40,8 @@ public sealed class DockerBuildTests(BuiltRuntimes built) : IAsyncLifetime
         var config = Path.Combine(dataDir, "docker-config");
         Directory.CreateDirectory(config);
         var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{host.Credentials.AccessKeyId}:{host.Credentials.SecretAccessKey}"));
-        File.WriteAllText(Path.Combine(config, "config.json"), $$"""{"auths":{"{{registry}}":{"auth":"{{basic}}"}}}""");
+        var auths = new System.Text.Json.Nodes.JsonObject { [registry] = new System.Text.Json.Nodes.JsonObject { ["auth"] = basic } };
+        File.WriteAllText(Path.Combine(config, "config.json"), new System.Text.Json.Nodes.JsonObject { ["auths"] = auths }.ToJsonString());
         var context = Path.Combine(dataDir, "context");
         Directory.CreateDirectory(context);
         File.WriteAllText(Path.Combine(context, "app.py"), "def handler(event, context):\n    return {'from': 'docker', 'event': event}\n");

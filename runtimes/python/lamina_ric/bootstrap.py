@@ -97,31 +97,31 @@ def handle(api, function, request_id, headers, body):
     try:
         event = json.loads(body) if body else {}
     except ValueError as e:
-        error = {"errorMessage": "Unable to unmarshal input: %s" % e, "errorType": "Runtime.UnmarshalError",
-                 "requestId": request_id, "stackTrace": []}
-        _log_error(error)
-        api.error(request_id, error)
+        _fail(api, request_id, _runtime_error("Runtime.UnmarshalError", "Unable to unmarshal input: %s" % e, request_id))
         return
     try:
         result = function(event, LambdaContext(request_id, headers))
     except Exception as e:
-        error = error_shape(e, request_id)
-        _log_error(error)
-        api.error(request_id, error)
+        _fail(api, request_id, error_shape(e, request_id))
         return
     try:
         payload = json.dumps(result).encode("utf-8")
     except (TypeError, ValueError) as e:
-        error = {"errorMessage": "Unable to marshal response: %s" % e, "errorType": "Runtime.MarshalError",
-                 "requestId": request_id, "stackTrace": []}
-        _log_error(error)
-        api.error(request_id, error)
+        _fail(api, request_id, _runtime_error("Runtime.MarshalError", "Unable to marshal response: %s" % e, request_id))
         return
     try:
         api.respond(request_id, payload)
     except PayloadTooLarge as e:
-        api.error(request_id, {"errorMessage": str(e), "errorType": "Function.ResponseSizeTooLarge",
-                               "requestId": request_id, "stackTrace": []})
+        _fail(api, request_id, _runtime_error("Function.ResponseSizeTooLarge", str(e), request_id))
+
+
+def _runtime_error(error_type, message, request_id):
+    return {"errorMessage": message, "errorType": error_type, "requestId": request_id, "stackTrace": []}
+
+
+def _fail(api, request_id, error):
+    _log_error(error)
+    api.error(request_id, error)
 
 
 def run(handler):
