@@ -5,7 +5,7 @@ namespace Lamina.Runtimes;
 /// <summary>Inputs of a runtime image build. Same inputs → same digests.</summary>
 public sealed class RuntimeBuildOptions
 {
-    /// <summary>The OCI image layout directory to write (created; existing blobs are kept, index.json replaced).</summary>
+    /// <summary>The OCI image layout directory to write: new, empty, or an existing layout (its other images stay listed).</summary>
     public required string OutputDirectory { get; init; }
 
     /// <summary>The lamina-init binary to bake in at /opt/lamina/lamina-init (a NativeAOT build).</summary>

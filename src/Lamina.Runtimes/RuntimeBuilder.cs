@@ -24,6 +24,7 @@ public static class RuntimeBuilder
         if (!File.Exists(options.AgentBinary)) throw new RuntimeBuildException($"the lamina-init binary {options.AgentBinary} does not exist.");
         if (options.Images.Count == 0) throw new RuntimeBuildException("no images to build.");
         var log = options.Log ?? (_ => { });
+        var existing = ImageWriter.ReadExistingIndex(options.OutputDirectory);
         var epoch = DateTimeOffset.FromUnixTimeSeconds(options.SourceDateEpoch);
         var cache = new LayerCache(options.CacheDirectory);
         string archiveState;
@@ -69,7 +70,8 @@ public static class RuntimeBuilder
             built.Add(new BuiltImage(image, tag, image.RefName(tag), manifest.Digest, [.. layers.Select(l => l.Item1)]));
         }
         var manifests = built.Select(b => (b.RefName, b.ManifestDigest, new FileInfo(Path.Combine(blobs, b.ManifestDigest["sha256:".Length..])).Length)).ToList();
-        ImageWriter.WriteIndex(options.OutputDirectory, manifests);
+        var rebuilt = built.Select(b => b.RefName).ToHashSet(StringComparer.Ordinal);
+        ImageWriter.WriteIndex(options.OutputDirectory, [.. existing.Where(e => e.RefName is null || !rebuilt.Contains(e.RefName)).Select(e => e.Raw)], manifests);
         cache.Prune(TimeSpan.FromDays(14));
         return built;
     }

@@ -12,6 +12,8 @@ namespace Lamina.Runtimes.Oci;
 /// </summary>
 internal static class ImageWriter
 {
+    private const string RefNameAnnotation = "org.opencontainers.image.ref.name";
+
     public const string BaseEnvPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /// <summary>Writes config and manifest blobs; returns the manifest's (digest, size).</summary>
@@ -69,8 +71,31 @@ internal static class ImageWriter
         return Store(blobsDirectory, manifest);
     }
 
-    /// <summary>Writes oci-layout and index.json naming each manifest by its ref name.</summary>
-    public static void WriteIndex(string layoutDirectory, IReadOnlyList<(string RefName, string Digest, long Size)> manifests)
+    /// <summary>
+    /// Refuses a directory that holds files but is not an OCI layout (nothing in it is touched), and returns the
+    /// existing index.json's entries (ref name, raw JSON), so that a build adds to a layout and never drops
+    /// another image's entry.
+    /// </summary>
+    public static List<(string? RefName, string Raw)> ReadExistingIndex(string layoutDirectory)
+    {
+        if (!Directory.Exists(layoutDirectory) || !Directory.EnumerateFileSystemEntries(layoutDirectory).Any()) return [];
+        var indexPath = Path.Combine(layoutDirectory, "index.json");
+        if (!File.Exists(indexPath) || !File.Exists(Path.Combine(layoutDirectory, "oci-layout")))
+            throw new RuntimeBuildException($"{layoutDirectory} is not empty and not an OCI image layout: give a new or empty directory.");
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(indexPath));
+            return [.. doc.RootElement.GetProperty("manifests").EnumerateArray().Select(m =>
+                (m.TryGetProperty("annotations", out var a) && a.TryGetProperty(RefNameAnnotation, out var n) ? n.GetString() : null, m.GetRawText()))];
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new RuntimeBuildException($"{indexPath} is not a valid OCI index ({e.Message}): give a new or empty directory.");
+        }
+    }
+
+    /// <summary>Writes oci-layout and index.json: <paramref name="kept"/> entries first, then each new manifest by its ref name.</summary>
+    public static void WriteIndex(string layoutDirectory, IReadOnlyList<string> kept, IReadOnlyList<(string RefName, string Digest, long Size)> manifests)
     {
         File.WriteAllText(Path.Combine(layoutDirectory, "oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
         var index = Json(w =>
@@ -78,6 +103,7 @@ internal static class ImageWriter
             w.WriteNumber("schemaVersion", 2);
             w.WriteString("mediaType", MediaTypes.OciIndex);
             w.WriteStartArray("manifests");
+            foreach (var raw in kept) w.WriteRawValue(raw);
             foreach (var (refName, digest, size) in manifests)
             {
                 w.WriteStartObject();
@@ -85,7 +111,7 @@ internal static class ImageWriter
                 w.WriteString("digest", digest);
                 w.WriteNumber("size", size);
                 w.WriteStartObject("annotations");
-                w.WriteString("org.opencontainers.image.ref.name", refName);
+                w.WriteString(RefNameAnnotation, refName);
                 w.WriteEndObject();
                 w.WriteEndObject();
             }
