@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text;
-using Lamina.Cli.Tests;
 using Lamina.EndToEnd.Tests.Infrastructure;
 using Lamina.Runtimes.Tests.Fixtures;
-using Lamina.Server;
 
 namespace Lamina.Runtimes.Tests;
 
@@ -14,14 +12,12 @@ namespace Lamina.Runtimes.Tests;
 [Collection(BuiltRuntimesCollection.Name)]
 public sealed class DockerBuildTests(BuiltRuntimes built) : IAsyncLifetime
 {
-    private readonly string dataDir = Directory.CreateTempSubdirectory("lamina-runtimes-docker-").FullName;
     private readonly DockerDaemon docker = new();
-    private LaminaHost host = null!;
+    private LaminaServer server = null!;
 
     public async Task InitializeAsync()
     {
-        host = LaminaHost.Create(new LaminaOptions { Port = 0, DataDir = dataDir, AuthEnabled = true });
-        await host.StartAsync();
+        server = await LaminaServer.StartAsync();
         await docker.InitializeAsync();
     }
 
@@ -29,10 +25,9 @@ public sealed class DockerBuildTests(BuiltRuntimes built) : IAsyncLifetime
     public async Task DockerfileFromThePublishedPythonImageBuildsAndAnswers()
     {
         Assert.True(docker.UnavailableReason is null, docker.UnavailableReason);
-        var layout = Path.Combine(dataDir, "layout");
-        var publish = await CliRunner.RunAsync(["runtimes", "publish", "--layout", layout, "--agent", BuiltRuntimes.Agent,
-            "--cache-dir", BuiltRuntimes.CacheDirectory, "--image", "python", "--output", "json",
-            "--endpoint", host.BaseAddress.ToString().TrimEnd('/'), "--data-dir", dataDir]);
+        var dataDir = server.DataDir;
+        var host = server.Host;
+        var publish = await server.PublishAsync(Path.Combine(dataDir, "layout"), "--image", "python");
         Assert.True(publish.ExitCode == 0, publish.ToString());
         Assert.Contains(built["python"].ManifestDigest, publish.Stdout);
 
@@ -87,8 +82,6 @@ public sealed class DockerBuildTests(BuiltRuntimes built) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await docker.DisposeAsync();
-        await host.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(dataDir, recursive: true);
+        await server.DisposeAsync();
     }
 }

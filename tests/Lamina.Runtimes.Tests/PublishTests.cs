@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Lamina.Cli.Tests;
 using Lamina.Runtimes.Tests.Fixtures;
-using Lamina.Server;
 
 namespace Lamina.Runtimes.Tests;
 
@@ -9,24 +8,15 @@ namespace Lamina.Runtimes.Tests;
 [Collection(BuiltRuntimesCollection.Name)]
 public sealed class PublishTests(BuiltRuntimes built) : IAsyncLifetime
 {
-    private readonly string dataDir = Directory.CreateTempSubdirectory("lamina-runtimes-server-").FullName;
     private readonly string layout = Directory.CreateTempSubdirectory("lamina-runtimes-publish-").FullName;
-    private LaminaHost host = null!;
+    private LaminaServer server = null!;
 
-    public async Task InitializeAsync()
-    {
-        host = LaminaHost.Create(new LaminaOptions { Port = 0, DataDir = dataDir, AuthEnabled = true });
-        await host.StartAsync();
-    }
-
-    private Task<CliRunner.Result> LaminaAsync(params string[] args) =>
-        CliRunner.RunAsync([.. args, "--endpoint", host.BaseAddress.ToString().TrimEnd('/'), "--data-dir", dataDir]);
+    public async Task InitializeAsync() => server = await LaminaServer.StartAsync();
 
     [Fact]
     public async Task PublishPushesEveryImageUnderItsTag()
     {
-        var result = await LaminaAsync("runtimes", "publish", "--layout", layout, "--agent", BuiltRuntimes.Agent,
-            "--cache-dir", BuiltRuntimes.CacheDirectory, "--output", "json");
+        var result = await server.PublishAsync(layout);
         Assert.True(result.ExitCode == 0, result.ToString());
         // One JSON object per pushed image, in catalog order.
         var pushed = new List<(string, string)>();
@@ -39,7 +29,7 @@ public sealed class PublishTests(BuiltRuntimes built) : IAsyncLifetime
     [Fact]
     public async Task UnknownImageNameIsAUsageErrorAndWritesNothing()
     {
-        var result = await LaminaAsync("runtimes", "publish", "--layout", layout, "--agent", BuiltRuntimes.Agent, "--image", "cobol");
+        var result = await server.PublishAsync(layout, "--image", "cobol");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("unknown image 'cobol'", result.Stderr);
         Assert.Empty(Directory.GetFileSystemEntries(layout));
@@ -55,9 +45,7 @@ public sealed class PublishTests(BuiltRuntimes built) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await host.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(dataDir, recursive: true);
+        await server.DisposeAsync();
         Directory.Delete(layout, recursive: true);
     }
 }
