@@ -8,6 +8,8 @@ cd "$root"
 
 "$root/scripts/ensure-packages.sh" skopeo umoci docker-registry awscli runc sqlite3 jq curl python3-boto3 \
   busybox-static gcc libc6-dev docker.io
+# lamina runtimes build (tests/Lamina.Runtimes.Tests) bootstraps Debian with mmdebstrap.
+"$root/scripts/ensure-packages.sh" mmdebstrap
 # lamina-init tests build npm's aws-lambda-ric natively (tests/Lamina.Agent.Tests/fixtures/node).
 "$root/scripts/ensure-packages.sh" nodejs cmake g++ make autoconf automake libtool
 # The environments tests publish lamina-init with NativeAOT (clang as linker, zlib).

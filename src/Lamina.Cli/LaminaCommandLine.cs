@@ -18,6 +18,7 @@ internal static class LaminaCommandLine
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CompletionCommand.Create());
         root.Subcommands.Add(GcCommand.Create());
+        root.Subcommands.Add(RuntimesCommand.Create());
         return root;
     }
 
