@@ -28,14 +28,14 @@ public static class SpecBuilder
     /// <summary>Smallest quota the spec writes (the kernel's floor is 1 ms).</summary>
     public const long MinCpuQuotaUs = 1_000;
 
-    private static readonly string[] MaskedPaths =
+    internal static readonly string[] MaskedPaths =
     [
         "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
         "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
         "/sys/firmware", "/sys/devices/virtual/powercap",
     ];
 
-    private static readonly string[] ReadonlyPaths =
+    internal static readonly string[] ReadonlyPaths =
         ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
 
     /// <summary>Builds the spec for <paramref name="request"/>; the request must be valid.</summary>
