@@ -33,7 +33,8 @@ public static class BuildSpecBuilder
             Cwd: request.WorkingDirectory,
             // Ambient stays empty: a non-root USER gets no capability, as in Docker.
             Capabilities: new CapabilitiesSpec(caps, caps, [], caps, []),
-            Rlimits: [new("RLIMIT_NOFILE", 65536, 65536)],
+            // No rlimits: the command inherits the builder's, as docker build's RUN inherits dockerd's.
+            Rlimits: [],
             NoNewPrivileges: true);
 
         List<NamespaceSpec> namespaces = [new("pid"), new("mount"), new("ipc"), new("uts")];
