@@ -63,6 +63,7 @@ public sealed partial class ImageBuilder : IDisposable
     /// <exception cref="BuildException">Any expected failure, with file, line and instruction where there is one.</exception>
     public async Task<Output.BuiltImage> BuildAsync(BuildRequest request, IProgress<BuildEvent>? progress = null, CancellationToken cancellationToken = default)
     {
+        await RecoverAsync();
         // Step 1
         var dockerfileName = Path.GetFileName(request.DockerfilePath);
         if (!File.Exists(request.DockerfilePath)) throw new BuildException($"Dockerfile not found: {request.DockerfilePath}");
@@ -81,6 +82,16 @@ public sealed partial class ImageBuilder : IDisposable
         // Step 3
         var target = run.Stages[plan.Target.Index]!;
         return Output.ImageAssembler.Assemble(target, _blobs, _options.SourceDateEpoch);
+    }
+
+    // Leftovers of a crashed build in this cache (we hold its lock, so nothing else is running): containers,
+    // mounts, upper directories and views.
+    private async Task RecoverAsync()
+    {
+        if (!Directory.Exists(_work)) return;
+        await _sandbox.RecoverAsync();
+        foreach (var dir in Directory.GetDirectories(_work).Where(d => Path.GetFileName(d) is var n && (n.StartsWith("run-", StringComparison.Ordinal) || n.StartsWith("view-", StringComparison.Ordinal))))
+            Directory.Delete(dir, recursive: true);
     }
 
     /// <summary>Releases the cache lock.</summary>

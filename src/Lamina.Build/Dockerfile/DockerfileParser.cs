@@ -142,7 +142,7 @@ public static partial class DockerfileParser
     [GeneratedRegex(@"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")]
     private static partial Regex DirectiveRegex();
 
-    [GeneratedRegex(@"^\[\s*(\]|""([^""\\]|\\.)*""\s*[,\]])")]
+    [GeneratedRegex(@"^\[\s*(\]|""([^""\\]|\\.)*""\s*[,\]""])")]
     private static partial Regex JsonLikeRegex();
 
     [GeneratedRegex(@"(?<!<)<<(?!<)-?\s*[""']?[A-Za-z_][A-Za-z0-9_]*[""']?")]

@@ -31,6 +31,21 @@ public sealed class BuildSandbox(string stateDirectory, string cgroupParent = "l
     /// <summary>The directory of one run (remove only after <see cref="RunAsync"/> returned).</summary>
     public string RunDirectory(string id) => Path.Combine(Path.GetFullPath(stateDirectory), "run", id);
 
+    /// <summary>
+    /// Removes what a crashed build left: containers runc still knows, mounts and run directories under the state
+    /// directory. Call only while no run is in progress (the builder holds its cache lock).
+    /// </summary>
+    public async Task RecoverAsync()
+    {
+        if (Directory.Exists(_runc.StateRoot))
+        {
+            foreach (var id in await _runc.ListAsync()) await _runc.DeleteAsync(id);
+        }
+        var runs = Path.Combine(Path.GetFullPath(stateDirectory), "run");
+        RootFs.UnmountAll(Path.GetFullPath(stateDirectory));
+        if (Directory.Exists(runs) && MountTable.Under(runs).Count == 0) Directory.Delete(runs, recursive: true);
+    }
+
     /// <summary>Runs the command; <paramref name="onOutput"/> receives each line of combined stdout/stderr.</summary>
     public async Task<SandboxResult<BuildRunResult>> RunAsync(BuildRunRequest request, Action<string>? onOutput, CancellationToken cancellationToken)
     {

@@ -12,6 +12,7 @@ internal static class BuildCleanup
         if (Directory.Exists(runcRoot)) Assert.Empty(Tool.Run("/usr/sbin/runc", "--root", runcRoot, "list", "-q").Trim());
         var work = Path.Combine(cache, "work", "run");
         if (Directory.Exists(work)) Assert.Empty(Directory.GetFileSystemEntries(work));
+        if (!Directory.Exists(Path.Combine(cache, "work"))) return;
         Assert.DoesNotContain(Directory.GetDirectories(Path.Combine(cache, "work")),
             d => Path.GetFileName(d).StartsWith("run-", StringComparison.Ordinal) || Path.GetFileName(d).StartsWith("view-", StringComparison.Ordinal));
     }
