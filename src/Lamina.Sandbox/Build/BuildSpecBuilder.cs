@@ -54,14 +54,7 @@ public static class BuildSpecBuilder
 
     private static List<MountSpec> Mounts(BuildRunRequest request)
     {
-        var mounts = new List<MountSpec>
-        {
-            new("/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]),
-            new("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
-            new("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]),
-            new("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
-            new("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
-        };
+        var mounts = SpecBuilder.KernelMounts();
         if (request.Network == NetworkMode.None) mounts.Add(new("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]));
         else
         {
