@@ -132,4 +132,33 @@ public sealed class BuildTests(RegistryFixture registry) : IClassFixture<Registr
         Assert.False(File.Exists(Path.Combine(rootfs, "ctx/logs/a.log")));
         Assert.False(File.Exists(Path.Combine(rootfs, "ctx/src/deep/x.tmp")));
     }
+
+    [Fact]
+    public async Task Add_extracts_local_archives_and_copy_takes_globs()
+    {
+        var ws = new Workspace(registry, "add");
+        ws.File("payload/site/index.html", "<h1>hi</h1>");
+        ws.File("payload/site/app.js", "go()");
+        using (var tgz = File.Create(Path.Combine(ws.Context, "site.tar.gz")))
+        using (var gz = new System.IO.Compression.GZipStream(tgz, System.IO.Compression.CompressionLevel.Fastest))
+            System.Formats.Tar.TarFile.CreateFromDirectory(Path.Combine(ws.Context, "payload"), gz, includeBaseDirectory: false);
+        ws.File("conf/a.json", "{}");
+        ws.File("conf/b.json", "[]");
+        ws.File("conf/c.yaml", "x");
+        ws.Dockerfile("""
+            FROM {BASE}
+            ENTRYPOINT ["/bin/sh", "-c"]
+            ADD site.tar.gz /srv/
+            COPY conf/*.json /etc/app/
+            COPY --chown=1000:1000 conf/c.yaml /etc/app/c.yaml
+            """);
+        var image = await ws.BuildAsync();
+        Assert.False(Workspace.Config(image).TryGetProperty("Cmd", out _)); // ENTRYPOINT drops the base's CMD
+        var rootfs = ws.Unpack(image);
+        Assert.Equal("<h1>hi</h1>", File.ReadAllText(Path.Combine(rootfs, "srv/site/index.html")));
+        Assert.False(File.Exists(Path.Combine(rootfs, "srv/site.tar.gz")));
+        Assert.Equal(["a.json", "b.json", "c.yaml"], Directory.GetFiles(Path.Combine(rootfs, "etc/app")).Select(Path.GetFileName).Order());
+        var entries = Workspace.LayerEntries(image, 3);
+        Assert.Equal(["etc/app/c.yaml"], entries);
+    }
 }

@@ -57,7 +57,17 @@ public sealed class LayerWriter : IDisposable
     public void AddFile(string name, Stream data, EntryMeta meta)
     {
         var entry = Entry(TarEntryType.RegularFile, name, meta);
-        entry.DataStream = data;
+        if (data.CanSeek)
+        {
+            entry.DataStream = data;
+            Write(entry);
+            return;
+        }
+        // The tar header needs the size before the data: spool an unseekable stream (an archive entry) to disk first.
+        using var spool = new FileStream(_store.NewTempPath(), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        data.CopyTo(spool);
+        spool.Position = 0;
+        entry.DataStream = spool;
         Write(entry);
     }
 
