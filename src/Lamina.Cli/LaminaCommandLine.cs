@@ -14,6 +14,7 @@ internal static class LaminaCommandLine
         root.Subcommands.Add(ImagesCommand.Create());
         root.Subcommands.Add(InvokeCommand.Create());
         root.Subcommands.Add(PushCommand.Create());
+        root.Subcommands.Add(BuildCommand.Create());
         root.Subcommands.Add(CredentialsCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CompletionCommand.Create());

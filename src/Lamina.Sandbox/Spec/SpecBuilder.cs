@@ -28,14 +28,14 @@ public static class SpecBuilder
     /// <summary>Smallest quota the spec writes (the kernel's floor is 1 ms).</summary>
     public const long MinCpuQuotaUs = 1_000;
 
-    private static readonly string[] MaskedPaths =
+    internal static readonly string[] MaskedPaths =
     [
         "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
         "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
         "/sys/firmware", "/sys/devices/virtual/powercap",
     ];
 
-    private static readonly string[] ReadonlyPaths =
+    internal static readonly string[] ReadonlyPaths =
         ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
 
     /// <summary>Builds the spec for <paramref name="request"/>; the request must be valid.</summary>
@@ -93,19 +93,21 @@ public static class SpecBuilder
             Pids: new PidsSpec(request.PidsLimit));
     }
 
+    /// <summary>/proc, a fresh /dev with pts, shm and mqueue: what every container (function or build step) gets.</summary>
+    internal static List<MountSpec> KernelMounts() =>
+    [
+        new("/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]),
+        new("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
+        new("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]),
+        new("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
+        new("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
+    ];
+
     private static List<MountSpec> Mounts(SandboxRequest request, string controlDirectory)
     {
-        var mounts = new List<MountSpec>
-        {
-            new("/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]),
-            new("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
-            new("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]),
-            new("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
-            new("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
-            new("/tmp", "tmpfs", "tmpfs",
-                ["nosuid", "nodev", "mode=1777", $"size={request.EphemeralStorageMb}m"]),
-            new(ControlMountPath, "bind", controlDirectory, ["rbind", "nosuid", "nodev", "noexec", "rw"]),
-        };
+        var mounts = KernelMounts();
+        mounts.Add(new("/tmp", "tmpfs", "tmpfs", ["nosuid", "nodev", "mode=1777", $"size={request.EphemeralStorageMb}m"]));
+        mounts.Add(new(ControlMountPath, "bind", controlDirectory, ["rbind", "nosuid", "nodev", "noexec", "rw"]));
         // sysfs can only be mounted by the owner of the network namespace; with the host's network
         // the sandbox gets none at all rather than the host's view.
         if (request.Network == NetworkMode.None)
