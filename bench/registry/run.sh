@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Registry benchmark: Lamina vs Debian's docker-registry (CNCF distribution 2.8) on loopback, same run.
 #
-#   bench/registry/run.sh [--reps N] [--clients "1 8"] [--scale S] [--work DIR] [--auth] [--no-warmup]
+#   bench/registry/run.sh [--reps N] [--clients "1 8"] [--scale S] [--work DIR] [--auth] [--warmup ROUNDS | --no-warmup]
 #
 # For each repetition, registry and client count C: a fresh server on a fresh data directory;
 # C concurrent `skopeo copy` pushes (each client its own multi-layer image, no blob shared between
@@ -14,7 +14,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/bench/registry"
-reps=3; clients="1 8"; scale=1; work=""; auth=0; warmup=1
+reps=3; clients="1 8"; scale=1; work=""; auth=0; warmup=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps="$2"; shift 2;;
@@ -23,6 +23,7 @@ while [ $# -gt 0 ]; do
     --work) work="$2"; shift 2;;
     --auth) auth=1; shift;;
     --no-warmup) warmup=0; shift;;
+    --warmup) warmup="$2"; shift 2;;
     *) echo "unknown argument $1" >&2; exit 2;;
   esac
 done
@@ -46,11 +47,14 @@ for k in $(seq 0 "$max_clients"); do
     mv "$images/$k.json.tmp" "$images/$k.json"
   fi
 done
-# A small image both servers see once before anything is measured, so one-time costs (Lamina's JIT
-# compilation of the push and pull paths) are not billed to the first measured phase. --no-warmup skips it.
-warm="$work/images-warmup"
-if [ "$warmup" = 1 ] && [ ! -f "$warm.json" ]; then
-  python3 "$here/make-image.py" "$warm" 999 --scale 0.02 > "$warm.json"
+# A small image both servers push and pull --warmup times (default 10) before anything is measured, so
+# one-time costs are not billed to the measured phases: .NET compiles each hot method twice (tier 0, then
+# tier 1 after 30 calls, in the background), and a fresh server is still re-compiling ~120 methods during
+# its sixth pull (seen in its perf map). --warmup 1 shows the first-minutes cost; --no-warmup skips it.
+# Layers of ~2.5 MB: above ZeroCopyBlob.MinimumSize (1 MiB), so the sendfile path warms up too.
+warm="$work/images-warmup-2"
+if [ "$warmup" -gt 0 ] && [ ! -f "$warm.json" ]; then
+  python3 "$here/make-image.py" "$warm" 999 --scale 0.05 > "$warm.json"
 fi
 size_of() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$images/$1.json" "$2"; }
 
@@ -102,12 +106,14 @@ YML
   done
   echo "$kind did not start:" >&2; cat "$data.log" >&2; exit 1
 }
-warm_up() { # pushes and pulls the warm-up image once (not measured)
-  [ "$warmup" = 1 ] || return 0
+warm_up() { # pushes and pulls the warm-up image $warmup times (not measured)
   local src_creds=(); [ "${#creds[@]}" -gt 0 ] && src_creds=(--src-creds "${creds[1]}")
-  skopeo --insecure-policy copy -q --dest-tls-verify=false "${creds[@]}" "oci:$warm:v1" "docker://$server_host/warmup/img:v1" >/dev/null
-  skopeo --insecure-policy copy -q --src-tls-verify=false "${src_creds[@]}" "docker://$server_host/warmup/img:v1" "dir:$work/warm-pull" >/dev/null
-  rm -rf "$work/warm-pull"
+  local r
+  for r in $(seq 1 "$warmup"); do
+    skopeo --insecure-policy copy -q --dest-tls-verify=false "${creds[@]}" "oci:$warm:v1" "docker://$server_host/warmup/img$r:v1" >/dev/null
+    skopeo --insecure-policy copy -q --src-tls-verify=false "${src_creds[@]}" "docker://$server_host/warmup/img$r:v1" "dir:$work/warm-pull" >/dev/null
+    rm -rf "$work/warm-pull"
+  done
 }
 stop_server() { kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }

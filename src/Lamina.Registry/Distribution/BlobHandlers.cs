@@ -7,7 +7,7 @@ using Microsoft.Net.Http.Headers;
 
 namespace Lamina.Registry.Distribution;
 
-/// <summary><c>/v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>: GET/HEAD (with Range; the body read from the blob file in large segments, see <see cref="BlobSendFile"/>) and DELETE (unlink).</summary>
+/// <summary><c>/v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>: GET/HEAD (whole large blobs with sendfile(2), see <see cref="ZeroCopyBlob"/>; Range, conditional and small ones read in large segments, see <see cref="BlobSendFile"/>) and DELETE (unlink).</summary>
 internal static class BlobHandlers
 {
     public static async Task GetAsync(HttpContext ctx, RegistryRoute route)
@@ -25,6 +25,11 @@ internal static class BlobHandlers
             return;
         }
         ctx.Response.Headers["Docker-Content-Digest"] = digest.ToString();
+        if (ZeroCopyBlob.Eligible(ctx, size!.Value))
+        {
+            await ZeroCopyBlob.ServeAsync(ctx, path, digest, size.Value);
+            return;
+        }
         // PhysicalFile: Range/If-Range/If-None-Match/HEAD handled by the framework, memory flat whatever the size;
         // the body itself goes through BlobSendFile (large segments, one copy) instead of Kestrel's 64 KiB loop.
         var result = Results.File(path, "application/octet-stream", fileDownloadName: null, lastModified: null,
