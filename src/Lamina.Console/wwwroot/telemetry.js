@@ -21,16 +21,18 @@ export async function loadLogs(functionName, startTime) {
 }
 
 /**
- * Where the metrics JSON lives, or null while the server has no metrics endpoint. Set at merge, e.g.
- * name => ['/lamina/metrics/functions/' + encodeURIComponent(name), [['minutes', '60']]].
+ * Where the metrics JSON lives: the control plane's per-minute series (docs/logs.md, "Metrics"), signed
+ * as service lambda. A page may override it (tests do) with globalThis.LAMINA_METRICS_ENDPOINT.
  */
-export const metricsEndpoint = globalThis.LAMINA_METRICS_ENDPOINT || null;
+export const metricsEndpoint = globalThis.LAMINA_METRICS_ENDPOINT
+  || (name => ['/lamina/api/v1/functions/' + encodeURIComponent(name) + '/metrics', [['minutes', '60']]]);
 
 /**
  * The function's metrics as { series: { invocations, errors, throttles, durationP50, durationP99, concurrency } },
  * each an array of { t: epoch ms, v: number }; null when there is no endpoint or no data.
- * Accepted answers: that shape directly, or { points: [{ timestamp, invocations, errors, throttles,
- * durationP50Ms, durationP99Ms, concurrency }] } (one row per period).
+ * Accepted answers: that shape directly, or { points: [{ time | timestamp, invocations, errors, throttles,
+ * durationP50Ms, durationP99Ms, maxConcurrency | concurrency }] } (one row per period; a null duration means
+ * no sample in that period and is left out, so a function never invoked shows "no data" for durations).
  */
 export async function loadMetrics(functionName) {
   if (!metricsEndpoint) return null;
@@ -43,11 +45,15 @@ export async function loadMetrics(functionName) {
 export function normalizeMetrics(json) {
   if (json.series) return json;
   if (!Array.isArray(json.points) || json.points.length === 0) return null;
-  const pick = field => json.points.map(p => ({ t: Date.parse(p.timestamp) || p.timestamp, v: Number(p[field] ?? 0) }));
+  const at = p => Date.parse(p.time ?? p.timestamp) || (p.time ?? p.timestamp);
+  const pick = (...fields) => json.points
+    .map(p => ({ t: at(p), v: fields.map(f => p[f]).find(v => v !== undefined) }))
+    .filter(p => p.v !== null && p.v !== undefined)
+    .map(p => ({ t: p.t, v: Number(p.v) }));
   return {
     series: {
       invocations: pick('invocations'), errors: pick('errors'), throttles: pick('throttles'),
-      durationP50: pick('durationP50Ms'), durationP99: pick('durationP99Ms'), concurrency: pick('concurrency'),
+      durationP50: pick('durationP50Ms'), durationP99: pick('durationP99Ms'), concurrency: pick('maxConcurrency', 'concurrency'),
     },
   };
 }
