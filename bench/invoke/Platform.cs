@@ -19,8 +19,11 @@ internal sealed class Platform : IAsyncDisposable
     private readonly string _dir;
     private readonly LaminaHost _host;
 
-    private Platform(string dir, LaminaHost host, HttpClient client)
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errors;
+
+    private Platform(string dir, LaminaHost host, HttpClient client, System.Collections.Concurrent.ConcurrentQueue<string> errors)
     {
+        _errors = errors;
         _dir = dir;
         _host = host;
         Client = client;
@@ -32,7 +35,7 @@ internal sealed class Platform : IAsyncDisposable
     private Scheduler.Scheduler Scheduler => _host.Services.GetRequiredService<Scheduler.Scheduler>();
 
     /// <summary>Starts the server with <paramref name="execution"/>, pushes the image from <paramref name="layout"/>.</summary>
-    public static async Task<Platform> StartAsync(string workDir, string layout, ExecutionOptions execution)
+    public static async Task<Platform> StartAsync(string workDir, string layout, ExecutionOptions execution, System.Collections.Concurrent.ConcurrentQueue<string> errors)
     {
         var dir = Directory.CreateDirectory(Path.Combine(workDir, "server-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         var host = LaminaHost.Create(new LaminaOptions { Port = 0, DataDir = Path.Combine(dir, "data"), AuthEnabled = true, Execution = execution },
@@ -42,7 +45,7 @@ internal sealed class Platform : IAsyncDisposable
         Tool.Run("/usr/bin/skopeo", "copy", "--dest-tls-verify=false", "--preserve-digests", "--dest-creds", $"{c.AccessKeyId}:{c.SecretAccessKey}",
             $"oci:{layout}:v1", $"docker://{host.BaseAddress.Authority}/bench/echo:v1");
         var client = new HttpClient(new SigningHandler(c.AccessKeyId, c.SecretAccessKey, c.Region)) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
-        return new Platform(dir, host, client);
+        return new Platform(dir, host, client, errors);
     }
 
     /// <summary>CreateFunction (Image, MemorySize 128) through the Lambda API, then polls until State is Active.</summary>
@@ -69,12 +72,15 @@ internal sealed class Platform : IAsyncDisposable
         }
     }
 
-    /// <summary>One Invoke (RequestResponse); the answer body when 200 without FunctionError, else null.</summary>
+    /// <summary>One Invoke (RequestResponse); the answer body when 200 without FunctionError, else null (the answer goes to the error list).</summary>
     public async Task<string?> InvokeAsync(string name, string payload)
     {
         using var r = await Client.PostAsync($"/2015-03-31/functions/{name}/invocations", new StringContent(payload, Encoding.UTF8, "application/json"));
         var text = await r.Content.ReadAsStringAsync();
-        return r.IsSuccessStatusCode && !r.Headers.Contains("X-Amz-Function-Error") ? text : LastError = $"{(int)r.StatusCode} {text}";
+        if (r.IsSuccessStatusCode && !r.Headers.Contains("X-Amz-Function-Error")) return text;
+        LastError = $"{DateTime.UtcNow:HH:mm:ss.fff} {name} {(int)r.StatusCode} {text}";
+        _errors.Enqueue(LastError);
+        return null;
     }
 
     /// <summary>The last failed answer, for the report.</summary>
