@@ -111,6 +111,28 @@ internal sealed class Platform : IAsyncDisposable
         return n;
     }
 
+    /// <summary>
+    /// Times <paramref name="n"/> thaw + freeze pairs (runc resume / pause, what every warm invoke pays) on one
+    /// idle frozen environment, outside any invoke: call only when no invoke is in flight.
+    /// </summary>
+    public async Task<(double ThawMs, double FreezeMs)> TimeThawFreezeAsync(int n)
+    {
+        var sandbox = Directory.GetDirectories(SandboxesDir).Select(d => Scheduler.Manager.Find(Path.GetFileName(d)))
+            .FirstOrDefault(s => s is { State: Lamina.Sandbox.SandboxState.Frozen }) ?? throw new InvalidOperationException("no frozen environment");
+        var thaw = new List<double>();
+        var freeze = new List<double>();
+        for (var i = 0; i < n; i++)
+        {
+            var t = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (await Scheduler.Manager.ThawAsync(sandbox) is { } e1) throw new InvalidOperationException(e1.ToString());
+            thaw.Add(System.Diagnostics.Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            t = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (await Scheduler.Manager.FreezeAsync(sandbox) is { } e2) throw new InvalidOperationException(e2.ToString());
+            freeze.Add(System.Diagnostics.Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+        }
+        return (Stats.Median(thaw), Stats.Median(freeze));
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -37,6 +37,7 @@ Console.WriteLine($"execution: AccountConcurrency {execution.AccountConcurrency}
 var tsv = Path.Combine(work, "results.tsv");
 File.WriteAllText(tsv, "rep\tclients\trequests\tlamina_p50_ms\tlamina_p99_ms\tlamina_per_s\techo_p50_ms\techo_p99_ms\techo_per_s\tlamina_errors\tload1\n");
 var scaleTsv = Path.Combine(work, "scaleout.tsv");
+File.WriteAllText(Path.Combine(work, "thaw-freeze.tsv"), "rep\tthaw_p50_ms\tfreeze_p50_ms\tload1\n");
 File.WriteAllText(scaleTsv, "rep\tenvironments\tall_placed_s\tall_served_s\tfirst_served_s\tcount1_answers\terrors\tload1\n");
 
 var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -103,6 +104,12 @@ for (var rep = 1; rep <= reps; rep++)
         var plain = await Load.RunAsync(EchoOnce, clients, requests);
         File.AppendAllText(tsv, string.Create(inv,
             $"{rep}\t{clients}\t{requests}\t{lamina.P50:F3}\t{lamina.P99:F3}\t{lamina.PerSecond:F0}\t{plain.P50:F3}\t{plain.P99:F3}\t{plain.PerSecond:F0}\t{lamina.Errors}\t{load1}\n"));
+        if (clients == 1)
+        {
+            var (thawMs, freezeMs) = await platform.TimeThawFreezeAsync(20);
+            File.AppendAllText(Path.Combine(work, "thaw-freeze.tsv"), string.Create(inv, $"{rep}\t{thawMs:F2}\t{freezeMs:F2}\t{Load1()}\n"));
+            Console.WriteLine(string.Create(inv, $"rep {rep} one idle environment, 20 times: thaw (runc resume) p50 {thawMs:F1} ms, freeze (runc pause) p50 {freezeMs:F1} ms"));
+        }
         Console.WriteLine(string.Create(inv,
             $"rep {rep} clients {clients,3}: lamina p50 {lamina.P50:F2} ms p99 {lamina.P99:F2} ms {lamina.PerSecond:F0}/s ({lamina.Errors} errors{(lamina.Errors > 0 ? ": " + platform.LastError : "")}) | echo p50 {plain.P50:F2} ms p99 {plain.P99:F2} ms {plain.PerSecond:F0}/s | environments {envs} | load {load1}"));
     }
