@@ -37,7 +37,7 @@ internal sealed class Platform : IAsyncDisposable
     /// <summary>Starts the server with <paramref name="execution"/>, pushes the image from <paramref name="layout"/>.</summary>
     public static async Task<Platform> StartAsync(string workDir, string layout, ExecutionOptions execution, System.Collections.Concurrent.ConcurrentQueue<string> errors)
     {
-        var dir = Directory.CreateDirectory(Path.Combine(workDir, "server-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        var dir = Directory.CreateDirectory(Path.Combine(workDir, "s" + Guid.NewGuid().ToString("N")[..6]) /* short: control socket paths must fit in 107 bytes */).FullName;
         var host = LaminaHost.Create(new LaminaOptions { Port = 0, DataDir = Path.Combine(dir, "data"), AuthEnabled = true, Execution = execution },
             l => l.SetMinimumLevel(LogLevel.Warning));
         await host.StartAsync();
@@ -117,7 +117,7 @@ internal sealed class Platform : IAsyncDisposable
     /// </summary>
     public async Task<(double ThawMs, double FreezeMs)> TimeThawFreezeAsync(int n)
     {
-        var sandbox = Directory.GetDirectories(SandboxesDir).Select(d => Scheduler.Manager.Find(Path.GetFileName(d)))
+        var sandbox = (Directory.Exists(SandboxesDir) ? Directory.GetDirectories(SandboxesDir) : []).Select(d => Scheduler.Manager.Find(Path.GetFileName(d)))
             .FirstOrDefault(s => s is { State: Lamina.Sandbox.SandboxState.Frozen }) ?? throw new InvalidOperationException("no frozen environment");
         var thaw = new List<double>();
         var freeze = new List<double>();

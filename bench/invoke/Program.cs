@@ -116,6 +116,12 @@ for (var rep = 1; rep <= reps; rep++)
 }
 
 File.WriteAllLines(Path.Combine(work, "errors.txt"), errors);
+// Every environment is destroyed with its server; the now-empty cgroup parents are the bench's to remove.
+foreach (var hierarchy in Directory.GetDirectories("/sys/fs/cgroup"))
+{
+    try { if (Directory.Exists(Path.Combine(hierarchy, execution.CgroupParent))) Directory.Delete(Path.Combine(hierarchy, execution.CgroupParent)); }
+    catch (IOException e) { Console.Error.WriteLine($"cgroup {hierarchy}/{execution.CgroupParent} left: {e.Message}"); }
+}
 Summary.Write(tsv, scaleTsv, Path.Combine(work, "summary.md"));
 Console.WriteLine();
 Console.WriteLine(File.ReadAllText(Path.Combine(work, "summary.md")));
