@@ -1,0 +1,129 @@
+// Warm invoke through the whole platform (client → Lambda API → scheduler → agent → runtime → back) vs a plain
+// Kestrel echo in the same run, and scale-out from zero to 100 concurrent environments.
+// Usage: Lamina.Bench.Invoke [work-dir] [reps=1] [requests per client count, e.g. 1:1000,32:3000,128:5000]
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Lamina.Bench.Invoke;
+using Lamina.Environments.Tests.Fixtures;
+using Lamina.Scheduler;
+
+var inv = CultureInfo.InvariantCulture;
+var work = Path.GetFullPath(args.Length > 0 ? args[0] : "/var/tmp/lamina-bench-invoke");
+var reps = args.Length > 1 ? int.Parse(args[1], inv) : 1;
+var levels = (args.Length > 2 ? args[2] : "1:1000,32:3000,128:5000").Split(',')
+    .Select(l => l.Split(':')).Select(p => (Clients: int.Parse(p[0], inv), Requests: int.Parse(p[1], inv))).ToArray();
+const int ScaleTarget = 100;
+Directory.CreateDirectory(work);
+
+var execution = new ExecutionOptions
+{
+    Enabled = true,
+    AgentBinary = AgentBinary.Path,
+    IdleTimeout = TimeSpan.FromMinutes(30),
+    CgroupParent = "lamina-bench-invoke",
+    AccountConcurrency = 1000,
+    ScalingBurst = 1000,   // the whole scale-out may start at once …
+    ScalingRate = 1000,    // … and refills never hold it back: the bucket does not cap this test
+    MemoryLimitMb = 65536, // 100 + 128 environments × 128 MB = 29 GB of budget; the host has 24 GB, the environments use ~2 MB each
+};
+var layout = Path.Combine(work, "layout");
+if (Directory.Exists(layout)) Directory.Delete(layout, recursive: true);
+TestImage.WriteLayout(layout, execution.AgentBinary, "v1");
+var payload = "{\"bench\":\"invoke\",\"pad\":\"" + new string('x', 64) + "\"}";
+
+Console.WriteLine($"host: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine($"execution: AccountConcurrency {execution.AccountConcurrency}, ScalingBurst {execution.ScalingBurst}, ScalingRate {execution.ScalingRate}/s, MemoryLimitMb {execution.MemoryLimitMb}; MemorySize 128");
+var tsv = Path.Combine(work, "results.tsv");
+File.WriteAllText(tsv, "rep\tclients\trequests\tlamina_p50_ms\tlamina_p99_ms\tlamina_per_s\techo_p50_ms\techo_p99_ms\techo_per_s\tlamina_errors\tload1\n");
+var scaleTsv = Path.Combine(work, "scaleout.tsv");
+File.WriteAllText(Path.Combine(work, "thaw-freeze.tsv"), "rep\tthaw_p50_ms\tfreeze_p50_ms\tload1\n");
+File.WriteAllText(scaleTsv, "rep\tenvironments\tall_placed_s\tall_served_s\tfirst_served_s\tcount1_answers\terrors\tload1\n");
+
+var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+await using var echo = await EchoServer.StartAsync();
+using var echoClient = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, UseProxy = false }) { BaseAddress = echo.BaseAddress };
+async Task<bool> EchoOnce()
+{
+    using var r = await echoClient.PostAsync("/echo", new StringContent(payload, Encoding.UTF8, "application/json"));
+    return r.IsSuccessStatusCode && (await r.Content.ReadAsStringAsync()).Contains("\"echo\":", StringComparison.Ordinal);
+}
+await Load.RunAsync(EchoOnce, 4, 500); // JIT and connections
+
+for (var rep = 1; rep <= reps; rep++)
+{
+    await using var platform = await Platform.StartAsync(work, layout, execution, errors);
+    await platform.CreateFunctionAsync("echo");
+    await platform.CreateFunctionAsync("scale");
+    var released = new HashSet<string>();
+
+    // Scale-out: 100 concurrent invokes that hold their environment ("wait") until the release gate opens,
+    // which happens once 100 sandboxes exist (so no invoke can reuse another's environment).
+    var load1 = Load1();
+    var t0 = Stopwatch.StartNew();
+    var done = new double[ScaleTarget];
+    var answers = Enumerable.Range(0, ScaleTarget).Select(i => Task.Run(async () =>
+    {
+        var a = await platform.InvokeAsync("scale", $"{{\"wait\":{i}}}");
+        done[i] = t0.Elapsed.TotalSeconds;
+        return a;
+    })).ToArray();
+    double placed = double.NaN;
+    while (!answers.All(a => a.IsCompleted))
+    {
+        if (double.IsNaN(placed) && platform.SandboxCount >= ScaleTarget) placed = t0.Elapsed.TotalSeconds;
+        if (!double.IsNaN(placed) || t0.Elapsed > TimeSpan.FromMinutes(3)) platform.ReleaseNew(released);
+        await Task.Delay(5);
+    }
+    var results = await Task.WhenAll(answers);
+    var firstOnes = results.Count(a => a is not null && a.Contains("\"count\":1}", StringComparison.Ordinal));
+    var scaleErrors = results.Count(a => a is null || !a.Contains("\"echo\":", StringComparison.Ordinal));
+    var envs = platform.SandboxCount;
+    var scaleEnvs = envs;
+    File.AppendAllText(scaleTsv, string.Create(inv, $"{rep}\t{envs}\t{placed:F3}\t{done.Max():F3}\t{done.Min():F3}\t{firstOnes}\t{scaleErrors}\t{load1}\n"));
+    Console.WriteLine(string.Create(inv, $"rep {rep} scale-out: {envs} environments, all placed {placed:F2} s, all served {done.Max():F2} s (first {done.Min():F2} s), {firstOnes} first invokes, {scaleErrors} errors{(scaleErrors > 0 ? ": " + platform.LastError : "")}; load {load1}"));
+
+    foreach (var (clients, requests) in levels)
+    {
+        // Warm exactly `clients` environments of "echo": hold that many invokes until as many sandboxes exist.
+        // The scale-out's environments stay (idle) beside them; a start that fails never adds its sandbox, so the
+        // gate also opens after 30 s rather than waiting for the invokes' timeout.
+        var warm = Enumerable.Range(0, clients).Select(_ => Task.Run(() => platform.InvokeAsync("echo", "{\"wait\":0}"))).ToArray();
+        var warmStarted = Stopwatch.StartNew();
+        while (!warm.All(w => w.IsCompleted))
+        {
+            if (platform.SandboxCount >= scaleEnvs + clients || warmStarted.Elapsed > TimeSpan.FromSeconds(30)) platform.ReleaseNew(released);
+            await Task.Delay(5);
+        }
+        await Task.WhenAll(warm);
+        await Load.RunAsync(async () => await platform.InvokeAsync("echo", payload) is not null, clients, Math.Max(clients * 4, 50));
+        envs = platform.SandboxCount;
+
+        load1 = Load1();
+        var lamina = await Load.RunAsync(async () => (await platform.InvokeAsync("echo", payload))?.Contains("\"echo\":", StringComparison.Ordinal) == true, clients, requests);
+        var plain = await Load.RunAsync(EchoOnce, clients, requests);
+        File.AppendAllText(tsv, string.Create(inv,
+            $"{rep}\t{clients}\t{requests}\t{lamina.P50:F3}\t{lamina.P99:F3}\t{lamina.PerSecond:F0}\t{plain.P50:F3}\t{plain.P99:F3}\t{plain.PerSecond:F0}\t{lamina.Errors}\t{load1}\n"));
+        if (clients == 1)
+        {
+            var (thawMs, freezeMs) = await platform.TimeThawFreezeAsync(20);
+            File.AppendAllText(Path.Combine(work, "thaw-freeze.tsv"), string.Create(inv, $"{rep}\t{thawMs:F2}\t{freezeMs:F2}\t{Load1()}\n"));
+            Console.WriteLine(string.Create(inv, $"rep {rep} one idle environment, 20 times: thaw (runc resume) p50 {thawMs:F1} ms, freeze (runc pause) p50 {freezeMs:F1} ms"));
+        }
+        Console.WriteLine(string.Create(inv,
+            $"rep {rep} clients {clients,3}: lamina p50 {lamina.P50:F2} ms p99 {lamina.P99:F2} ms {lamina.PerSecond:F0}/s ({lamina.Errors} errors{(lamina.Errors > 0 ? ": " + platform.LastError : "")}) | echo p50 {plain.P50:F2} ms p99 {plain.P99:F2} ms {plain.PerSecond:F0}/s | environments {envs} | load {load1}"));
+    }
+}
+
+File.WriteAllLines(Path.Combine(work, "errors.txt"), errors);
+// Every environment is destroyed with its server; the now-empty cgroup parents are the bench's to remove.
+foreach (var hierarchy in Directory.GetDirectories("/sys/fs/cgroup"))
+{
+    try { if (Directory.Exists(Path.Combine(hierarchy, execution.CgroupParent))) Directory.Delete(Path.Combine(hierarchy, execution.CgroupParent)); }
+    catch (IOException e) { Console.Error.WriteLine($"cgroup {hierarchy}/{execution.CgroupParent} left: {e.Message}"); }
+}
+Summary.Write(tsv, scaleTsv, Path.Combine(work, "summary.md"));
+Console.WriteLine();
+Console.WriteLine(File.ReadAllText(Path.Combine(work, "summary.md")));
+
+static string Load1() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
