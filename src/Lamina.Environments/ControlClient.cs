@@ -16,20 +16,7 @@ internal sealed class ControlClient : IDisposable
         SocketPath = socketPath;
         var handler = new SocketsHttpHandler
         {
-            ConnectCallback = async (_, ct) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
+            ConnectCallback = (_, ct) => ConnectAsync(socketPath, ct),
             UseProxy = false,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
         };
@@ -38,6 +25,34 @@ internal sealed class ControlClient : IDisposable
     }
 
     public string SocketPath { get; }
+
+    /// <summary>
+    /// Connects to the agent's socket. A non-blocking connect(2) to a Unix socket fails with EAGAIN (which .NET
+    /// reports as WouldBlock or AddressNotAvailable) when the listener's queue is momentarily full; unlike TCP it
+    /// is not "in progress" and must simply be tried again, so it is, briefly, before giving up.
+    /// </summary>
+    internal static async ValueTask<Stream> ConnectAsync(string socketPath, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException e) when (attempt < 50 && e.SocketErrorCode is SocketError.WouldBlock or SocketError.TryAgain or SocketError.AddressNotAvailable)
+            {
+                socket.Dispose();
+                await Task.Delay(10, ct);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+    }
 
     /// <summary>True when GET /lamina/v1/health answers 200.</summary>
     public async Task<bool> HealthyAsync(CancellationToken ct)

@@ -53,8 +53,10 @@ public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOption
             if (InitFailure(init) is { } failure)
                 return await Fail(sandbox, control, new(EnvironmentErrorCode.InitFailed, failure));
 
-            if (await manager.FreezeAsync(sandbox) is { } freezeError)
-                return await Fail(sandbox, control, new(EnvironmentErrorCode.SandboxFailed, freezeError.ToString()));
+            // A freeze that does not complete (a loaded host, a task stuck in the kernel) is undone by the
+            // sandbox manager: the environment stays running, idle in /next, and is still good to invoke.
+            if (await manager.FreezeAsync(sandbox) is not null && sandbox.Exited.IsCompleted)
+                return await Fail(sandbox, control, new(EnvironmentErrorCode.SandboxFailed, "the sandbox exited right after init"));
             return (new ExecutionEnvironment(manager, sandbox, control, function, options,
                 new StartupTimings(createMs, 0, startMs, readyMs, initMs)), null);
         }

@@ -67,7 +67,8 @@ public sealed class ExecutionEnvironment : IAsyncDisposable
                 return (null, new(EnvironmentErrorCode.Gone, $"Control channel of {Sandbox.Id} failed: {e.Message}") { MayHaveRun = true });
             }
             var invokeMs = clock.Elapsed.TotalMilliseconds - thawMs;
-            if (await _manager.FreezeAsync(Sandbox) is { } freeze)
+            // Not frozen is not fatal (the manager thawed it again): it idles in /next until the next invoke.
+            if (await _manager.FreezeAsync(Sandbox) is { } freeze && Sandbox.Exited.IsCompleted)
                 return (result, new(EnvironmentErrorCode.Gone, freeze.ToString()));
             LastInvoke = (thawMs, invokeMs, clock.Elapsed.TotalMilliseconds - thawMs - invokeMs);
             return (result, null);

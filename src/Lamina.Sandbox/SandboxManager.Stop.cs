@@ -37,7 +37,7 @@ public sealed partial class SandboxManager
             {
                 sandbox.StopRequested = true;
                 // Frozen tasks cannot act on (or die from) a signal until thawed.
-                if (sandbox.State == SandboxState.Frozen) await _runc.ResumeAsync(sandbox.Id);
+                if (sandbox.State == SandboxState.Frozen) await Host.Freezer.ThawAsync(Options.CgroupParent, sandbox.Id);
                 // A created-but-not-started process is still runc's init: TERM would be ignored.
                 var first = sandbox.State == SandboxState.Created ? "KILL" : "TERM";
                 await _runc.KillAsync(sandbox.Id, first);

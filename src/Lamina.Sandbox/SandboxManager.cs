@@ -104,18 +104,28 @@ public sealed partial class SandboxManager
 
     /// <summary>Lets the created sandbox's process exec its command (runc start).</summary>
     public Task<SandboxError?> StartAsync(SandboxHandle sandbox) =>
-        TransitionAsync(sandbox, "start", [SandboxState.Created], SandboxState.Running, () => _runc.StartAsync(sandbox.Id));
+        TransitionAsync(sandbox, "start", [SandboxState.Created], SandboxState.Running, async () =>
+        {
+            var r = await _runc.StartAsync(sandbox.Id);
+            return r.Ok ? null : $"runc start exited {r.ExitCode}: {r.Error}";
+        });
 
-    /// <summary>Freezes every process in the sandbox (cgroup freezer, via runc pause).</summary>
+    /// <summary>
+    /// Freezes every process in the sandbox: the cgroup freezer, written directly (see <see cref="Freezer"/>;
+    /// runc pause did the same through a process spawn). A freeze that does not complete within
+    /// <see cref="SandboxManagerOptions.FreezeTimeout"/> leaves the sandbox running and returns the error.
+    /// </summary>
     public Task<SandboxError?> FreezeAsync(SandboxHandle sandbox) =>
-        TransitionAsync(sandbox, "freeze", [SandboxState.Running], SandboxState.Frozen, () => _runc.PauseAsync(sandbox.Id));
+        TransitionAsync(sandbox, "freeze", [SandboxState.Running], SandboxState.Frozen,
+            () => Freezer.FreezeAsync(Options.CgroupParent, sandbox.Id, Options.FreezeTimeout));
 
-    /// <summary>Thaws a frozen sandbox (runc resume).</summary>
+    /// <summary>Thaws a frozen sandbox (the cgroup freezer, written directly).</summary>
     public Task<SandboxError?> ThawAsync(SandboxHandle sandbox) =>
-        TransitionAsync(sandbox, "thaw", [SandboxState.Frozen], SandboxState.Running, () => _runc.ResumeAsync(sandbox.Id));
+        TransitionAsync(sandbox, "thaw", [SandboxState.Frozen], SandboxState.Running,
+            () => Freezer.ThawAsync(Options.CgroupParent, sandbox.Id));
 
-    private async Task<SandboxError?> TransitionAsync(SandboxHandle sandbox, string verb, SandboxState[] from,
-        SandboxState to, Func<Task<RuncResult>> action)
+    private static async Task<SandboxError?> TransitionAsync(SandboxHandle sandbox, string verb, SandboxState[] from,
+        SandboxState to, Func<Task<string?>> action)
     {
         await sandbox.Gate.WaitAsync();
         try
@@ -123,8 +133,7 @@ public sealed partial class SandboxManager
             if (sandbox.Exited.IsCompleted && sandbox.State is not SandboxState.Destroyed) sandbox.State = SandboxState.Stopped;
             if (!from.Contains(sandbox.State))
                 return new(SandboxErrorCode.InvalidState, $"Cannot {verb} sandbox '{sandbox.Id}' in state {sandbox.State}.");
-            var r = await action();
-            if (!r.Ok) return new(SandboxErrorCode.RuntimeFailed, $"runc {verb} failed (exit {r.ExitCode}): {r.Error}");
+            if (await action() is { } failure) return new(SandboxErrorCode.RuntimeFailed, $"{verb} of sandbox '{sandbox.Id}' failed: {failure}");
             sandbox.State = to;
             return null;
         }

@@ -12,4 +12,10 @@ public sealed record SandboxManagerOptions(
 {
     /// <summary>How long destroy waits for killed processes to leave their cgroups.</summary>
     public TimeSpan KillTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a freeze may stay FREEZING before it is undone and reported. Generous: on a loaded host a task
+    /// in the middle of a fork or a page fault takes a while to stop, and a failed freeze costs an environment.
+    /// </summary>
+    public TimeSpan FreezeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

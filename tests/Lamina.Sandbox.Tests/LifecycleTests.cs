@@ -11,6 +11,16 @@ public sealed class LifecycleTests
         return lines.Length == 0 ? -1 : long.Parse(lines[^1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    private static string RuncState(SandboxHarness h, string id)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("/usr/sbin/runc") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--root", h.Manager.Layout.RuncRoot, "state", id }) psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return output;
+    }
+
     [Fact]
     public async Task A_frozen_sandbox_does_not_advance_and_resumes_when_thawed()
     {
@@ -24,9 +34,12 @@ public sealed class LifecycleTests
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Equal(frozenAt, LastCount(sandbox));
         Assert.Equal("FROZEN", File.ReadAllText($"/sys/fs/cgroup/freezer/{h.CgroupParent}/{sandbox.Id}/freezer.state").Trim());
+        // The freezer is written directly, not through runc pause: runc must still see the container paused.
+        Assert.Contains("\"status\": \"paused\"", RuncState(h, sandbox.Id), StringComparison.Ordinal);
 
         Assert.Null(await h.Manager.ThawAsync(sandbox));
         Assert.Equal(SandboxState.Running, sandbox.State);
+        Assert.Contains("\"status\": \"running\"", RuncState(h, sandbox.Id), StringComparison.Ordinal);
         await SandboxHarness.Eventually(() => LastCount(sandbox) > frozenAt + 2, "the counter to resume");
     }
 

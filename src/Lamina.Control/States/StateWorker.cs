@@ -31,16 +31,23 @@ public sealed partial class StateWorker(ControlStore store, IFunctionImageResolv
         {
             Enqueue(name);
         }
-        await foreach (var name in _queue.Reader.ReadAllAsync(stoppingToken))
+        try
         {
-            try
+            await foreach (var name in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                await SettleAsync(name, stoppingToken);
+                try
+                {
+                    await SettleAsync(name, stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogSettleFailed(logger, e, name);
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogSettleFailed(logger, e, name);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The server is stopping: unsettled functions are picked up again at the next start (above).
         }
     }
 

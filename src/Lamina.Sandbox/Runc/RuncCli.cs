@@ -32,12 +32,6 @@ internal sealed class RuncCli(string runcPath, string stateRoot)
     /// <summary>runc start: the container's process execs its command.</summary>
     public Task<RuncResult> StartAsync(string id) => RunAsync("start", id);
 
-    /// <summary>runc pause: freezes every process through the freezer cgroup.</summary>
-    public Task<RuncResult> PauseAsync(string id) => RunAsync("pause", id);
-
-    /// <summary>runc resume: thaws the freezer cgroup.</summary>
-    public Task<RuncResult> ResumeAsync(string id) => RunAsync("resume", id);
-
     /// <summary>runc kill: sends a signal (e.g. "TERM", "KILL") to the container's init.</summary>
     public Task<RuncResult> KillAsync(string id, string signal) => RunAsync("kill", id, signal);
 

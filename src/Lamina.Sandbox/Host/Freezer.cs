@@ -1,0 +1,67 @@
+using System.Diagnostics;
+
+namespace Lamina.Sandbox.Host;
+
+/// <summary>
+/// The cgroup v1 freezer, driven through <c>freezer.state</c> directly instead of <c>runc pause</c>/<c>resume</c>.
+/// The runc CLI costs a process spawn, a Go runtime start and a state-file round trip per call (8–10 ms each at
+/// p50 on the 2-core test machine, ~18 ms per warm invoke); the kernel side of freezing a handful of idle tasks
+/// is microseconds. runc itself reads the freezer state when asked for a container's status, so it stays
+/// consistent with what is written here (a frozen sandbox is "paused" to <c>runc state</c> and <c>runc delete</c>).
+/// </summary>
+/// <remarks>
+/// Freezing is asynchronous in v1: the state reads FREEZING until every task has stopped, and a task caught
+/// in a fork or an uninterruptible wait can leave it there; re-writing FROZEN retries those tasks, so the
+/// loop writes again on every poll. On timeout the group is thawed (never left half-frozen) and the caller
+/// gets the error. Thawing is synchronous.
+/// </remarks>
+internal static class Freezer
+{
+    /// <summary>Freezes the group; null on success, else why not (the group is thawed again).</summary>
+    public static async Task<string?> FreezeAsync(string parent, string id, TimeSpan timeout)
+    {
+        var file = StateFile(parent, id);
+        var clock = Stopwatch.StartNew();
+        var delay = 0;
+        try
+        {
+            while (true)
+            {
+                await File.WriteAllTextAsync(file, "FROZEN");
+                var state = (await File.ReadAllTextAsync(file)).Trim();
+                if (state == "FROZEN") return null;
+                if (clock.Elapsed > timeout)
+                {
+                    await File.WriteAllTextAsync(file, "THAWED");
+                    return $"the freezer of {id} stayed {state} for {clock.Elapsed.TotalMilliseconds:0} ms; thawed again";
+                }
+                // Spin a few rounds first (the usual case completes within them), then back off to 10 ms.
+                if (delay > 0) await Task.Delay(delay);
+                else await Task.Yield();
+                delay = delay == 0 ? (clock.Elapsed.TotalMilliseconds > 2 ? 1 : 0) : Math.Min(delay * 2, 10);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot write {file}: {e.Message}";
+        }
+    }
+
+    /// <summary>Thaws the group; null on success, else why not.</summary>
+    public static async Task<string?> ThawAsync(string parent, string id)
+    {
+        var file = StateFile(parent, id);
+        try
+        {
+            await File.WriteAllTextAsync(file, "THAWED");
+            var state = (await File.ReadAllTextAsync(file)).Trim();
+            return state == "THAWED" ? null : $"the freezer of {id} reads {state} after THAWED was written";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot write {file}: {e.Message}";
+        }
+    }
+
+    private static string StateFile(string parent, string id) => Path.Combine(CgroupV1.Root, "freezer", parent, id, "freezer.state");
+}
