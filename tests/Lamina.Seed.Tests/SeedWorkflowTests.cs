@@ -55,6 +55,21 @@ public sealed class SeedWorkflowTests(SeedServer server) : IClassFixture<SeedSer
         Assert.False(string.IsNullOrEmpty(card.GetProperty("address").GetProperty("city").GetString()));
     }
 
+    [Fact]
+    public async Task Csharp_hello_greets_on_the_dotnet_image()
+    {
+        var context = server.CopySample("csharp-hello");
+        SeedServer.CopyFiles(SeedServer.SampleBuildOutput("csharp-hello"), Path.Combine(context, "publish"));
+        var image = $"{server.Authority}/seed/csharp-hello:v1";
+        await server.BuildAndPushAsync(context, image);
+        await CreateFunctionAsync("seed-csharp", image);
+        var r = await server.InvokeAsync("seed-csharp", """{"name":"Ada"}""");
+        Assert.True(r.Status == 200 && r.Error is null, $"invoke: {r}");
+        var answer = JsonDocument.Parse(r.Body).RootElement;
+        Assert.Contains("Ada", answer.GetProperty("Greeting").GetString(), StringComparison.Ordinal);
+        Assert.Equal("seed-csharp", answer.GetProperty("FunctionName").GetString());
+    }
+
     private async Task CreateFunctionAsync(string name, string imageUri)
     {
         await server.AwsAsync("lambda", "create-function", "--function-name", name, "--package-type", "Image",

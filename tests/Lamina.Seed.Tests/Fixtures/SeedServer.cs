@@ -110,6 +110,22 @@ public sealed class SeedServer : IAsyncLifetime
         return (meta.GetProperty("StatusCode").GetInt32(), meta.TryGetProperty("FunctionError", out var e) ? e.GetString() : null, body);
     }
 
+    /// <summary>samples/NAME/bin/CONFIG/TFM, built by the test project's reference, with the configuration and TFM of this test assembly.</summary>
+    public static string SampleBuildOutput(string name)
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var output = Path.Combine(Samples, name, "bin", here.Parent!.Name, here.Name);
+        Assert.True(Directory.Exists(output), $"{output} is missing: build tests/Lamina.Seed.Tests first");
+        return output;
+    }
+
+    /// <summary>Copies the files of <paramref name="source"/> (not its subdirectories) into <paramref name="target"/>.</summary>
+    public static void CopyFiles(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source)) File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+    }
+
     private static string FindSamples()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
