@@ -70,6 +70,20 @@ public sealed class SeedWorkflowTests(SeedServer server) : IClassFixture<SeedSer
         Assert.Equal("seed-csharp", answer.GetProperty("FunctionName").GetString());
     }
 
+    [Fact]
+    public async Task Csharp_aot_bootstrap_runs_on_the_provided_image()
+    {
+        var context = server.CopySample("csharp-aot");
+        Directory.CreateDirectory(Path.Combine(context, "publish"));
+        File.Copy(Lamina.RuntimeSupport.Tests.Fixtures.AotSample.Path, Path.Combine(context, "publish", "bootstrap"));
+        var image = $"{server.Authority}/seed/csharp-aot:v1";
+        await server.BuildAndPushAsync(context, image);
+        await CreateFunctionAsync("seed-aot", image);
+        var r = await server.InvokeAsync("seed-aot", """{"name":"Grace"}""");
+        Assert.True(r.Status == 200 && r.Error is null, $"invoke: {r}");
+        Assert.Contains("Grace", r.Body, StringComparison.Ordinal);
+    }
+
     private async Task CreateFunctionAsync(string name, string imageUri)
     {
         await server.AwsAsync("lambda", "create-function", "--function-name", name, "--package-type", "Image",
