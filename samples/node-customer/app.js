@@ -1,5 +1,5 @@
 // The AWS blog's getCustomerFunction: returns a fake customer card, like faker's helpers.createCard().
-// Dependency-free (no npm install): the Lamina build sandbox has no network, and the data only needs to look real.
+// Dependency-free (no npm install): the nodejs base image has no npm (see README.md); the data only needs to look real.
 const first = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken'];
 const last = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson'];
 const streets = ['Main Street', 'Harbor Lane', 'Oak Avenue', 'Mill Road'];
