@@ -20,6 +20,11 @@ public sealed partial class ImageBuilder
         var dest = args[^1];
         if (dest == "." || dest.EndsWith("/.", StringComparison.Ordinal)) dest += "/";
         var destAbs = dest.StartsWith('/') ? dest : (state.WorkingDir ?? "/") + "/" + dest;
+        // Docker copies a single file INTO an existing directory even without a trailing '/'
+        // (`COPY app.py ${LAMBDA_TASK_ROOT}` onto the base image's /var/task), so look at the stage's filesystem.
+        if (!destAbs.EndsWith('/') && sources.Count == 1 && !PathPattern.HasWildcards(sources[0])
+            && await IsDirectoryInStageAsync(state, ins, destAbs, cancellationToken))
+            destAbs += "/";
         var owner = Owner(ins, ins.Flag("chown"));
         var mode = Mode(ins, ins.Flag("chmod"));
         var from = ins.Flag("from");
@@ -60,6 +65,25 @@ public sealed partial class ImageBuilder
         {
             view?.Dispose();
         }
+    }
+
+    /// <summary>Whether <paramref name="path"/> is a directory in the stage's layers so far, never through a symlink.</summary>
+    private async Task<bool> IsDirectoryInStageAsync(StageState state, Instruction ins, string path, CancellationToken cancellationToken)
+    {
+        var parts = PathPattern.Clean(path).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (state.Layers.Count == 0 || parts.Length == 0) return false;
+        using var view = await MountAsync(state, ins, cancellationToken);
+        var current = view.Root;
+        foreach (var part in parts)
+        {
+            current = Path.Combine(current, part);
+            try
+            {
+                if (FileSystemCalls.Lstat(current).Type != FileStatus.Directory) return false;
+            }
+            catch (IOException) { return false; } // missing: COPY creates it as a file
+        }
+        return true;
     }
 
     private LayerRef WriteCopyLayer(SortedDictionary<string, CopyItem> items, (int Uid, int Gid)? owner, int? mode, string? extractArchivesInto)

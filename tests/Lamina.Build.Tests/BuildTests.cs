@@ -161,4 +161,22 @@ public sealed class BuildTests(RegistryFixture registry) : IClassFixture<Registr
         var entries = Workspace.LayerEntries(image, 3);
         Assert.Equal(["etc/app/c.yaml"], entries);
     }
+
+    [Fact]
+    public async Task Copy_of_one_file_onto_an_existing_directory_lands_inside_it_as_with_docker()
+    {
+        var ws = new Workspace(registry, "copy-into-dir");
+        ws.File("keep.txt", "k");
+        ws.File("app.py", "print('hi')\n");
+        ws.Dockerfile("""
+            FROM {BASE}
+            COPY keep.txt /data/task/
+            COPY app.py /data/task
+            COPY app.py /data/single
+            """);
+        var rootfs = ws.Unpack(await ws.BuildAsync());
+        Assert.Equal("print('hi')\n", File.ReadAllText(Path.Combine(rootfs, "data/task/app.py"))); // into the directory
+        Assert.True(File.Exists(Path.Combine(rootfs, "data/task/keep.txt")));
+        Assert.Equal("print('hi')\n", File.ReadAllText(Path.Combine(rootfs, "data/single"))); // no directory there: the file itself
+    }
 }
