@@ -13,6 +13,8 @@ internal static class LaminaCommandLine
         root.Subcommands.Add(FunctionsCommand.Create());
         root.Subcommands.Add(ImagesCommand.Create());
         root.Subcommands.Add(InvokeCommand.Create());
+        root.Subcommands.Add(LogsCommand.Create());
+        root.Subcommands.Add(DeployCommand.Create());
         root.Subcommands.Add(PushCommand.Create());
         root.Subcommands.Add(BuildCommand.Create());
         root.Subcommands.Add(CredentialsCommand.Create());

@@ -98,7 +98,7 @@ internal static class BuildCommand
         return command;
     }
 
-    private static string DefaultCacheDirectory()
+    internal static string DefaultCacheDirectory()
     {
         var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
         var root = string.IsNullOrEmpty(xdg) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache") : xdg;
@@ -106,7 +106,7 @@ internal static class BuildCommand
     }
 
     /// <summary>-t value: [HOST[:PORT]/]REPO[:TAG]; without a host the image goes to the server's registry (--endpoint).</summary>
-    private sealed record BuildTarget(string? Host, string Repository, string Tag)
+    internal sealed record BuildTarget(string? Host, string Repository, string Tag)
     {
         public static BuildTarget Parse(string text)
         {
@@ -145,7 +145,7 @@ internal static class BuildCommand
     /// One line per step, docker style: "#3 [3/6] COPY app /var/task/", "#3 CACHED", RUN output indented,
     /// "#3 DONE 0.4s". Colour and bold on a terminal (Spectre.Console), plain text otherwise.
     /// </summary>
-    private sealed class BuildProgressPrinter(bool quiet) : IProgress<BuildEvent>
+    internal sealed class BuildProgressPrinter(bool quiet) : IProgress<BuildEvent>
     {
         private readonly bool _ansi = !Console.IsOutputRedirected;
 
@@ -171,7 +171,7 @@ internal static class BuildCommand
     }
 
     /// <summary>Pushes a built image's blobs (skipping those the registry has) and its manifest under the tag.</summary>
-    private static class BuildPush
+    internal static class BuildPush
     {
         public static async Task<string> PushAsync(BuiltImage image, BuildTarget target, ConnectionSettings settings, CancellationToken ct)
         {

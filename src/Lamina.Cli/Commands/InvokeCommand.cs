@@ -31,7 +31,8 @@ internal static class InvokeCommand
             using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             request.Headers.TryAddWithoutValidation("X-Amz-Invocation-Type", "RequestResponse");
-            if (parse.GetValue(log)) request.Headers.TryAddWithoutValidation("X-Amz-Log-Type", "Tail");
+            // The tail is always asked for: its REPORT line tells a cold start (Init Duration) from a warm one.
+            request.Headers.TryAddWithoutValidation("X-Amz-Log-Type", "Tail");
 
             var clock = Stopwatch.StartNew();
             using var response = await client.LambdaAsync(request, ct);
@@ -41,6 +42,7 @@ internal static class InvokeCommand
 
             var functionError = Header(response, "X-Amz-Function-Error");
             var logTail = Header(response, "X-Amz-Log-Result") is { } b64 ? DecodeLog(b64) : null;
+            var report = InvokeReport.Parse(logTail);
             if (json)
             {
                 Output.Json(new JsonObject
@@ -49,7 +51,10 @@ internal static class InvokeCommand
                     ["executedVersion"] = Header(response, "X-Amz-Executed-Version"),
                     ["functionError"] = functionError,
                     ["payload"] = ParseOrString(result),
-                    ["log"] = logTail,
+                    ["log"] = parse.GetValue(log) ? logTail : null,
+                    ["coldStart"] = report?.ColdStart,
+                    ["initDurationMs"] = report?.InitDurationMs,
+                    ["functionDurationMs"] = report?.DurationMs,
                     ["durationMs"] = Math.Round(clock.Elapsed.TotalMilliseconds, 1),
                 });
             }
@@ -57,8 +62,15 @@ internal static class InvokeCommand
             {
                 if (functionError is not null) Console.Error.WriteLine($"lamina: the function failed ({functionError}):");
                 (functionError is null ? Console.Out : Console.Error).WriteLine(result);
-                if (logTail is not null) Console.Error.WriteLine("--- log tail ---\n" + logTail.TrimEnd());
-                Console.Error.WriteLine($"--- {clock.Elapsed.TotalMilliseconds:0.0} ms round trip, version {Header(response, "X-Amz-Executed-Version") ?? "?"}");
+                if (logTail is not null && parse.GetValue(log)) Console.Error.WriteLine("--- log tail ---\n" + logTail.TrimEnd());
+                var start = report switch
+                {
+                    null => "",
+                    { InitDurationMs: { } init } => $", cold start (Init Duration {init:0.00} ms)",
+                    _ => ", warm",
+                };
+                var took = report?.DurationMs is { } d ? $", function {d:0.00} ms" : "";
+                Console.Error.WriteLine($"--- {clock.Elapsed.TotalMilliseconds:0.0} ms round trip{took}{start}, version {Header(response, "X-Amz-Executed-Version") ?? "?"}");
             }
             return functionError is null ? ExitCodes.Ok : ExitCodes.RemoteError;
         });

@@ -1,0 +1,48 @@
+using System.Globalization;
+using Lamina.Build;
+using Lamina.Build.Output;
+using Lamina.Cli.Client;
+using Lamina.Cli.Commands;
+using Lamina.Images.Registry;
+
+namespace Lamina.Cli.Deploy;
+
+/// <summary>The build and push half of <c>lamina deploy</c>: the same library path as <c>lamina build --push</c>.</summary>
+internal static class DeployBuild
+{
+    /// <summary>
+    /// Builds CONTEXT's Dockerfile and pushes it to the server as <c>NAME:deploy-UTCSTAMP</c> (a fresh tag per deploy, so
+    /// UpdateFunctionCode always sees a new reference); returns that image URI.
+    /// </summary>
+    public static async Task<string> BuildAndPushAsync(string function, string contextDir, string? dockerfile, string? cacheDir,
+        ConnectionSettings settings, bool quiet, CancellationToken ct)
+    {
+        if (!Directory.Exists(contextDir)) throw CliException.Usage($"build context '{contextDir}' is not a directory (or pass --image REPO:TAG to deploy an existing image).");
+        dockerfile ??= Path.Combine(contextDir, "Dockerfile");
+        if (!File.Exists(dockerfile)) throw CliException.Usage($"no Dockerfile at '{dockerfile}' (pass -f PATH, or --image REPO:TAG to deploy an existing image).");
+        var repository = function.ToLowerInvariant();
+        if (!Oci.RepositoryName.IsValid(repository)) throw CliException.Usage($"'{function}' does not make a valid repository name; pass --image instead.");
+        var tag = "deploy-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var options = new BuildOptions
+        {
+            CacheDirectory = cacheDir ?? BuildCommand.DefaultCacheDirectory(),
+            SourceDateEpoch = BuildOptions.SourceDateEpochFromEnvironment(),
+            Registry = new RegistryClientOptions
+            {
+                Credentials = host => host == settings.Endpoint.Authority ? new RegistryCredentials(settings.AccessKeyId, settings.SecretAccessKey) : null,
+            },
+        };
+        BuiltImage image;
+        try
+        {
+            using var builder = new ImageBuilder(options);
+            image = await builder.BuildAsync(new BuildRequest(contextDir, dockerfile), new BuildCommand.BuildProgressPrinter(quiet), ct);
+        }
+        catch (BuildException e)
+        {
+            throw new CliException(ExitCodes.RemoteError, "build failed: " + e.Message);
+        }
+        await BuildCommand.BuildPush.PushAsync(image, new BuildCommand.BuildTarget(null, repository, tag), settings, ct);
+        return $"{settings.Endpoint.Authority}/{repository}:{tag}";
+    }
+}
