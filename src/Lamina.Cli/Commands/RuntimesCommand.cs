@@ -22,7 +22,7 @@ internal static class RuntimesCommand
     private sealed class BuildOptions(string outputName)
     {
         public Option<string> Output { get; } = new(outputName) { Description = "OCI image layout directory to write. Default ./lamina-runtimes.", DefaultValueFactory = _ => "lamina-runtimes" };
-        public Option<string?> Agent { get; } = new("--agent") { Description = "The lamina-init binary to bake in (NativeAOT). Default $LAMINA_INIT_BINARY, else lamina-init beside this program." };
+        public Option<string?> Agent { get; } = new("--agent") { Description = "The lamina-init binary to bake in (NativeAOT). Default: where `lamina run` and the server find it ($LAMINA_INIT_BINARY, beside this program, or artifacts/lamina-init as ./lamina publishes it)." };
         public Option<string?> Cache { get; } = new("--cache-dir") { Description = $"Cache of built Debian layers. Default {RuntimeBuildOptions.DefaultCacheDirectory}." };
         public Option<string[]> Images { get; } = new("--image") { Description = "Only these images (provided, python, nodejs, dotnet); repeatable. Default all.", AllowMultipleArgumentsPerToken = true };
 
@@ -37,7 +37,7 @@ internal static class RuntimesCommand
 
         public async Task<IReadOnlyList<BuiltImage>> BuildAsync(ParseResult parse, bool quiet, CancellationToken ct)
         {
-            var agent = parse.GetValue(Agent) ?? (Environment.GetEnvironmentVariable("LAMINA_INIT_BINARY") is { Length: > 0 } env ? env : Path.Combine(AppContext.BaseDirectory, "lamina-init"));
+            var agent = parse.GetValue(Agent) ?? Run.AgentBinaryLocator.Find(null).Path ?? Path.Combine(AppContext.BaseDirectory, "lamina-init");
             if (!File.Exists(agent))
                 throw CliException.Usage($"the lamina-init binary {agent} does not exist: give --agent PATH (build it with `dotnet publish src/Lamina.Agent -c Release -r linux-x64 -o DIR`).");
             List<RuntimeImage> images = [];
