@@ -43,8 +43,8 @@ internal static class CgroupV1
     {
         var dirs = Directories(parent, id);
         if (dirs.Count == 0) return [];
-        var freezer = Path.Combine(Root, "freezer", parent, id, "freezer.state");
-        TryWrite(freezer, "THAWED");
+        // Frozen tasks cannot die; a missing freezer group is fine (the answer is ignored either way).
+        await Freezer.ThawAsync(parent, id);
         var deadline = DateTime.UtcNow + timeout;
         var left = new List<string>();
         foreach (var dir in dirs)
@@ -101,12 +101,6 @@ internal static class CgroupV1
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
         return 0;
-    }
-
-    private static void TryWrite(string file, string value)
-    {
-        try { if (File.Exists(file)) File.WriteAllText(file, value); }
-        catch (IOException) { }
     }
 
     // cgroupfs directories hold only control files, which rmdir(2) removes with the directory;
