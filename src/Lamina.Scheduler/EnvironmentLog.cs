@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Lamina.Scheduler;
@@ -48,21 +47,4 @@ internal static class EnvironmentLog
             return ([], offset);
         }
     }
-
-    /// <summary>Duration and Init Duration (ms) from this request's REPORT line, when present.</summary>
-    public static (double? DurationMs, double? InitMs) ParseReport(IEnumerable<string> lines, string requestId)
-    {
-        var report = lines.LastOrDefault(l => l.StartsWith("REPORT RequestId: " + requestId, StringComparison.Ordinal));
-        if (report is null) return (null, null);
-        double? duration = null, init = null;
-        foreach (var field in report.Split('\t'))
-        {
-            if (field.StartsWith("Duration: ", StringComparison.Ordinal)) duration = Number(field["Duration: ".Length..]);
-            else if (field.StartsWith("Init Duration: ", StringComparison.Ordinal)) init = Number(field["Init Duration: ".Length..]);
-        }
-        return (duration, init);
-    }
-
-    private static double? Number(string value) =>
-        double.TryParse(value.Replace(" ms", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
 }

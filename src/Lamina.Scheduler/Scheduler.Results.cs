@@ -31,7 +31,8 @@ public sealed partial class Scheduler
     private InvokeResult Complete(InvokeRequest request, DateTimeOffset started, PooledEnvironment environment,
         AgentAnswer answer, List<string> lines, int concurrent)
     {
-        var (durationMs, reportedInitMs) = EnvironmentLog.ParseReport(lines, request.RequestId);
+        var report = ReportLine.FindLast(lines, request.RequestId);
+        var (durationMs, reportedInitMs) = (report?.DurationMs, report?.InitDurationMs);
         double? initMs = null;
         if (environment.Cold)
         {

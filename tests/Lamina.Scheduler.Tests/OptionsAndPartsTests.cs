@@ -80,19 +80,4 @@ public sealed class OptionsAndPartsTests
         Assert.True(bucket.TryTake(10_000, second));
         Assert.False(bucket.TryTake(10_000, second));
     }
-
-    [Fact]
-    public void The_report_line_of_the_request_gives_duration_and_init_duration()
-    {
-        string[] lines =
-        [
-            "START RequestId: a Version: $LATEST",
-            "END RequestId: a",
-            "REPORT RequestId: a\tDuration: 1.50 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 3 MB\tInit Duration: 12.25 ms",
-            "REPORT RequestId: b\tDuration: 9.00 ms\tBilled Duration: 9 ms\tMemory Size: 128 MB\tMax Memory Used: 3 MB",
-        ];
-        Assert.Equal((1.5, 12.25), EnvironmentLog.ParseReport(lines, "a"));
-        Assert.Equal((9.0, (double?)null), EnvironmentLog.ParseReport(lines, "b"));
-        Assert.Equal(((double?)null, (double?)null), EnvironmentLog.ParseReport(lines, "c"));
-    }
 }

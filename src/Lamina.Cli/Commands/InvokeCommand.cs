@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lamina.Cli.Client;
+using Lamina.Control.Invoke;
 
 namespace Lamina.Cli.Commands;
 
@@ -42,7 +43,7 @@ internal static class InvokeCommand
 
             var functionError = Header(response, "X-Amz-Function-Error");
             var logTail = Header(response, "X-Amz-Log-Result") is { } b64 ? DecodeLog(b64) : null;
-            var report = InvokeReport.Parse(logTail);
+            var report = logTail is null ? null : ReportLine.FindLast(logTail.Split('\n'));
             if (json)
             {
                 Output.Json(new JsonObject
