@@ -17,8 +17,12 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
 try
 {
     await using var host = AgentHost.Start(options, Console.OpenStandardOutput());
-    var api = options.ControlSocket is null ? "invoke-api" : "control";
-    Console.Error.WriteLine($"lamina-init: listening runtime-api={host.RuntimeApiAddress} {api}={host.InvokeApiAddress}");
+    if (options.ControlSocket is null)
+    {
+        // The emulator's readiness line (tests and bench/agent wait for it). With a control socket the host
+        // polls /lamina/v1/health instead, and the line stays out of the function's log, as on Lambda.
+        Console.Error.WriteLine($"lamina-init: listening runtime-api={host.RuntimeApiAddress} invoke-api={host.InvokeApiAddress}");
+    }
     using var either = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, host.ShutdownRequested);
     await Task.Delay(Timeout.Infinite, either.Token).ContinueWith(_ => { }, TaskScheduler.Default);
 }

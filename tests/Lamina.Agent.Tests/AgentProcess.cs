@@ -84,6 +84,15 @@ internal sealed class AgentProcess : IAsyncDisposable
         {
             return agent;
         }
+        var flagList = (flags ?? []).ToList();
+        var control = flagList.IndexOf("--control-socket");
+        if (control >= 0)
+        {
+            // Control-socket mode prints no "listening" line (it would land in the function's log): the
+            // socket file appearing is the readiness signal, as the host's health poll sees it.
+            await agent.WaitForSocketAsync(flagList[control + 1]);
+            return agent;
+        }
         var line = await agent._listening.Task.WaitAsync(Patience);
         agent.RuntimeApi = Field(line, "runtime-api=");
         if (line.Contains("invoke-api=", StringComparison.Ordinal))
@@ -91,6 +100,19 @@ internal sealed class AgentProcess : IAsyncDisposable
             agent.InvokeBase = new Uri($"http://{Field(line, "invoke-api=")}/");
         }
         return agent;
+    }
+
+    private async Task WaitForSocketAsync(string path)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!File.Exists(path))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"lamina-init did not create {path}:\n" + string.Join('\n', _stderr));
+            }
+            await Task.Delay(10);
+        }
     }
 
     /// <summary>The python test runtime (fixtures/runtime.py) as the command.</summary>

@@ -1,22 +1,28 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
+using System.IO.Pipes;
+using Microsoft.Win32.SafeHandles;
 
 namespace Lamina.Agent.Emulator;
 
 /// <summary>
-/// The function's runtime as a child process. Its stdout and stderr are the agent's own
-/// (inherited, never copied), so the function's log passes through untouched.
+/// The function's runtime (or an external extension) as a child process. Its stdout and stderr are
+/// pipes that <see cref="OutputPump"/>s copy, byte for byte, to the agent's own stdout and stderr (the
+/// function's log) and cut into lines for the Telemetry and Logs APIs.
 /// </summary>
-internal sealed partial class RuntimeProcess
+internal sealed class RuntimeProcess
 {
     private readonly Process _process;
+    private readonly OutputPump _stdout;
+    private readonly OutputPump _stderr;
 
-    private RuntimeProcess(Process process)
+    private RuntimeProcess(Process process, PlatformLog log, Action<ReadOnlySpan<byte>> line)
     {
         _process = process;
         Id = process.Id;
+        _stdout = OutputPump.Start(PipeOf(process.StandardOutput), log.ForwardStdout, line);
+        _stderr = OutputPump.Start(PipeOf(process.StandardError), log.ForwardStderr, line);
         Exited = WaitAsync(process);
     }
 
@@ -27,21 +33,22 @@ internal sealed partial class RuntimeProcess
 
     /// <summary>Starts the runtime with the Lambda environment variables set.</summary>
     /// <returns>The process, or null with <paramref name="error"/> set when it cannot be started.</returns>
-    public static RuntimeProcess? Start(EmulatorOptions options, string runtimeApi, out string? error)
+    public static RuntimeProcess? Start(EmulatorOptions options, string runtimeApi, PlatformLog log, Action<ReadOnlySpan<byte>> line, out string? error)
     {
         if (options.Command.Count == 0)
         {
             error = "no runtime command given and no bootstrap found in " + string.Join(", ", EmulatorOptions.BootstrapPaths);
             return null;
         }
-        return Start(options.Command, options, runtimeApi, out error);
+        return Start(options.Command, options, runtimeApi, log, line, out error);
     }
 
-    /// <summary>Starts <paramref name="command"/> (the runtime or an external extension) with the Lambda environment.</summary>
-    public static RuntimeProcess? Start(IReadOnlyList<string> command, EmulatorOptions options, string runtimeApi, out string? error)
+    /// <summary>Starts <paramref name="command"/> (the runtime or an external extension) with the Lambda environment;
+    /// its output goes to <paramref name="log"/> and, line by line, to <paramref name="line"/>.</summary>
+    public static RuntimeProcess? Start(IReadOnlyList<string> command, EmulatorOptions options, string runtimeApi, PlatformLog log, Action<ReadOnlySpan<byte>> line, out string? error)
     {
         error = null;
-        var info = new ProcessStartInfo(command[0]) { UseShellExecute = false };
+        var info = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in command.Skip(1))
         {
             info.ArgumentList.Add(arg);
@@ -71,7 +78,7 @@ internal sealed partial class RuntimeProcess
                 error = $"could not start {command[0]}";
                 return null;
             }
-            return new RuntimeProcess(process);
+            return new RuntimeProcess(process, log, line);
         }
         catch (Win32Exception e)
         {
@@ -83,7 +90,7 @@ internal sealed partial class RuntimeProcess
     /// <summary>Graceful stop, as Lambda does at shutdown: SIGTERM, then after <paramref name="grace"/> SIGKILL to the whole tree.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
-        if (!Exited.IsCompleted && Native.Kill(Id, Native.SigTerm) == 0)
+        if (!Exited.IsCompleted && Libc.Kill(Id, Libc.SigTerm) == 0)
         {
             await Task.WhenAny(Exited, Task.Delay(grace));
         }
@@ -107,13 +114,15 @@ internal sealed partial class RuntimeProcess
     /// <summary>Peak resident memory of the runtime and its descendants, in MB (0 when unknown).</summary>
     public int MaxMemoryUsedMb() => MemoryProbe.PeakMegabytes(Id);
 
-    private static partial class Native
+    /// <summary>Processes what the process wrote so far (both pipes), so the lines the runtime wrote before it
+    /// answered come before END and REPORT.</summary>
+    public void DrainOutput()
     {
-        public const int SigTerm = 15;
-
-        [LibraryImport("libc", EntryPoint = "kill")]
-        public static partial int Kill(int pid, int signal);
+        _stdout.Drain();
+        _stderr.Drain();
     }
+
+    private static SafePipeHandle PipeOf(StreamReader reader) => ((PipeStream)reader.BaseStream).SafePipeHandle;
 
     private static void SetIfMissing(IDictionary<string, string?> env, string name, string value)
     {
