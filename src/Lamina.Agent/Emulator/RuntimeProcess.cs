@@ -108,6 +108,17 @@ internal sealed class RuntimeProcess
         {
             // Already exited.
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Win32Exception)
+        {
+            // The tree walk needs /proc; without it (a bare chroot) the runtime itself still goes.
+            try
+            {
+                _process.Kill(entireProcessTree: false);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
         await Exited;
     }
 
