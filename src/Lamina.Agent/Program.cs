@@ -4,6 +4,14 @@ using Lamina.Agent;
 using Lamina.Agent.Emulator;
 
 // lamina-init: started without a control channel it is the Runtime Interface Emulator.
+// Socket continuations run on the epoll thread instead of hopping to the thread pool: an invoke crosses
+// three connections, and each hop was a wake-up on the critical path (bench/agent/README.md). Read once,
+// when the first socket is made; RuntimeProcess keeps the variable out of the runtime's environment.
+if (Environment.GetEnvironmentVariable(RuntimeProcess.InlineCompletionsVariable) is null)
+{
+    Environment.SetEnvironmentVariable(RuntimeProcess.InlineCompletionsVariable, "1");
+    RuntimeProcess.HideInlineCompletions = true;
+}
 var options = EmulatorOptions.Parse(args, Environment.GetEnvironmentVariable, File.Exists, out var error);
 if (error is not null)
 {

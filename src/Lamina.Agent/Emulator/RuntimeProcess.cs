@@ -16,15 +16,24 @@ internal sealed class RuntimeProcess
     private readonly Process _process;
     private readonly OutputPump _stdout;
     private readonly OutputPump _stderr;
+    private readonly MemoryProbe _memory;
 
     private RuntimeProcess(Process process, PlatformLog log, Action<ReadOnlySpan<byte>> line)
     {
         _process = process;
         Id = process.Id;
+        _memory = new MemoryProbe(Id);
         _stdout = OutputPump.Start(PipeOf(process.StandardOutput), log.ForwardStdout, line);
         _stderr = OutputPump.Start(PipeOf(process.StandardError), log.ForwardStderr, line);
-        Exited = WaitAsync(process);
+        Exited = WaitAsync(process, _memory);
     }
+
+    /// <summary>The agent's own socket tuning (Program.cs); never passed on to the runtime or extensions.</summary>
+    public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
+    /// <summary>True when the agent set <see cref="InlineCompletionsVariable"/> itself (a value the function's
+    /// environment brought is passed on untouched).</summary>
+    public static bool HideInlineCompletions { get; set; }
 
     /// <summary>Completes with the exit status (128 + n when killed by signal n).</summary>
     public Task<int> Exited { get; }
@@ -54,6 +63,10 @@ internal sealed class RuntimeProcess
             info.ArgumentList.Add(arg);
         }
         var env = info.Environment;
+        if (HideInlineCompletions)
+        {
+            env.Remove(InlineCompletionsVariable);
+        }
         env["AWS_LAMBDA_RUNTIME_API"] = runtimeApi;
         env["AWS_LAMBDA_FUNCTION_NAME"] = options.FunctionName;
         env["AWS_LAMBDA_FUNCTION_VERSION"] = options.FunctionVersion;
@@ -123,7 +136,7 @@ internal sealed class RuntimeProcess
     }
 
     /// <summary>Peak resident memory of the runtime and its descendants, in MB (0 when unknown).</summary>
-    public int MaxMemoryUsedMb() => MemoryProbe.PeakMegabytes(Id);
+    public int MaxMemoryUsedMb() => _memory.PeakMegabytes();
 
     /// <summary>Processes what the process wrote so far (both pipes), so the lines the runtime wrote before it
     /// answered come before END and REPORT.</summary>
@@ -143,9 +156,10 @@ internal sealed class RuntimeProcess
         }
     }
 
-    private static async Task<int> WaitAsync(Process process)
+    private static async Task<int> WaitAsync(Process process, MemoryProbe memory)
     {
         await process.WaitForExitAsync();
+        memory.Close();
         return process.ExitCode;
     }
 }

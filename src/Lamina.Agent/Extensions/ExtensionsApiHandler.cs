@@ -28,7 +28,7 @@ internal sealed class ExtensionsApiHandler(Func<ExtensionHost> extensions, Emula
                     return Refuse(refusal);
                 }
                 var json = await next!;
-                return HttpResponse.Json(200, json).With("Lambda-Extension-Event-Identifier", Guid.NewGuid().ToString());
+                return HttpResponse.Json(200, json).With("Lambda-Extension-Event-Identifier", Uuid.NewString());
             case ("/2020-01-01/extension/init/error", "POST") or ("/2020-01-01/extension/exit/error", "POST"):
                 var host = extensions();
                 if (host.Registry.NameOf(request.Header(IdentifierHeader)) is not { } extensionName)

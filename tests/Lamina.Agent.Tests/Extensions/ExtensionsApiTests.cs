@@ -23,6 +23,9 @@ public sealed partial class ExtensionsApiTests : IDisposable
         await File.WriteAllTextAsync(launcher, script ?? $"#!/bin/sh\nexec {Tools.Python()} {Path.Combine(AppContext.BaseDirectory, "fixtures", "extension.py")}\n");
         File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var all = new Dictionary<string, string>(env ?? []) { ["LAMINA_EXTENSIONS_DIR"] = ExtensionsDir, ["EXT_LOG"] = EventLog };
+        // Shell-and-curl extensions can take seconds to start on a loaded machine: a generous init limit
+        // unless the test is about the limit itself.
+        all.TryAdd("LAMINA_INIT_TIMEOUT_SECONDS", "60");
         return await AgentProcess.StartPythonAsync(all);
     }
 
