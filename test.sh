@@ -12,8 +12,9 @@ cd "$root"
 "$root/scripts/ensure-packages.sh" mmdebstrap
 # lamina-init tests build npm's aws-lambda-ric natively (tests/Lamina.Agent.Tests/fixtures/node).
 "$root/scripts/ensure-packages.sh" nodejs cmake g++ make autoconf automake libtool
-# The environments tests publish lamina-init with NativeAOT (clang as linker, zlib).
-"$root/scripts/ensure-packages.sh" clang zlib1g-dev
+# The environments tests publish lamina-init with NativeAOT (clang as linker, zlib); the agent tests
+# run it in a musl rootfs with a runtime built by musl-gcc.
+"$root/scripts/ensure-packages.sh" clang zlib1g-dev musl-tools
 # The console tests drive Debian's Chromium headless with Playwright (tests/Lamina.Console.Tests).
 "$root/scripts/ensure-packages.sh" chromium
 if ! python3 -c 'import boto3' >/dev/null 2>&1; then pip install --quiet boto3 || true; fi

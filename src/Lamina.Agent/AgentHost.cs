@@ -44,7 +44,7 @@ internal sealed class AgentHost : IAsyncDisposable
     /// <exception cref="System.Net.Sockets.SocketException">An address cannot be bound; nothing stays bound.</exception>
     public static AgentHost Start(EmulatorOptions options, Stream stdout)
     {
-        var log = new PlatformLog(stdout);
+        var log = new PlatformLog(stdout, Console.OpenStandardError());
         var runtimeApis = new List<HttpServer>();
         var environments = new List<FunctionEnvironment>();
         try

@@ -3,7 +3,8 @@ namespace Lamina.Agent;
 /// <summary>
 /// The agent's own diagnostics on stderr, filtered by <c>--log-level</c> (aws-lambda-rie's levels:
 /// trace, debug, info, warn, error, fatal, panic; default info). The function's log and the
-/// START/END/REPORT lines are never filtered, nor is the "listening" line hosts wait for.
+/// START/END/REPORT lines are never filtered, nor is the emulator's "listening" line (control-socket
+/// mode prints none: the host polls health, and the function's log stays as on Lambda).
 /// </summary>
 internal static class AgentLog
 {

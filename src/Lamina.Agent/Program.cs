@@ -4,6 +4,14 @@ using Lamina.Agent;
 using Lamina.Agent.Emulator;
 
 // lamina-init: started without a control channel it is the Runtime Interface Emulator.
+// Socket continuations run on the epoll thread instead of hopping to the thread pool: an invoke crosses
+// three connections, and each hop was a wake-up on the critical path (bench/agent/README.md). Read once,
+// when the first socket is made; RuntimeProcess keeps the variable out of the runtime's environment.
+if (Environment.GetEnvironmentVariable(RuntimeProcess.InlineCompletionsVariable) is null)
+{
+    Environment.SetEnvironmentVariable(RuntimeProcess.InlineCompletionsVariable, "1");
+    RuntimeProcess.HideInlineCompletions = true;
+}
 var options = EmulatorOptions.Parse(args, Environment.GetEnvironmentVariable, File.Exists, out var error);
 if (error is not null)
 {
@@ -17,8 +25,12 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
 try
 {
     await using var host = AgentHost.Start(options, Console.OpenStandardOutput());
-    var api = options.ControlSocket is null ? "invoke-api" : "control";
-    Console.Error.WriteLine($"lamina-init: listening runtime-api={host.RuntimeApiAddress} {api}={host.InvokeApiAddress}");
+    if (options.ControlSocket is null)
+    {
+        // The emulator's readiness line (tests and bench/agent wait for it). With a control socket the host
+        // polls /lamina/v1/health instead, and the line stays out of the function's log, as on Lambda.
+        Console.Error.WriteLine($"lamina-init: listening runtime-api={host.RuntimeApiAddress} invoke-api={host.InvokeApiAddress}");
+    }
     using var either = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, host.ShutdownRequested);
     await Task.Delay(Timeout.Infinite, either.Token).ContinueWith(_ => { }, TaskScheduler.Default);
 }

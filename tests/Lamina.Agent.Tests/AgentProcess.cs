@@ -52,10 +52,12 @@ internal sealed class AgentProcess : IAsyncDisposable
     public Process Process => _process;
 
     /// <summary>Starts the agent with <paramref name="command"/> as the runtime and waits until it listens.</summary>
-    public static async Task<AgentProcess> StartAsync(IEnumerable<string> command, IDictionary<string, string>? env = null, string? workingDirectory = null, IEnumerable<string>? flags = null, bool waitForListening = true)
+    /// <param name="executable">The program and leading arguments that run the agent (e.g. chroot DIR /lamina-init);
+    /// default: the dll under dotnet, or $LAMINA_INIT_BINARY.</param>
+    public static async Task<AgentProcess> StartAsync(IEnumerable<string> command, IDictionary<string, string>? env = null, string? workingDirectory = null, IEnumerable<string>? flags = null, bool waitForListening = true, IReadOnlyList<string>? executable = null)
     {
         // LAMINA_INIT_BINARY runs the suite against a published (NativeAOT) lamina-init instead of the dll.
-        var native = Environment.GetEnvironmentVariable("LAMINA_INIT_BINARY");
+        var native = executable?[0] ?? Environment.GetEnvironmentVariable("LAMINA_INIT_BINARY");
         var info = new ProcessStartInfo(string.IsNullOrEmpty(native) ? DotnetHost() : native)
         {
             RedirectStandardOutput = true,
@@ -63,7 +65,14 @@ internal sealed class AgentProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
-        if (string.IsNullOrEmpty(native))
+        if (executable is not null)
+        {
+            foreach (var arg in executable.Skip(1))
+            {
+                info.ArgumentList.Add(arg);
+            }
+        }
+        else if (string.IsNullOrEmpty(native))
         {
             info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lamina-init.dll"));
         }
@@ -84,6 +93,15 @@ internal sealed class AgentProcess : IAsyncDisposable
         {
             return agent;
         }
+        var flagList = (flags ?? []).ToList();
+        var control = flagList.IndexOf("--control-socket");
+        if (control >= 0)
+        {
+            // Control-socket mode prints no "listening" line (it would land in the function's log): the
+            // socket file appearing is the readiness signal, as the host's health poll sees it.
+            await agent.WaitForSocketAsync(flagList[control + 1]);
+            return agent;
+        }
         var line = await agent._listening.Task.WaitAsync(Patience);
         agent.RuntimeApi = Field(line, "runtime-api=");
         if (line.Contains("invoke-api=", StringComparison.Ordinal))
@@ -91,6 +109,19 @@ internal sealed class AgentProcess : IAsyncDisposable
             agent.InvokeBase = new Uri($"http://{Field(line, "invoke-api=")}/");
         }
         return agent;
+    }
+
+    private async Task WaitForSocketAsync(string path)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!File.Exists(path))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"lamina-init did not create {path}:\n" + string.Join('\n', _stderr));
+            }
+            await Task.Delay(10);
+        }
     }
 
     /// <summary>The python test runtime (fixtures/runtime.py) as the command.</summary>

@@ -42,18 +42,16 @@ public sealed class BadInputTests(PulledImageFixture image) : IClassFixture<Pull
     }
 
     [Fact]
-    public async Task An_image_without_glibc_cannot_run_the_agent_and_gets_a_clear_error()
+    public async Task An_image_without_glibc_runs_the_static_agent()
     {
-        // Only the function layer (static runtime, no loader or libc): the glibc-linked agent cannot exec.
+        // Only the function layer (static runtime, no loader or libc): the agent is a static executable
+        // (docs/agent.md), so the environment starts and initialises all the same.
         await using var h = new EnvironmentHarness(image.AgentBinary);
         var id = EnvironmentHarness.NewId();
         var scratch = image.Image with { Layers = [image.Image.Layers[^1]] };
         var (env, error) = await h.Factory.StartAsync(id, scratch, new FunctionConfig("f"));
-        Assert.Null(env);
-        Assert.Equal(EnvironmentErrorCode.AgentNotReady, error!.Code);
-        Assert.Contains("exited before its control socket answered", error.Message);
-        Assert.Contains("exec /opt/lamina/lamina-init: no such file or directory", error.Message); // runc's words, from the sandbox's stderr
-        Assert.False(Directory.Exists(h.Manager.Layout.SandboxDirectory(id)));
-        Assert.Empty(h.CgroupLeftovers(id));
+        Assert.True(error is null, error?.Message);
+        Assert.NotNull(env);
+        await env.DisposeAsync();
     }
 }

@@ -51,7 +51,7 @@ internal sealed class EnvironmentPool : IAsyncDisposable
         _idle.TryPop(out var environment);
         try
         {
-            return await environment!.InitializeAsync(Guid.NewGuid().ToString());
+            return await environment!.InitializeAsync(Uuid.NewString());
         }
         finally
         {

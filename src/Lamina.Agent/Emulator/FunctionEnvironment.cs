@@ -72,9 +72,10 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
 
     private async Task<InvokeOutcome?> EnsureInitializedAsync(string requestId)
     {
-        if (_runtime is { Exited.IsCompleted: true })
+        if (_runtime is { Exited.IsCompleted: true } || (_runtime is not null && _extensions.Failed.IsCompleted))
         {
-            // It died between invocations (e.g. killed by a signal): start a fresh one.
+            // The runtime died between invocations (e.g. killed by a signal), or an extension crashed or
+            // reported an error while idle: start a fresh environment.
             await ForgetAsync("FAILURE");
         }
         if (_runtime is not null)
@@ -98,7 +99,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         var start = Stopwatch.GetTimestamp();
         using var stopLimit = new CancellationTokenSource(TimeSpan.FromSeconds(options.InitTimeoutSeconds));
         // External extensions start first and register before the runtime starts, as on Lambda.
-        var extensions = _extensions = ExtensionHost.Start(options, runtimeApiAddress());
+        var extensions = _extensions = ExtensionHost.Start(options, runtimeApiAddress(), log);
         extensions.Telemetry.InitStart(options.FunctionName, options.FunctionVersion);
         try
         {
@@ -108,7 +109,8 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         {
             // The init limit ran out while extensions were registering: the runtime init below times out at once.
         }
-        var runtime = RuntimeProcess.Start(options, runtimeApiAddress(), out var error);
+        var telemetry = extensions.Telemetry;
+        var runtime = RuntimeProcess.Start(options, runtimeApiAddress(), log, line => telemetry.Line("function", line), out var error);
         if (runtime is null)
         {
             channel.Close();
@@ -121,19 +123,22 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         var initMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         if (extensions.Failed.IsCompleted)
         {
-            // An extension reported /extension/init/error or /exit/error: init fails with its Extension.* type.
-            extensions.Telemetry.InitDone("error", initMs);
+            // An extension reported /extension/init/error or /exit/error, or crashed: init fails with its Extension.* type.
+            var (errorType, detail) = extensions.Failed.Result;
+            extensions.Telemetry.InitDone("error", initMs, errorType);
             await extensions.ShutdownAsync("FAILURE");
             await runtime.KillAsync();
             channel.Close();
-            log.InitReport(initMs, "error");
-            var (errorType, detail) = extensions.Failed.Result;
+            runtime.DrainOutput();
+            log.InitReport(initMs, "error", errorType);
             return InvokeOutcome.Platform(errorType, requestId, detail);
         }
         if (ready.IsCompletedSuccessfully && ready.Result)
         {
             AgentLog.Write(AgentLog.Debug, string.Create(CultureInfo.InvariantCulture, $"init done in {initMs:F2} ms"));
             extensions.Telemetry.InitDone("success", initMs);
+            // What the runtime printed during init comes before the first START line.
+            runtime.DrainOutput();
             _runtime = runtime;
             return null;
         }
@@ -143,17 +148,20 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         {
             await runtime.KillAsync();
             channel.Close();
-            log.InitReport(initMs, "error");
+            runtime.DrainOutput();
+            log.InitReport(initMs, "error", initError.ErrorType);
             return InvokeOutcome.Unhandled(initError.Body);
         }
         if (runtime.Exited.IsCompleted)
         {
             channel.Close();
-            log.InitReport(initMs, "error");
+            runtime.DrainOutput();
+            log.InitReport(initMs, "error", RuntimeErrorTypes.ExitError);
             return InvokeOutcome.Platform(RuntimeErrorTypes.ExitError, requestId, ExitDetail(runtime.Exited.Result));
         }
         await runtime.KillAsync();
         channel.Close();
+        runtime.DrainOutput();
         log.InitReport(initMs, "timeout");
         return InvokeOutcome.Platform(RuntimeErrorTypes.SandboxTimedout, requestId,
             string.Create(CultureInfo.InvariantCulture, $"Task timed out after {options.InitTimeoutSeconds:F2} seconds"), TimeoutStatus);
@@ -238,7 +246,8 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
             await runtime.KillAsync();
             forgetReason = "FAILURE";
         }
-        // Step 4
+        // Step 4: what the runtime wrote before it answered goes to the log before END and REPORT.
+        runtime.DrainOutput();
         _extensions.Telemetry.InvokeDone(id, status ?? (outcome.FunctionError ? "error" : "success"), durationMs, options.MemorySizeMb, memoryMb, initMs);
         log.EndAndReport(id, durationMs, options.MemorySizeMb, memoryMb, initMs, status);
         if (forgetReason is not null)
@@ -257,8 +266,11 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         _extensions = ExtensionHost.None;
     }
 
+    /// <summary>Lambda's Runtime.ExitError detail: "Runtime exited with error: exit status 42".</summary>
+    internal static string ExitDetail(int status) => "Runtime exited with error: " + ExitStatus(status);
+
     /// <summary>Go's wording, as Lambda prints it: "exit status 42" or "signal: killed".</summary>
-    internal static string ExitDetail(int status) => "Runtime exited with error: " + status switch
+    internal static string ExitStatus(int status) => status switch
     {
         > 128 and < 160 => "signal: " + SignalName(status - 128),
         _ => "exit status " + status.ToString(CultureInfo.InvariantCulture),

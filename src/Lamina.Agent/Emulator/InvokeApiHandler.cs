@@ -43,7 +43,7 @@ internal sealed class InvokeApiHandler(EmulatorOptions options, EnvironmentPool 
         {
             return InvokeApiErrors.Render(InvokeApiError.InvalidTraceId, "");
         }
-        var requestId = Guid.NewGuid().ToString();
+        var requestId = Uuid.NewString();
         if (trustedCaller && request.Header("Lamina-Request-Id") is { } chosen)
         {
             if (!IsValidRequestId(chosen))

@@ -8,9 +8,28 @@ namespace Lamina.Agent.Emulator;
 /// stdout the runtime inherits, in AWS's exact format:
 /// <c>REPORT RequestId: id\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 20 MB\tInit Duration: 5.67 ms</c>
 /// </summary>
-internal sealed class PlatformLog(Stream stdout)
+internal sealed class PlatformLog(Stream stdout, Stream? stderr = null)
 {
     private readonly Lock _lock = new();
+    private readonly Lock _stderrLock = new();
+
+    /// <summary>Bytes a runtime or extension wrote to its stdout, passed on unchanged (never inside a platform line).</summary>
+    public void ForwardStdout(ReadOnlySpan<byte> bytes)
+    {
+        lock (_lock)
+        {
+            WriteQuietly(stdout, bytes);
+        }
+    }
+
+    /// <summary>Bytes a runtime or extension wrote to its stderr, passed on unchanged.</summary>
+    public void ForwardStderr(ReadOnlySpan<byte> bytes)
+    {
+        lock (_stderrLock)
+        {
+            WriteQuietly(stderr ?? stdout, bytes);
+        }
+    }
 
     public void Start(string requestId, string version) => Write($"START RequestId: {requestId} Version: {version}\n");
 
@@ -37,24 +56,30 @@ internal sealed class PlatformLog(Stream stdout)
     public void TimedOut(string requestId, int timeoutSeconds) =>
         Write(string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {requestId} Task timed out after {timeoutSeconds:F2} seconds\n"));
 
-    /// <summary>An INIT_REPORT line for an init phase that did not finish.</summary>
-    public void InitReport(double initMs, string status) =>
-        Write(string.Create(CultureInfo.InvariantCulture, $"INIT_REPORT Init Duration: {initMs:F2} ms\tPhase: init\tStatus: {status}\n"));
+    /// <summary>An INIT_REPORT line for an init phase that did not finish (with Lambda's Error Type field when known).</summary>
+    public void InitReport(double initMs, string status, string? errorType = null) =>
+        Write(string.Create(CultureInfo.InvariantCulture,
+            $"INIT_REPORT Init Duration: {initMs:F2} ms\tPhase: init\tStatus: {status}{(errorType is null ? "" : "\tError Type: " + errorType)}\n"));
 
     private void Write(string line)
     {
         var bytes = Encoding.UTF8.GetBytes(line);
         lock (_lock)
         {
-            try
-            {
-                stdout.Write(bytes);
-                stdout.Flush();
-            }
-            catch (IOException)
-            {
-                // Nobody reads our stdout any more; the invoke itself must not fail for that.
-            }
+            WriteQuietly(stdout, bytes);
+        }
+    }
+
+    private static void WriteQuietly(Stream stream, ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            stream.Write(bytes);
+            stream.Flush();
+        }
+        catch (IOException)
+        {
+            // Nobody reads our stdout any more; the invoke itself must not fail for that.
         }
     }
 }

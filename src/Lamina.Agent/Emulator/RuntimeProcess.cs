@@ -1,24 +1,39 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
+using System.IO.Pipes;
+using Microsoft.Win32.SafeHandles;
 
 namespace Lamina.Agent.Emulator;
 
 /// <summary>
-/// The function's runtime as a child process. Its stdout and stderr are the agent's own
-/// (inherited, never copied), so the function's log passes through untouched.
+/// The function's runtime (or an external extension) as a child process. Its stdout and stderr are
+/// pipes that <see cref="OutputPump"/>s copy, byte for byte, to the agent's own stdout and stderr (the
+/// function's log) and cut into lines for the Telemetry and Logs APIs.
 /// </summary>
-internal sealed partial class RuntimeProcess
+internal sealed class RuntimeProcess
 {
     private readonly Process _process;
+    private readonly OutputPump _stdout;
+    private readonly OutputPump _stderr;
+    private readonly MemoryProbe _memory;
 
-    private RuntimeProcess(Process process)
+    private RuntimeProcess(Process process, PlatformLog log, Action<ReadOnlySpan<byte>> line)
     {
         _process = process;
         Id = process.Id;
-        Exited = WaitAsync(process);
+        _memory = new MemoryProbe(Id);
+        _stdout = OutputPump.Start(PipeOf(process.StandardOutput), log.ForwardStdout, line);
+        _stderr = OutputPump.Start(PipeOf(process.StandardError), log.ForwardStderr, line);
+        Exited = WaitAsync(process, _memory);
     }
+
+    /// <summary>The agent's own socket tuning (Program.cs); never passed on to the runtime or extensions.</summary>
+    public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
+    /// <summary>True when the agent set <see cref="InlineCompletionsVariable"/> itself (a value the function's
+    /// environment brought is passed on untouched).</summary>
+    public static bool HideInlineCompletions { get; set; }
 
     /// <summary>Completes with the exit status (128 + n when killed by signal n).</summary>
     public Task<int> Exited { get; }
@@ -27,26 +42,31 @@ internal sealed partial class RuntimeProcess
 
     /// <summary>Starts the runtime with the Lambda environment variables set.</summary>
     /// <returns>The process, or null with <paramref name="error"/> set when it cannot be started.</returns>
-    public static RuntimeProcess? Start(EmulatorOptions options, string runtimeApi, out string? error)
+    public static RuntimeProcess? Start(EmulatorOptions options, string runtimeApi, PlatformLog log, Action<ReadOnlySpan<byte>> line, out string? error)
     {
         if (options.Command.Count == 0)
         {
             error = "no runtime command given and no bootstrap found in " + string.Join(", ", EmulatorOptions.BootstrapPaths);
             return null;
         }
-        return Start(options.Command, options, runtimeApi, out error);
+        return Start(options.Command, options, runtimeApi, log, line, out error);
     }
 
-    /// <summary>Starts <paramref name="command"/> (the runtime or an external extension) with the Lambda environment.</summary>
-    public static RuntimeProcess? Start(IReadOnlyList<string> command, EmulatorOptions options, string runtimeApi, out string? error)
+    /// <summary>Starts <paramref name="command"/> (the runtime or an external extension) with the Lambda environment;
+    /// its output goes to <paramref name="log"/> and, line by line, to <paramref name="line"/>.</summary>
+    public static RuntimeProcess? Start(IReadOnlyList<string> command, EmulatorOptions options, string runtimeApi, PlatformLog log, Action<ReadOnlySpan<byte>> line, out string? error)
     {
         error = null;
-        var info = new ProcessStartInfo(command[0]) { UseShellExecute = false };
+        var info = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in command.Skip(1))
         {
             info.ArgumentList.Add(arg);
         }
         var env = info.Environment;
+        if (HideInlineCompletions)
+        {
+            env.Remove(InlineCompletionsVariable);
+        }
         env["AWS_LAMBDA_RUNTIME_API"] = runtimeApi;
         env["AWS_LAMBDA_FUNCTION_NAME"] = options.FunctionName;
         env["AWS_LAMBDA_FUNCTION_VERSION"] = options.FunctionVersion;
@@ -71,7 +91,7 @@ internal sealed partial class RuntimeProcess
                 error = $"could not start {command[0]}";
                 return null;
             }
-            return new RuntimeProcess(process);
+            return new RuntimeProcess(process, log, line);
         }
         catch (Win32Exception e)
         {
@@ -83,7 +103,7 @@ internal sealed partial class RuntimeProcess
     /// <summary>Graceful stop, as Lambda does at shutdown: SIGTERM, then after <paramref name="grace"/> SIGKILL to the whole tree.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
-        if (!Exited.IsCompleted && Native.Kill(Id, Native.SigTerm) == 0)
+        if (!Exited.IsCompleted && Libc.Kill(Id, Libc.SigTerm) == 0)
         {
             await Task.WhenAny(Exited, Task.Delay(grace));
         }
@@ -101,19 +121,32 @@ internal sealed partial class RuntimeProcess
         {
             // Already exited.
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Win32Exception)
+        {
+            // The tree walk needs /proc; without it (a bare chroot) the runtime itself still goes.
+            try
+            {
+                _process.Kill(entireProcessTree: false);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
         await Exited;
     }
 
     /// <summary>Peak resident memory of the runtime and its descendants, in MB (0 when unknown).</summary>
-    public int MaxMemoryUsedMb() => MemoryProbe.PeakMegabytes(Id);
+    public int MaxMemoryUsedMb() => _memory.PeakMegabytes();
 
-    private static partial class Native
+    /// <summary>Processes what the process wrote so far (both pipes), so the lines the runtime wrote before it
+    /// answered come before END and REPORT.</summary>
+    public void DrainOutput()
     {
-        public const int SigTerm = 15;
-
-        [LibraryImport("libc", EntryPoint = "kill")]
-        public static partial int Kill(int pid, int signal);
+        _stdout.Drain();
+        _stderr.Drain();
     }
+
+    private static SafePipeHandle PipeOf(StreamReader reader) => ((PipeStream)reader.BaseStream).SafePipeHandle;
 
     private static void SetIfMissing(IDictionary<string, string?> env, string name, string value)
     {
@@ -123,9 +156,10 @@ internal sealed partial class RuntimeProcess
         }
     }
 
-    private static async Task<int> WaitAsync(Process process)
+    private static async Task<int> WaitAsync(Process process, MemoryProbe memory)
     {
         await process.WaitForExitAsync();
+        memory.Close();
         return process.ExitCode;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Lamina.Agent.Emulator;
 
 namespace Lamina.Agent.Extensions;
@@ -5,24 +6,29 @@ namespace Lamina.Agent.Extensions;
 /// <summary>
 /// The extensions of one runtime lifetime: the external ones (executables in the extensions
 /// directory, started before the runtime, sorted by name) and the registry every extension —
-/// external or internal to the runtime process — registers with.
+/// external or internal to the runtime process — registers with. An external extension that exits
+/// before SHUTDOWN fails the environment with Extension.Crash, as on Lambda.
 /// </summary>
 internal sealed class ExtensionHost
 {
     /// <summary>Time extensions get after SHUTDOWN before SIGKILL (Lambda: 2 000 ms minus the runtime's share).</summary>
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromMilliseconds(1700);
 
-    private readonly List<RuntimeProcess> _processes;
+    private readonly List<RuntimeProcess> _processes = [];
     private readonly TaskCompletionSource<(string ErrorType, string Detail)> _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _stopping;
 
-    private ExtensionHost(List<RuntimeProcess> processes) => _processes = processes;
+    private ExtensionHost()
+    {
+    }
 
     public ExtensionRegistry Registry { get; } = new();
 
     public TelemetryHub Telemetry { get; } = new();
 
-    /// <summary>Completes (first report wins) when an extension posted /extension/init/error or /exit/error:
-    /// the environment fails with Extension.InitError or Extension.ExitError and is re-initialised.</summary>
+    /// <summary>Completes (first report wins) when an extension posted /extension/init/error or /exit/error, or an
+    /// external extension exited before SHUTDOWN: the environment fails with Extension.InitError, Extension.ExitError
+    /// or Extension.Crash and is re-initialised.</summary>
     public Task<(string ErrorType, string Detail)> Failed => _failed.Task;
 
     /// <summary>Records an extension's init or exit error report.</summary>
@@ -31,30 +37,44 @@ internal sealed class ExtensionHost
         $"Extension {name} reported {(exit ? "an exit" : "an init")} error: {reportedType}"));
 
     /// <summary>An empty set: no runtime yet.</summary>
-    public static ExtensionHost None { get; } = new([]);
+    public static ExtensionHost None { get; } = new();
 
-    /// <summary>Starts every executable file in the extensions directory; failures are reported on stderr and skipped.</summary>
-    public static ExtensionHost Start(EmulatorOptions options, string runtimeApi)
+    /// <summary>Starts every executable file in the extensions directory; failures are reported on stderr and skipped.
+    /// Their output goes to <paramref name="log"/> and, as "extension" records, to the Telemetry API.</summary>
+    public static ExtensionHost Start(EmulatorOptions options, string runtimeApi, PlatformLog log)
     {
-        var processes = new List<RuntimeProcess>();
-        if (Directory.Exists(options.ExtensionsDirectory))
+        var host = new ExtensionHost();
+        if (!Directory.Exists(options.ExtensionsDirectory))
         {
-            foreach (var path in Directory.GetFiles(options.ExtensionsDirectory).Order(StringComparer.Ordinal))
-            {
-                if ((File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
-                {
-                    continue;
-                }
-                var process = RuntimeProcess.Start([path], options, runtimeApi, out var error);
-                if (process is null)
-                {
-                    AgentLog.Write(AgentLog.Error, $"extension {path} could not start (Extension.LaunchError): {error}");
-                    continue;
-                }
-                processes.Add(process);
-            }
+            return host;
         }
-        return new ExtensionHost(processes);
+        foreach (var path in Directory.GetFiles(options.ExtensionsDirectory).Order(StringComparer.Ordinal))
+        {
+            if ((File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
+            {
+                continue;
+            }
+            var telemetry = host.Telemetry;
+            var process = RuntimeProcess.Start([path], options, runtimeApi, log, line => telemetry.Line("extension", line), out var error);
+            if (process is null)
+            {
+                AgentLog.Write(AgentLog.Error, $"extension {path} could not start (Extension.LaunchError): {error}");
+                continue;
+            }
+            host._processes.Add(process);
+            _ = host.WatchForCrashAsync(Path.GetFileName(path), process);
+        }
+        return host;
+    }
+
+    private async Task WatchForCrashAsync(string name, RuntimeProcess process)
+    {
+        var status = await process.Exited;
+        if (!_stopping)
+        {
+            AgentLog.Write(AgentLog.Warn, $"extension {name} exited before SHUTDOWN (status {status.ToString(CultureInfo.InvariantCulture)}): Extension.Crash");
+            _failed.TrySetResult(("Extension.Crash", $"Extension {name} exited with error: {FunctionEnvironment.ExitStatus(status)}"));
+        }
     }
 
     /// <summary>Completes once as many extensions registered as were started, or one of them exited.</summary>
@@ -66,12 +86,13 @@ internal sealed class ExtensionHost
         }
     }
 
-    /// <summary>Sends SHUTDOWN, gives external extensions the grace period to exit, then kills the rest.</summary>
+    /// <summary>Sends SHUTDOWN, gives external extensions the grace period to exit, then SIGKILLs the rest.</summary>
     public async Task ShutdownAsync(string reason)
     {
-        Telemetry.Close();
+        _stopping = true;
         if (Registry.Count == 0 && _processes.Count == 0)
         {
+            Telemetry.Close();
             return;
         }
         Registry.PublishShutdown(reason, DateTimeOffset.UtcNow.Add(ShutdownGrace).ToUnixTimeMilliseconds());
@@ -81,5 +102,7 @@ internal sealed class ExtensionHost
         {
             await process.KillAsync();
         }
+        // After the extensions had their chance to receive what was queued (and to log their goodbyes).
+        Telemetry.Close();
     }
 }

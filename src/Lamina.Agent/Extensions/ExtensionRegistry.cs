@@ -44,7 +44,7 @@ internal sealed class ExtensionRegistry
             {
                 return ExtensionApiError.TooManyExtensions;
             }
-            id = Guid.NewGuid().ToString();
+            id = Uuid.NewString();
             _byId[id] = new RegisteredExtension(id, name, invoke, shutdown);
             return ExtensionApiError.None;
         }

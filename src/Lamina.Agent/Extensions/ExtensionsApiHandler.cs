@@ -8,9 +8,8 @@ namespace Lamina.Agent.Extensions;
 
 /// <summary>
 /// Extensions API 2020-01-01 (register, event/next, init/error, exit/error) and the subscription
-/// endpoints of the Telemetry API 2022-07-01 and Logs API 2020-08-15. Telemetry subscriptions with an
-/// HTTP destination get platform events; the Logs API and TCP destinations are accepted (so extensions
-/// start) but receive nothing yet.
+/// endpoints of the Telemetry API 2022-07-01 and Logs API 2020-08-15 (validated by
+/// <see cref="SubscriptionRequest"/>, delivered by <see cref="TelemetryHub"/>).
 /// </summary>
 internal sealed class ExtensionsApiHandler(Func<ExtensionHost> extensions, EmulatorOptions options) : IHttpHandler
 {
@@ -29,7 +28,7 @@ internal sealed class ExtensionsApiHandler(Func<ExtensionHost> extensions, Emula
                     return Refuse(refusal);
                 }
                 var json = await next!;
-                return HttpResponse.Json(200, json).With("Lambda-Extension-Event-Identifier", Guid.NewGuid().ToString());
+                return HttpResponse.Json(200, json).With("Lambda-Extension-Event-Identifier", Uuid.NewString());
             case ("/2020-01-01/extension/init/error", "POST") or ("/2020-01-01/extension/exit/error", "POST"):
                 var host = extensions();
                 if (host.Registry.NameOf(request.Header(IdentifierHeader)) is not { } extensionName)
@@ -41,8 +40,10 @@ internal sealed class ExtensionsApiHandler(Func<ExtensionHost> extensions, Emula
                 AgentLog.Write(AgentLog.Warn, $"extension {extensionName} reported {request.Path[("/2020-01-01/extension/".Length)..]}: {reported}");
                 host.ReportError(extensionName, exit, reported);
                 return HttpResponse.Json(202, """{"status":"OK"}"""u8.ToArray());
-            case ("/2022-07-01/telemetry", "PUT") or ("/2020-08-15/logs", "PUT"):
-                return Subscribe(request);
+            case ("/2022-07-01/telemetry", "PUT"):
+                return Subscribe(request, SubscriptionApi.Telemetry);
+            case ("/2020-08-15/logs", "PUT"):
+                return Subscribe(request, SubscriptionApi.Logs);
             default:
                 return Refuse(ExtensionApiError.NotFound);
         }
@@ -100,48 +101,28 @@ internal sealed class ExtensionsApiHandler(Func<ExtensionHost> extensions, Emula
         }
     }
 
-    private HttpResponse Subscribe(HttpRequest request)
+    private HttpResponse Subscribe(HttpRequest request, SubscriptionApi api)
     {
         var host = extensions();
         var id = request.Header(IdentifierHeader);
-        if (!host.Registry.IsRegistered(id))
+        if (host.Registry.NameOf(id) is not { } name)
         {
             return Refuse(ExtensionApiError.UnknownExtension);
         }
-        try
+        var parsed = SubscriptionRequest.Parse(api, request.Body, out var error);
+        if (parsed is null)
         {
-            using var doc = JsonDocument.Parse(request.Body);
-            var root = doc.RootElement;
-            if (!root.TryGetProperty("types", out var types) || types.ValueKind != JsonValueKind.Array
-                || !root.TryGetProperty("destination", out var destination) || destination.ValueKind != JsonValueKind.Object
-                || !destination.TryGetProperty("URI", out var uri) || uri.ValueKind != JsonValueKind.String)
-            {
-                return Refuse(ExtensionApiError.InvalidRequest);
-            }
-            var protocol = destination.TryGetProperty("protocol", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : "HTTP";
-            if (request.Path.StartsWith("/2022-07-01/", StringComparison.Ordinal) && protocol == "HTTP")
-            {
-                var buffering = root.TryGetProperty("buffering", out var b) && b.ValueKind == JsonValueKind.Object ? b : default;
-                var maxItems = Clamp(buffering, "maxItems", 1000, 25, 10_000);
-                var timeoutMs = Clamp(buffering, "timeoutMs", 1000, 25, 30_000);
-                var wanted = types.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!).ToHashSet();
-                var subscription = TelemetrySubscription.Create(wanted, uri.GetString()!, maxItems, timeoutMs, out var error);
-                if (subscription is null)
-                {
-                    return HttpResponse.Json(400, ErrorJson.Create("ValidationError", error!));
-                }
-                host.Telemetry.Subscribe(id!, subscription);
-            }
+            return HttpResponse.Json(400, ErrorJson.Create("ValidationError", error!));
         }
-        catch (JsonException)
+        if (host.Telemetry.ApiOf(id!) is { } used && used != api)
         {
-            return Refuse(ExtensionApiError.InvalidRequest);
+            // AWS: after subscribing through one of the two APIs, subscribing through the other is an error.
+            return HttpResponse.Json(400, ErrorJson.Create("ValidationError",
+                $"this extension already subscribed through the {(used == SubscriptionApi.Logs ? "Logs" : "Telemetry")} API; use only one of the two"));
         }
+        host.Telemetry.Subscribe(id!, name, new TelemetrySubscription(parsed));
         return new HttpResponse(200, "OK"u8.ToArray(), "text/plain");
     }
-
-    private static int Clamp(JsonElement buffering, string name, int fallback, int min, int max) =>
-        buffering.ValueKind == JsonValueKind.Object && buffering.TryGetProperty(name, out var v) && v.TryGetInt32(out var n) ? Math.Clamp(n, min, max) : fallback;
 
     /// <summary>Extensions name their own types (Extension.Category.Reason): kept when they are a safe token, else Extension.Unknown.</summary>
     private static string ExtensionErrorType(string? type) =>

@@ -5,9 +5,11 @@ using System.Text.Json;
 namespace Lamina.Agent.Extensions;
 
 /// <summary>
-/// Telemetry API 2022-07-01 fan-out for one runtime lifetime: platform events as
-/// <c>{"time","type","record"}</c> to every subscription whose types include "platform".
-/// Events of the init phase (extensions subscribe while it runs) are kept, up to
+/// Telemetry API 2022-07-01 and Logs API 2020-08-15 fan-out for one runtime lifetime. Each event is
+/// <c>{"time","type","record"}</c>, rendered in the shape of the API each subscriber used (the Logs API
+/// has older platform records and no init events), and offered to the subscribers whose types include
+/// its category: "platform", "function" (the runtime's stdout/stderr lines) or "extension" (external
+/// extensions' lines). Events of the init phase (extensions subscribe while it runs) are kept, up to
 /// <see cref="BacklogLimit"/>, and replayed to each new subscriber.
 /// </summary>
 internal sealed class TelemetryHub
@@ -16,11 +18,22 @@ internal sealed class TelemetryHub
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, TelemetrySubscription> _byExtension = [];
-    private readonly List<byte[]> _backlog = [];
+    private readonly List<Recorded> _backlog = [];
     private bool _initDone;
 
+    private sealed record Recorded(string Category, byte[]? Telemetry, byte[]? Logs);
+
+    /// <summary>The API an extension already subscribed with, or null (each extension may use only one of the two).</summary>
+    public SubscriptionApi? ApiOf(string extensionId)
+    {
+        lock (_lock)
+        {
+            return _byExtension.TryGetValue(extensionId, out var s) ? s.Api : null;
+        }
+    }
+
     /// <summary>Adds (or replaces) the subscription of one extension and replays the backlog to it.</summary>
-    public void Subscribe(string extensionId, TelemetrySubscription subscription)
+    public void Subscribe(string extensionId, string extensionName, TelemetrySubscription subscription)
     {
         lock (_lock)
         {
@@ -29,14 +42,17 @@ internal sealed class TelemetryHub
                 previous.Close();
             }
             _byExtension[extensionId] = subscription;
-            if (subscription.Types.Contains("platform"))
+            foreach (var entry in _backlog)
             {
-                _backlog.ForEach(subscription.Post);
+                if (subscription.Types.Contains(entry.Category) && (subscription.Api == SubscriptionApi.Logs ? entry.Logs : entry.Telemetry) is { } json)
+                {
+                    subscription.Post(json);
+                }
             }
         }
-        Publish("platform.telemetrySubscription", w =>
+        Action<Utf8JsonWriter> record = w =>
         {
-            w.WriteString("name", extensionId);
+            w.WriteString("name", extensionName);
             w.WriteString("state", "Subscribed");
             w.WriteStartArray("types");
             foreach (var type in subscription.Types)
@@ -44,62 +60,78 @@ internal sealed class TelemetryHub
                 w.WriteStringValue(type);
             }
             w.WriteEndArray();
-        });
+        };
+        Publish("platform", "platform.telemetrySubscription", record, "platform.logsSubscription", record);
     }
 
-    public void InitStart(string functionName, string functionVersion) => Publish("platform.initStart", w =>
+    public void InitStart(string functionName, string functionVersion) => Publish("platform", "platform.initStart", w =>
     {
         w.WriteString("initializationType", "on-demand");
         w.WriteString("phase", "init");
         w.WriteString("functionName", functionName);
         w.WriteString("functionVersion", functionVersion);
-    });
+    }, null, null);
 
-    public void InitDone(string status, double durationMs)
+    public void InitDone(string status, double durationMs, string? errorType = null)
     {
         lock (_lock)
         {
             // Subscriptions happen during init; after it only live delivery is needed.
             _initDone = true;
         }
-        Publish("platform.initRuntimeDone", w =>
+        Publish("platform", "platform.initRuntimeDone", w =>
         {
             w.WriteString("initializationType", "on-demand");
             w.WriteString("phase", "init");
             w.WriteString("status", status);
-        });
-        Publish("platform.initReport", w =>
+            if (errorType is not null)
+            {
+                w.WriteString("errorType", errorType);
+            }
+        }, null, null);
+        Publish("platform", "platform.initReport", w =>
         {
             w.WriteString("initializationType", "on-demand");
             w.WriteString("phase", "init");
             w.WriteString("status", status);
+            if (errorType is not null)
+            {
+                w.WriteString("errorType", errorType);
+            }
             w.WriteStartObject("metrics");
             w.WriteNumber("durationMs", Math.Round(durationMs, 3));
             w.WriteEndObject();
-        });
+        }, null, null);
     }
 
-    public void Start(string requestId, string version) => Publish("platform.start", w =>
+    public void Start(string requestId, string version)
     {
-        w.WriteString("requestId", requestId);
-        w.WriteString("version", version);
-    });
+        Action<Utf8JsonWriter> record = w =>
+        {
+            w.WriteString("requestId", requestId);
+            w.WriteString("version", version);
+        };
+        Publish("platform", "platform.start", record, "platform.start", record);
+    }
 
-    /// <summary>platform.runtimeDone and platform.report for one invocation.</summary>
+    /// <summary>platform.runtimeDone and platform.report for one invocation (and the Logs API's platform.end).</summary>
     public void InvokeDone(string requestId, string status, double durationMs, int memorySizeMb, int maxMemoryUsedMb, double? initMs)
     {
-        Publish("platform.runtimeDone", w =>
+        Publish("platform", "platform.runtimeDone", w =>
         {
             w.WriteString("requestId", requestId);
             w.WriteString("status", status);
             w.WriteStartObject("metrics");
             w.WriteNumber("durationMs", Math.Round(durationMs, 3));
             w.WriteEndObject();
-        });
-        Publish("platform.report", w =>
+        }, "platform.runtimeDone", w =>
         {
             w.WriteString("requestId", requestId);
             w.WriteString("status", status);
+        });
+        Publish("platform", null, null, "platform.end", w => w.WriteString("requestId", requestId));
+        Action<Utf8JsonWriter> metrics = w =>
+        {
             w.WriteStartObject("metrics");
             w.WriteNumber("durationMs", Math.Round(durationMs, 3));
             w.WriteNumber("billedDurationMs", Math.Max(1, (long)Math.Ceiling(durationMs)));
@@ -110,7 +142,31 @@ internal sealed class TelemetryHub
                 w.WriteNumber("initDurationMs", Math.Round(init, 3));
             }
             w.WriteEndObject();
+        };
+        Publish("platform", "platform.report", w =>
+        {
+            w.WriteString("requestId", requestId);
+            w.WriteString("status", status);
+            metrics(w);
+        }, "platform.report", w =>
+        {
+            w.WriteString("requestId", requestId);
+            metrics(w);
         });
+    }
+
+    /// <summary>One line of output: <paramref name="category"/> is "function" (the runtime) or "extension".
+    /// The Telemetry API gets the line as the record; the Logs API, as before, the line with its newline.</summary>
+    public void Line(string category, ReadOnlySpan<byte> line)
+    {
+        if (!Wanted(category))
+        {
+            return;
+        }
+        var time = Now();
+        var telemetry = Render(time, category, line, newline: false);
+        var logs = Render(time, category, line, newline: true);
+        Deliver(category, telemetry, logs);
     }
 
     /// <summary>Flushes and stops every subscription (end of the runtime lifetime).</summary>
@@ -126,41 +182,83 @@ internal sealed class TelemetryHub
         }
     }
 
-    private void Publish(string type, Action<Utf8JsonWriter> record)
+    private bool Wanted(string category)
     {
-        lock (_lock)
-        {
-            if (_byExtension.Count == 0 && (_initDone || _backlog.Count >= BacklogLimit))
-            {
-                // The warm path without subscribers: nothing is serialized.
-                return;
-            }
-        }
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("time", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
-            writer.WriteString("type", type);
-            writer.WriteStartObject("record");
-            record(writer);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-        var json = buffer.WrittenSpan.ToArray();
         lock (_lock)
         {
             if (!_initDone && _backlog.Count < BacklogLimit)
             {
-                _backlog.Add(json);
+                return true;
             }
             foreach (var subscription in _byExtension.Values)
             {
-                if (subscription.Types.Contains("platform"))
+                if (subscription.Types.Contains(category))
+                {
+                    return true;
+                }
+            }
+            // The warm path without subscribers for this category: nothing is serialized.
+            return false;
+        }
+    }
+
+    private void Publish(string category, string? telemetryType, Action<Utf8JsonWriter>? telemetry, string? logsType, Action<Utf8JsonWriter>? logs)
+    {
+        if (!Wanted(category))
+        {
+            return;
+        }
+        var time = Now();
+        Deliver(category,
+            telemetryType is null ? null : Render(time, telemetryType, telemetry!),
+            logsType is null ? null : Render(time, logsType, logs!));
+    }
+
+    private void Deliver(string category, byte[]? telemetry, byte[]? logs)
+    {
+        lock (_lock)
+        {
+            if (!_initDone && _backlog.Count < BacklogLimit)
+            {
+                _backlog.Add(new Recorded(category, telemetry, logs));
+            }
+            foreach (var subscription in _byExtension.Values)
+            {
+                if (subscription.Types.Contains(category) && (subscription.Api == SubscriptionApi.Logs ? logs : telemetry) is { } json)
                 {
                     subscription.Post(json);
                 }
             }
         }
+    }
+
+    private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+
+    private static byte[] Render(string time, string type, Action<Utf8JsonWriter> record) => Envelope(time, type, w =>
+    {
+        w.WriteStartObject("record");
+        record(w);
+        w.WriteEndObject();
+    });
+
+    private static byte[] Render(string time, string type, ReadOnlySpan<byte> line, bool newline)
+    {
+        // Invalid UTF-8 from a process becomes U+FFFD: the record must stay valid JSON.
+        var text = System.Text.Encoding.UTF8.GetString(line);
+        return Envelope(time, type, w => w.WriteString("record", newline ? text + "\n" : text));
+    }
+
+    private static byte[] Envelope(string time, string type, Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("time", time);
+            writer.WriteString("type", type);
+            body(writer);
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
     }
 }

@@ -7,73 +7,77 @@ using Lamina.Agent.Http;
 namespace Lamina.Agent.Extensions;
 
 /// <summary>
-/// One Telemetry API subscription with an HTTP destination: records are buffered and POSTed as a
-/// JSON array when <c>maxItems</c> are queued or <c>timeoutMs</c> passed since the first one. The
-/// destination must be in the sandbox (sandbox.localdomain, sandbox, localhost or a loopback IP).
-/// Delivery failures drop the batch: telemetry must never slow the function down.
+/// One Telemetry API or Logs API subscription. Records are batched: a batch goes out when it holds
+/// <c>maxItems</c> records or <c>maxBytes</c> bytes, or <c>timeoutMs</c> after its first record.
+/// HTTP destinations get each batch POSTed as a JSON array; TCP destinations get newline-delimited
+/// JSON over one kept-open connection. The queue is bounded (a slow listener must not cost the
+/// agent memory): records that do not fit are counted and reported in one platform.logsDropped record
+/// at the head of the next batch. Delivery failures drop the batch: telemetry never slows the function.
 /// </summary>
 internal sealed class TelemetrySubscription
 {
-    private readonly Channel<byte[]> _records = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly IPEndPoint _endpoint;
-    private readonly string _pathAndQuery;
-    private readonly string _hostHeader;
-    private readonly int _maxItems;
-    private readonly TimeSpan _timeout;
+    /// <summary>The queue holds at most this many batches' worth of bytes.</summary>
+    private const int QueuedBatches = 4;
 
-    private TelemetrySubscription(HashSet<string> types, IPEndPoint endpoint, Uri uri, int maxItems, int timeoutMs)
+    private readonly Channel<byte[]> _records = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SubscriptionRequest _request;
+    private readonly IPEndPoint _endpoint;
+    private long _queuedBytes;
+    private long _droppedRecords;
+    private long _droppedBytes;
+    private Socket? _tcp;
+
+    public TelemetrySubscription(SubscriptionRequest request)
     {
-        Types = types;
-        _endpoint = endpoint;
-        _pathAndQuery = uri.PathAndQuery;
-        _hostHeader = uri.Authority;
-        _maxItems = maxItems;
-        _timeout = TimeSpan.FromMilliseconds(timeoutMs);
+        _request = request;
+        _endpoint = request.Endpoint;
         _ = Task.Run(SendLoopAsync);
     }
 
-    /// <summary>"platform", "function", "extension".</summary>
-    public HashSet<string> Types { get; }
+    public SubscriptionApi Api => _request.Api;
 
-    /// <summary>A subscription, or null with the reason when the destination is not usable.</summary>
-    public static TelemetrySubscription? Create(HashSet<string> types, string uri, int maxItems, int timeoutMs, out string? error)
-    {
-        error = null;
-        if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Scheme != "http")
-        {
-            error = "destination URI must be an absolute http:// URI";
-            return null;
-        }
-        IPAddress? address = parsed.Host switch
-        {
-            "sandbox.localdomain" or "sandbox" or "localhost" => IPAddress.Loopback,
-            _ => IPAddress.TryParse(parsed.Host, out var ip) && IPAddress.IsLoopback(ip) ? ip : null,
-        };
-        if (address is null)
-        {
-            error = "destination host must be sandbox.localdomain, sandbox, localhost or a loopback address";
-            return null;
-        }
-        return new TelemetrySubscription(types, new IPEndPoint(address, parsed.Port), parsed, maxItems, timeoutMs);
-    }
+    /// <summary>"platform", "function", "extension".</summary>
+    public HashSet<string> Types => _request.Types;
 
     /// <summary>Stops accepting records; what is queued is still sent.</summary>
     public void Close() => _records.Writer.TryComplete();
 
-    /// <summary>Queues one serialized record <c>{"time","type","record"}</c>.</summary>
-    public void Post(byte[] record) => _records.Writer.TryWrite(record);
+    /// <summary>Queues one serialized record <c>{"time","type","record"}</c>, or counts it as dropped.</summary>
+    public void Post(byte[] record)
+    {
+        if (Interlocked.Add(ref _queuedBytes, record.Length) > (long)_request.MaxBytes * QueuedBatches || !_records.Writer.TryWrite(record))
+        {
+            Interlocked.Add(ref _queuedBytes, -record.Length);
+            Interlocked.Increment(ref _droppedRecords);
+            Interlocked.Add(ref _droppedBytes, record.Length);
+        }
+    }
 
     private async Task SendLoopAsync()
     {
-        var batch = new List<byte[]>(_maxItems);
-        while (await _records.Reader.WaitToReadAsync())
+        var batch = new List<byte[]>(Math.Min(_request.MaxItems, 1024));
+        var reader = _records.Reader;
+        while (await reader.WaitToReadAsync())
         {
-            var flushAt = DateTime.UtcNow + _timeout;
-            while (batch.Count < _maxItems)
+            var flushAt = DateTime.UtcNow.AddMilliseconds(_request.TimeoutMs);
+            var bytes = 0L;
+            if (TakeDropped() is { } dropped)
             {
-                if (_records.Reader.TryRead(out var record))
+                batch.Add(dropped);
+                bytes += dropped.Length;
+            }
+            while (batch.Count < _request.MaxItems)
+            {
+                if (reader.TryPeek(out var next))
                 {
-                    batch.Add(record);
+                    if (batch.Count > 0 && bytes + next.Length > _request.MaxBytes)
+                    {
+                        break;
+                    }
+                    reader.TryRead(out _);
+                    Interlocked.Add(ref _queuedBytes, -next.Length);
+                    batch.Add(next);
+                    bytes += next.Length;
                     continue;
                 }
                 var wait = flushAt - DateTime.UtcNow;
@@ -84,19 +88,87 @@ internal sealed class TelemetrySubscription
                 using var timer = new CancellationTokenSource(wait);
                 try
                 {
-                    await _records.Reader.WaitToReadAsync(timer.Token);
+                    if (!await reader.WaitToReadAsync(timer.Token))
+                    {
+                        break;
+                    }
                 }
                 catch (OperationCanceledException)
                 {
                     break;
                 }
             }
-            await SendAsync(batch);
+            if (batch.Count > 0)
+            {
+                await SendAsync(batch);
+            }
             batch.Clear();
         }
+        _tcp?.Dispose();
+    }
+
+    /// <summary>A platform.logsDropped record for what was dropped since the last one, or null.</summary>
+    private byte[]? TakeDropped()
+    {
+        var records = Interlocked.Exchange(ref _droppedRecords, 0);
+        if (records == 0)
+        {
+            return null;
+        }
+        var bytes = Interlocked.Exchange(ref _droppedBytes, 0);
+        var time = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        return Encoding.UTF8.GetBytes(
+            $$$"""{"time":"{{{time}}}","type":"platform.logsDropped","record":{"reason":"Some logs were dropped because the downstream consumer is slower than the logs production rate","droppedRecords":{{{records}}},"droppedBytes":{{{bytes}}}}}""");
     }
 
     private async Task SendAsync(List<byte[]> batch)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            if (_request.Protocol == SubscriptionProtocol.Tcp)
+            {
+                await SendTcpAsync(batch, timeout.Token);
+            }
+            else
+            {
+                await SendHttpAsync(batch, timeout.Token);
+            }
+        }
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or Lamina.Agent.Http.HttpProtocolException)
+        {
+            // The listener is not there (yet) or too slow: this batch is lost, as on Lambda after retries.
+            _tcp?.Dispose();
+            _tcp = null;
+        }
+    }
+
+    private async Task SendTcpAsync(List<byte[]> batch, CancellationToken cancellationToken)
+    {
+        if (_tcp is null)
+        {
+            var socket = new Socket(_endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(_endpoint, cancellationToken);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+            _tcp = socket;
+        }
+        var body = new MemoryStream();
+        foreach (var record in batch)
+        {
+            body.Write(record);
+            body.WriteByte((byte)'\n');
+        }
+        await _tcp.SendAsync(body.GetBuffer().AsMemory(0, (int)body.Length), SocketFlags.None, cancellationToken);
+    }
+
+    private async Task SendHttpAsync(List<byte[]> batch, CancellationToken cancellationToken)
     {
         var body = new MemoryStream();
         body.WriteByte((byte)'[');
@@ -109,21 +181,13 @@ internal sealed class TelemetrySubscription
             body.Write(batch[i]);
         }
         body.WriteByte((byte)']');
-        try
-        {
-            using var socket = new Socket(_endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await socket.ConnectAsync(_endpoint, timeout.Token);
-            await using var stream = new NetworkStream(socket, ownsSocket: false);
-            var head = $"POST {_pathAndQuery} HTTP/1.1\r\nHost: {_hostHeader}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(head), timeout.Token);
-            await stream.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length), timeout.Token);
-            using var reader = new HttpReader(stream, 8192);
-            await reader.ReadLineAsync(timeout.Token);
-        }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or Lamina.Agent.Http.HttpProtocolException)
-        {
-            // The listener is not there (yet) or too slow: this batch is lost, as on Lambda after retries.
-        }
+        using var socket = new Socket(_endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(_endpoint, cancellationToken);
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        var head = $"POST {_request.PathAndQuery} HTTP/1.1\r\nHost: {_request.HostHeader}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head), cancellationToken);
+        await stream.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length), cancellationToken);
+        using var reader = new HttpReader(stream, 8192);
+        await reader.ReadLineAsync(cancellationToken);
     }
 }

@@ -26,7 +26,7 @@ internal sealed class Invocation
 
     /// <summary>A fresh id for this attempt (Lambda-Runtime-Invocation-Id). A runtime that echoes it on
     /// /response or /error can never answer a different attempt of the same request id by mistake.</summary>
-    public string InvocationId { get; } = Guid.NewGuid().ToString();
+    public string InvocationId { get; } = Uuid.NewString();
 
     /// <summary>Completed once, by the runtime's /response or /error. Continuations run synchronously: the
     /// caller's answer is written on the runtime's request thread without a thread-pool hop (measured in

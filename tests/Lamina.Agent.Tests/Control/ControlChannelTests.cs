@@ -70,6 +70,8 @@ public sealed class ControlChannelTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, shutdown.StatusCode);
         Assert.Equal(0, await agent.WaitForExitAsync());
         Assert.False(File.Exists(SocketPath));
+        // AWS shows no agent banner in a function's log: the emulator's readiness line is not printed here.
+        Assert.DoesNotContain(agent.Stderr.Concat(agent.Stdout), l => l.Contains("listening", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -71,11 +71,20 @@ internal static class TestImage
         }
     }
 
-    /// <summary>The loader and libraries ldd lists for the agent (absolute paths on the host).</summary>
+    /// <summary>The loader and libraries ldd lists for the agent (absolute paths on the host); none for the static agent.</summary>
     public static IReadOnlyList<string> GlibcFiles(string binary)
     {
         var files = new List<string>();
-        foreach (var line in Tool.Run("/usr/bin/ldd", binary).Split('\n'))
+        string listed;
+        try
+        {
+            listed = Tool.Run("/usr/bin/ldd", binary);
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("not a dynamic executable", StringComparison.Ordinal))
+        {
+            return files;
+        }
+        foreach (var line in listed.Split('\n'))
         {
             var t = line.Trim();
             var arrow = t.IndexOf("=> ", StringComparison.Ordinal);
