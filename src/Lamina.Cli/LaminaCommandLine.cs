@@ -15,6 +15,7 @@ internal static class LaminaCommandLine
         root.Subcommands.Add(InvokeCommand.Create());
         root.Subcommands.Add(LogsCommand.Create());
         root.Subcommands.Add(DeployCommand.Create());
+        root.Subcommands.Add(AliasCommand.Create());
         root.Subcommands.Add(PushCommand.Create());
         root.Subcommands.Add(BuildCommand.Create());
         root.Subcommands.Add(CredentialsCommand.Create());

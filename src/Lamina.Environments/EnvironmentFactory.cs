@@ -26,6 +26,7 @@ public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOption
             return (null, new(EnvironmentErrorCode.InvalidConfiguration, $"Agent binary '{options.AgentBinary}' does not exist."));
         var request = SandboxRequestFactory.Build(id, image, function, options);
 
+        using var span = EnvironmentTracing.Start("environment.create", id);
         var clock = Stopwatch.StartNew();
         var created = await manager.CreateAsync(request);
         if (!created.Ok)
@@ -48,7 +49,8 @@ public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOption
                     : $"lamina-init did not answer on {control.SocketPath} within {options.ReadyTimeout.TotalSeconds:0} s: {Tail(sandbox.StderrPath)}"));
             var readyMs = Lap(clock);
 
-            var init = await control.InitAsync(cancellationToken);
+            string init;
+            using (EnvironmentTracing.Start("environment.init", id)) init = await control.InitAsync(cancellationToken);
             var initMs = Lap(clock);
             if (InitFailure(init) is { } failure)
                 return await Fail(sandbox, control, new(EnvironmentErrorCode.InitFailed, failure));
@@ -95,6 +97,7 @@ public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOption
 
     private async Task<(ExecutionEnvironment?, EnvironmentError?)> Fail(SandboxHandle sandbox, ControlClient control, EnvironmentError error)
     {
+        EnvironmentTracing.Fail(Activity.Current, error); // the environment.create span
         control.Dispose();
         var log = Tail(sandbox.StderrPath);
         await manager.StopAsync(sandbox, TimeSpan.Zero);

@@ -51,6 +51,7 @@ public sealed class ExecutionEnvironment : IAsyncDisposable
         {
             if (_destroyed || Sandbox.Exited.IsCompleted)
                 return (null, new(EnvironmentErrorCode.Gone, $"Environment {Sandbox.Id} is not running."));
+            using var span = EnvironmentTracing.Start("environment.invoke", Sandbox.Id);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             if (Sandbox.State == SandboxState.Frozen && await _manager.ThawAsync(Sandbox) is { } thaw)
                 return (null, new(EnvironmentErrorCode.Gone, thaw.ToString()));
@@ -60,6 +61,8 @@ public sealed class ExecutionEnvironment : IAsyncDisposable
             InvokeResult result;
             try
             {
+                using var agent = EnvironmentTracing.Start("agent.invoke", Sandbox.Id, System.Diagnostics.ActivityKind.Client);
+                agent?.SetTag("faas.invocation_id", requestId);
                 result = await _control.InvokeAsync(Function.FunctionName, payload, requestId, cts.Token);
             }
             catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)

@@ -56,7 +56,9 @@ public sealed partial class Scheduler : IFunctionInvoker, IAsyncDisposable
 
         // Step 1 and 2 (bookkeeping only)
         var reserved = _store.Read(s => s.Function(config.FunctionName)?.ReservedConcurrency);
+        var acquire = SchedulerTracing.StartAcquire();
         var lease = Admit(config, reserved);
+        if (lease.Stopped || lease.Throttle is not null) SchedulerTracing.Acquired(acquire, false, null, lease.Throttle ?? "stopped");
         if (lease.Stopped) return Platform(request, started, "The server is shutting down.");
         if (lease.Throttle is { } reason)
         {
@@ -71,10 +73,14 @@ public sealed partial class Scheduler : IFunctionInvoker, IAsyncDisposable
                 // Step 2 (cold start)
                 if (environment is null)
                 {
+                    acquire ??= SchedulerTracing.StartAcquire();
                     var (cold, failure) = await StartAsync(config, ct);
+                    SchedulerTracing.Acquired(acquire, true, cold?.Environment.Sandbox.Id, failure?.Message);
                     if (failure is not null) return StartFailed(request, started, failure, lease.Concurrent);
                     environment = cold!;
                 }
+                else if (attempt == 0) SchedulerTracing.Acquired(acquire, false, environment.Environment.Sandbox.Id);
+                acquire = null;
 
                 // Step 3
                 (Lamina.Environments.InvokeResult? answer, EnvironmentError? error) outcome;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Lamina.Server;
 using Microsoft.Playwright;
@@ -66,23 +65,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
     }
 
     /// <summary>AWS CLI v2 against this server; throws with its output when it fails.</summary>
-    public async Task<string> AwsAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("/usr/bin/aws") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])["--endpoint-url", Host.BaseAddress.ToString().TrimEnd('/'), "--output", "json", .. args]) start.ArgumentList.Add(a);
-        start.Environment["AWS_ACCESS_KEY_ID"] = Host.Credentials.AccessKeyId;
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = Host.Credentials.SecretAccessKey;
-        start.Environment["AWS_DEFAULT_REGION"] = Host.Credentials.Region;
-        start.Environment["AWS_CONFIG_FILE"] = "/dev/null";
-        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
-        start.Environment["AWS_PAGER"] = "";
-        using var p = Process.Start(start) ?? throw new InvalidOperationException("/usr/bin/aws did not start (./test.sh installs awscli)");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"aws {string.Join(' ', args)} failed: {await stdout}{await stderr}");
-        return await stdout;
-    }
+    public Task<string> AwsAsync(params string[] args) => AwsCli.RunAsync(Host, args);
 
     public async Task DisposeAsync()
     {

@@ -8,7 +8,8 @@ namespace Lamina.Seed.Tests;
 /// <c>lamina runtimes publish</c>, the samples built and pushed by <c>lamina build</c>, then the real AWS CLI v2:
 /// ecr create-repository, lambda create-function (Image), wait, invoke, update-function-code, invoke, logs tail.
 /// </summary>
-public sealed class SeedWorkflowTests(SeedServer server) : IClassFixture<SeedServer>
+[Collection(SeedCollection.Name)]
+public sealed class SeedWorkflowTests(SeedServer server)
 {
     [Fact]
     public async Task Python_hello_is_built_deployed_invoked_updated_and_logged_with_the_aws_cli()
@@ -82,6 +83,41 @@ public sealed class SeedWorkflowTests(SeedServer server) : IClassFixture<SeedSer
         var r = await server.InvokeAsync("seed-aot", """{"name":"Grace"}""");
         Assert.True(r.Status == 200 && r.Error is null, $"invoke: {r}");
         Assert.Contains("Grace", r.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extension_sample_registers_subscribes_to_telemetry_and_records_platform_events()
+    {
+        var image = $"{server.Authority}/seed/extension-telemetry:v1";
+        await server.BuildAndPushAsync(server.CopySample("extension-telemetry"), image);
+        await CreateFunctionAsync("seed-extension", image);
+
+        var first = await server.InvokeAsync("seed-extension", "{}");
+        Assert.True(first.Status == 200 && first.Error is null, $"invoke: {first}");
+        var types = EventTypes(first.Body);
+        // Registered and subscribed during init, before the runtime answered its first event.
+        Assert.Equal(["registered", "subscribed"], types.Take(2));
+
+        // The Telemetry API delivers the first invocation's platform events in a batch after it: a later invoke sees them.
+        var seen = types;
+        for (var i = 0; i < 20 && !(seen.Contains("platform.start") && seen.Contains("platform.report")); i++)
+        {
+            await Task.Delay(250);
+            var next = await server.InvokeAsync("seed-extension", "{}");
+            Assert.True(next.Status == 200 && next.Error is null, $"invoke: {next}");
+            seen = EventTypes(next.Body);
+        }
+        Assert.Contains("platform.initStart", seen);
+        Assert.Contains("platform.start", seen);
+        Assert.Contains("platform.runtimeDone", seen);
+        Assert.Contains("platform.report", seen);
+    }
+
+    private static List<string> EventTypes(string body)
+    {
+        var answer = JsonDocument.Parse(body).RootElement;
+        Assert.Equal("Hello from a function with an extension", answer.GetProperty("message").GetString());
+        return [.. answer.GetProperty("extensionEvents").EnumerateArray().Select(e => e.GetProperty("type").GetString()!)];
     }
 
     private async Task CreateFunctionAsync(string name, string imageUri)

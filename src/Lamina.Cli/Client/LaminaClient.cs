@@ -32,6 +32,15 @@ internal sealed class LaminaClient(ConnectionSettings settings) : IDisposable
         return await ReadJsonOrThrowAsync(response, ct);
     }
 
+    /// <summary>A Lambda REST call with an optional JSON body; the 2xx answer parsed, or the server's error thrown.</summary>
+    public async Task<JsonElement> LambdaJsonAsync(HttpMethod method, string path, System.Text.Json.Nodes.JsonObject? body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        using var response = await LambdaAsync(request, ct);
+        return await ReadJsonOrThrowAsync(response, ct);
+    }
+
     /// <summary>Parses a 2xx JSON body (empty → {}), or throws the server's error.</summary>
     public async Task<JsonElement> ReadJsonOrThrowAsync(HttpResponseMessage response, CancellationToken ct)
     {

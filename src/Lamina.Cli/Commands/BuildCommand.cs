@@ -42,14 +42,7 @@ internal static class BuildCommand
                 var name = parse.GetValue(tag) is { } t ? BuildTarget.Parse(t) : null;
                 var destination = parse.GetValue(output) is { } o ? OutputSpec.Parse(o) : null;
                 if (parse.GetValue(push) && name is null) throw CliException.Usage("--push needs --tag REPO:TAG to name the image.");
-                var args = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var a in parse.GetValue(buildArgs) ?? [])
-                {
-                    var eq = a.IndexOf('=', StringComparison.Ordinal);
-                    // Docker: --build-arg NAME takes the value from the environment.
-                    if (eq < 0) args[a] = Environment.GetEnvironmentVariable(a) ?? throw CliException.Usage($"--build-arg {a}: no value given and ${a} is not set.");
-                    else args[a[..eq]] = a[(eq + 1)..];
-                }
+                var args = ParseBuildArgs(parse.GetValue(buildArgs));
                 ConnectionSettings? settings = null;
                 try { settings = ConnectionSettings.Resolve(parse, client); }
                 catch (CliException) when (!parse.GetValue(push)) { } // pulls from public registries need no keys
@@ -96,6 +89,19 @@ internal static class BuildCommand
             }
         });
         return command;
+    }
+
+    /// <summary>--build-arg values: KEY=VALUE, or KEY alone to take the value from the environment (as Docker does).</summary>
+    internal static Dictionary<string, string> ParseBuildArgs(string[]? values)
+    {
+        var args = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var a in values ?? [])
+        {
+            var eq = a.IndexOf('=', StringComparison.Ordinal);
+            if (eq < 0) args[a] = Environment.GetEnvironmentVariable(a) ?? throw CliException.Usage($"--build-arg {a}: no value given and ${a} is not set.");
+            else args[a[..eq]] = a[(eq + 1)..];
+        }
+        return args;
     }
 
     internal static string DefaultCacheDirectory()

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lamina.Cli.Client;
@@ -29,10 +28,11 @@ internal static class DeployCommand
         var timeout = new Option<int?>("--timeout") { Description = "Timeout in seconds (1–900)." };
         var env = new Option<string[]>("--env", "-e") { Description = "K=V environment variable; repeatable. Replaces the function's variables.", AllowMultipleArgumentsPerToken = false };
         var role = new Option<string?>("--role") { Description = "Execution role ARN recorded on a new function." };
+        var buildArgs = new Option<string[]>("--build-arg") { Description = "KEY=VALUE for a Dockerfile ARG (as lamina build); repeatable.", AllowMultipleArgumentsPerToken = false };
         var cache = new Option<string?>("--cache-dir") { Description = "Build cache directory. Default $XDG_CACHE_HOME/lamina/build." };
         var command = options.AddTo(new Command("deploy",
             "Build and push an image (or use --image), create or update the function, and wait until it is Active.")
-            { name, context, file, image, memory, timeout, env, role, cache });
+            { name, context, file, image, memory, timeout, env, role, buildArgs, cache });
 
         CommandRunner.SetClientAction(command, options, async (parse, client, json, ct) =>
         {
@@ -44,14 +44,15 @@ internal static class DeployCommand
             string imageUri;
             if (parse.GetValue(image) is { } given)
             {
-                if (parse.GetValue(context) is not null || parse.GetValue(file) is not null)
-                    throw CliException.Usage("--image deploys an existing image; leave out CONTEXT and --file.");
+                if (parse.GetValue(context) is not null || parse.GetValue(file) is not null || parse.GetValue(buildArgs) is { Length: > 0 })
+                    throw CliException.Usage("--image deploys an existing image; leave out CONTEXT, --file and --build-arg.");
                 imageUri = Qualify(given, client.Settings);
             }
             else
             {
                 var contextDir = parse.GetValue(context) ?? ".";
-                imageUri = await DeployBuild.BuildAndPushAsync(function, contextDir, parse.GetValue(file), parse.GetValue(cache), client.Settings, json, ct);
+                imageUri = await DeployBuild.BuildAndPushAsync(function, contextDir, parse.GetValue(file), BuildCommand.ParseBuildArgs(parse.GetValue(buildArgs)),
+                    parse.GetValue(cache), client.Settings, json, ct);
                 steps.Add(("build+push", clock.Elapsed));
                 clock.Restart();
             }
@@ -144,11 +145,7 @@ internal static class DeployCommand
         return hasHost ? image : settings.Endpoint.Authority + "/" + image;
     }
 
-    private static async Task CallAsync(LaminaClient client, HttpMethod method, string path, JsonObject body, CancellationToken ct)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
-        using var response = await client.LambdaAsync(request, ct);
-        await client.ReadJsonOrThrowAsync(response, ct);
-    }
+    private static Task<JsonElement> CallAsync(LaminaClient client, HttpMethod method, string path, JsonObject body, CancellationToken ct) =>
+        client.LambdaJsonAsync(method, path, body, ct);
 
 }

@@ -5,15 +5,17 @@ using Lamina.Cli.Client;
 
 namespace Lamina.Cli.Commands;
 
-/// <summary><c>lamina functions ls|inspect|rm</c> over the Lambda control plane.</summary>
+/// <summary><c>lamina functions ls|inspect|rm|publish|versions</c> over the Lambda control plane.</summary>
 internal static class FunctionsCommand
 {
     public static Command Create()
     {
-        var command = new Command("functions", "List, inspect and remove functions.");
+        var command = new Command("functions", "List, inspect, publish and remove functions.");
         command.Subcommands.Add(List());
         command.Subcommands.Add(Inspect());
         command.Subcommands.Add(Remove());
+        command.Subcommands.Add(PublishCommand.Publish());
+        command.Subcommands.Add(PublishCommand.Versions());
         return command;
     }
 

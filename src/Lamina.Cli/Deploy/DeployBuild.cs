@@ -14,7 +14,7 @@ internal static class DeployBuild
     /// Builds CONTEXT's Dockerfile and pushes it to the server as <c>NAME:deploy-UTCSTAMP</c> (a fresh tag per deploy, so
     /// UpdateFunctionCode always sees a new reference); returns that image URI.
     /// </summary>
-    public static async Task<string> BuildAndPushAsync(string function, string contextDir, string? dockerfile, string? cacheDir,
+    public static async Task<string> BuildAndPushAsync(string function, string contextDir, string? dockerfile, IReadOnlyDictionary<string, string> buildArgs, string? cacheDir,
         ConnectionSettings settings, bool quiet, CancellationToken ct)
     {
         if (!Directory.Exists(contextDir)) throw CliException.Usage($"build context '{contextDir}' is not a directory (or pass --image REPO:TAG to deploy an existing image).");
@@ -36,7 +36,7 @@ internal static class DeployBuild
         try
         {
             using var builder = new ImageBuilder(options);
-            image = await builder.BuildAsync(new BuildRequest(contextDir, dockerfile), new BuildCommand.BuildProgressPrinter(quiet), ct);
+            image = await builder.BuildAsync(new BuildRequest(contextDir, dockerfile) { BuildArgs = buildArgs }, new BuildCommand.BuildProgressPrinter(quiet), ct);
         }
         catch (BuildException e)
         {

@@ -5,6 +5,7 @@ import { loginPage } from './page-login.js';
 import { functionsPage } from './page-functions.js';
 import { functionPage } from './page-function.js';
 import { imagesPage } from './page-images.js';
+import { metricsPage } from './page-metrics.js';
 
 let stopPage = null;
 
@@ -12,6 +13,7 @@ const routes = [
   [/^#\/functions\/([^/]+)$/, m => functionPage(decodeURIComponent(m[1]))],
   [/^#\/functions$/, () => functionsPage()],
   [/^#\/images$/, () => imagesPage()],
+  [/^#\/metrics$/, () => metricsPage()],
 ];
 
 async function render() {

@@ -1,7 +1,8 @@
-// One function: configuration, versions and aliases, the invoke panel, live logs and charts.
+// One function: configuration, versions (publish) and aliases (move, roll back), the invoke panel, live logs, charts, delete.
 import { h, table, errorBox } from './dom.js';
 import { lambda, signed, errorOf, fn } from './api.js';
 import { loadLogs, loadMetrics } from './telemetry.js';
+import { publishButton, aliasTable, deleteCard, startMarker } from './function-actions.js';
 import { metricCharts } from './charts.js';
 
 export async function functionPage(name) {
@@ -19,12 +20,11 @@ export async function functionPage(name) {
         h('div', { class: 'card', id: 'config' }, h('h2', {}, 'Configuration'), configTable(c, got.Code || {})),
         h('div', { class: 'card', id: 'versions' }, h('h2', {}, 'Versions'),
           table(['Version', 'Description', 'Code SHA-256', 'Modified'],
-            (versions.Versions || []).map(v => [v.Version, v.Description || '', (v.CodeSha256 || '').slice(0, 12), v.LastModified || '']))),
-        h('div', { class: 'card', id: 'aliases' }, h('h2', {}, 'Aliases'),
-          (aliases.Aliases || []).length === 0 ? h('p', { class: 'muted' }, 'No aliases.')
-            : table(['Alias', 'Version', 'Routing', 'Description'], aliases.Aliases.map(a => [a.Name, a.FunctionVersion,
-              a.RoutingConfig && a.RoutingConfig.AdditionalVersionWeights ? JSON.stringify(a.RoutingConfig.AdditionalVersionWeights) : '', a.Description || ''])))),
-      invokePanel(name, versions.Versions || [], aliases.Aliases || []));
+            (versions.Versions || []).map(v => [v.Version, v.Description || '', (v.CodeSha256 || '').slice(0, 12), v.LastModified || ''])),
+          publishButton(name)),
+        h('div', { class: 'card', id: 'aliases' }, h('h2', {}, 'Aliases'), aliasTable(name, aliases.Aliases || [], versions.Versions || []))),
+      invokePanel(name, versions.Versions || [], aliases.Aliases || []),
+      deleteCard(name));
     const logs = h('pre', { id: 'log-lines', class: 'log' });
     const logStatus = h('p', { id: 'log-status', class: 'muted' });
     const charts = h('div', { id: 'charts', class: 'charts' });
@@ -101,6 +101,7 @@ function invokePanel(name, versions, aliases) {
       const log = r.headers.get('x-amz-log-result');
       result.replaceChildren(
         functionError ? errorBox({ type: 'Function error', message: functionError }) : h('p', { class: 'ok' }, `Status ${r.status}`),
+        startMarker(log ? decodeLog(log) : ''),
         h('pre', { id: 'invoke-payload' }, pretty(r.text)),
         log ? h('pre', { id: 'invoke-log', class: 'log' }, decodeLog(log)) : null,
         duration);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Lamina.Control.Diagnostics;
 using Lamina.Control.Domain;
 using Lamina.Control.Invoke;
 
@@ -16,6 +17,7 @@ public sealed partial class LambdaApi
 
     public async Task<ApiResponse> InvokeAsync(LambdaCall call)
     {
+        using var activity = InvokeTracing.StartInvoke(call.RequestId);
         var typeHeader = call.Header("X-Amz-Invocation-Type") ?? "RequestResponse";
         if (!Enum.TryParse<InvocationType>(typeHeader, ignoreCase: false, out var type) || !Enum.IsDefined(type) || typeHeader.Any(char.IsDigit))
             return LambdaError.Validation(typeHeader, "invocationType", "Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
@@ -47,6 +49,7 @@ public sealed partial class LambdaApi
         });
         if (target.Error is { } te) return te;
         var (config, reserved) = target.Value;
+        InvokeTracing.Resolved(activity, config, Arn(name, qualifier), account, type);
         if (config.State != FunctionState.Active)
             return LambdaError.Conflict($"The operation cannot be performed at this time. The function is currently in the following state: {config.State}");
         if (reserved == 0)
@@ -63,6 +66,7 @@ public sealed partial class LambdaApi
                 return new ApiResponse(202, Raw: ReadOnlyMemory<byte>.Empty);
         }
         var result = await invoker.InvokeAsync(request, call.Context.RequestAborted);
+        InvokeTracing.Completed(activity, result.Error?.Type.ToString() ?? result.FunctionError);
         if (result.Error is { } invokeError) return invokeError;
         var response = new ApiResponse(200, Raw: result.Payload) { Headers = { ["X-Amz-Executed-Version"] = config.Version } };
         if (result.FunctionError is not null) response.Headers["X-Amz-Function-Error"] = result.FunctionError;

@@ -62,10 +62,10 @@ public sealed class SeedServer : IAsyncLifetime
         return r;
     }
 
-    /// <summary>A copy of samples/NAME in a fresh directory, so a test can change its code.</summary>
+    /// <summary>A copy of samples/NAME in a fresh directory (one per call), so a test can change its code.</summary>
     public string CopySample(string name)
     {
-        var target = Directory.CreateDirectory(Path.Combine(_dir, "ctx-" + name)).FullName;
+        var target = Directory.CreateDirectory(Path.Combine(_dir, $"ctx-{name}-{Guid.NewGuid():N}"[..40])).FullName;
         var source = Path.Combine(Samples, name);
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
