@@ -147,7 +147,7 @@ phase() { # direction c first_image
 }
 
 results="$work/results.tsv"
-printf 'registry\trep\tclients\tdirection\tbytes\tseconds\tserver_cpu_s\tpeak_rss_kib\n' > "$results"
+printf 'registry\trep\tclients\tdirection\tbytes\tseconds\tserver_cpu_s\tpeak_rss_kib\tload1\n' > "$results"
 printf 'registry\trep\tnew_layer_bytes\tclient_sent_bytes\tstore_growth_bytes\tskipped_blobs\tuploaded_blobs\n' > "$work/repush.tsv"
 
 for rep in $(seq 1 "$reps"); do
@@ -163,8 +163,9 @@ for rep in $(seq 1 "$reps"); do
       for direction in push pull; do
         phase "$direction" "$c" 0 > "$work/phase.out"
         read -r seconds cpu < "$work/phase.out"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$rep" "$c" "$direction" "$bytes" "$seconds" "$cpu" "$(hwm_kib)" >> "$results"
-        echo "$kind rep $rep: $c client(s) $direction $bytes B in $seconds s, server CPU $cpu s" >&2
+        load1=$(cut -d' ' -f1 /proc/loadavg)
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$rep" "$c" "$direction" "$bytes" "$seconds" "$cpu" "$(hwm_kib)" "$load1" >> "$results"
+        echo "$kind rep $rep: $c client(s) $direction $bytes B in $seconds s, server CPU $cpu s, load $load1" >&2
       done
       if [ "$c" = 1 ]; then
         # Re-push: v2 shares every base layer with the v1 just pushed; new repository, so only a

@@ -33,6 +33,10 @@ def main():
                 continue
             print(f"| {clients} | {direction} | {l[4] / 1e6:.0f} | {l[0]:.0f} | {d[0]:.0f} | {l[0] / d[0]:.2f} | "
                   f"{l[1]:.2f} | {d[1]:.2f} | {l[1] / d[1]:.2f} | {l[2]:.0f} | {d[2]:.0f} | {min(l[3], d[3])} |")
+    loads = [float(r["load1"]) for r in results if r.get("load1")]
+    if loads:
+        print()
+        print(f"Load average (1 min) after each phase: {min(loads):.1f}–{max(loads):.1f}, median {statistics.median(loads):.1f}.")
     print()
     print("Re-push of an image sharing all base layers, into a new repository (median over reps):")
     print()
