@@ -65,4 +65,28 @@ public sealed class SpareTests(PulledImageFixture image) : IClassFixture<PulledI
         Assert.Null(env);
         Assert.Equal(EnvironmentErrorCode.Gone, initError!.Code);
     }
+
+    [Fact]
+    public async Task Spares_left_by_a_crashed_process_are_removed_by_recovery_at_the_next_start()
+    {
+        await using var h = new EnvironmentHarness(image.AgentBinary);
+        var (frozen, e1) = await h.Factory.PrepareAsync(EnvironmentHarness.NewId(), image.Image, Echo);
+        var (created, e2) = await h.Factory.PrepareAsync(EnvironmentHarness.NewId(), image.Image, Echo, SpareStage.Created);
+        Assert.True(frozen is not null && created is not null, $"{e1} {e2}");
+        var pids = new[] { frozen!.Sandbox.Pid, created!.Sandbox.Pid };
+
+        // A new manager on the same directories (what a restarted server runs) finds and removes both.
+        var report = await new SandboxManager(new SandboxManagerOptions(h.DataDirectory, h.CgroupParent)).RecoverAsync();
+        Assert.Contains(frozen.Sandbox.Id, report.SandboxIds);
+        Assert.Contains(created.Sandbox.Id, report.SandboxIds);
+        foreach (var id in new[] { frozen.Sandbox.Id, created.Sandbox.Id })
+        {
+            Assert.False(Directory.Exists(h.Manager.Layout.SandboxDirectory(id)));
+            Assert.Empty(h.CgroupLeftovers(id));
+        }
+        Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains(h.DataDirectory));
+        await frozen.Sandbox.Exited.WaitAsync(TimeSpan.FromMinutes(1));
+        await created.Sandbox.Exited.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.All(pids, pid => Assert.False(File.Exists($"/proc/{pid}/cmdline") && File.ReadAllText($"/proc/{pid}/cmdline").Contains("lamina", StringComparison.Ordinal)));
+    }
 }
