@@ -5,8 +5,9 @@ namespace Lamina.Environments;
 /// <summary>
 /// One running execution environment: a sandbox whose first process is lamina-init, driven over the
 /// control socket. Frozen (cgroup freezer) whenever no invoke is in flight, as Lambda does; each invoke
-/// thaws it, runs, and hands the answer back before the freeze: the freeze runs after answering, unless
-/// the next invoke has already arrived (then the environment simply stays thawed for it). One invoke at a time.
+/// thaws it, runs, and hands the answer back before the freeze: the freeze runs shortly after answering
+/// (<see cref="EnvironmentOptions.FreezeDelay"/>), unless the next invoke has arrived by then (it then simply
+/// runs on the thawed environment). One invoke at a time.
 /// </summary>
 public sealed class ExecutionEnvironment : IAsyncDisposable
 {
@@ -92,11 +93,12 @@ public sealed class ExecutionEnvironment : IAsyncDisposable
         }
     }
 
-    /// <summary>Freezes once the gate's current holder (this invoke) is done, unless another invoke came first.</summary>
+    /// <summary>Freezes <see cref="EnvironmentOptions.FreezeDelay"/> after the answer, unless another invoke came first.</summary>
     private async Task FreezeAfterAnswerAsync(long generation)
     {
         _gate.Release();
-        await Task.Yield();
+        if (_options.FreezeDelay > TimeSpan.Zero) await Task.Delay(_options.FreezeDelay);
+        else await Task.Yield();
         await _gate.WaitAsync();
         try
         {
