@@ -24,7 +24,9 @@ internal sealed class Stats
         foreach (var phase in _order)
         {
             var s = _samples[phase];
-            Console.WriteLine($"  {phase,-44} p50 {Percentile(s, 0.5),8:0.0} ms   p90 {Percentile(s, 0.9),8:0.0} ms   min {s.Min(),8:0.0} ms   (n={s.Count})");
+            // A phase labelled "(MiB)" is a size, every other one a duration.
+            var unit = phase.EndsWith("(MiB)", StringComparison.Ordinal) ? "MiB" : "ms ";
+            Console.WriteLine($"  {phase,-52} p50 {Percentile(s, 0.5),8:0.0} {unit}  p90 {Percentile(s, 0.9),8:0.0} {unit}  min {s.Min(),8:0.0} {unit}  (n={s.Count})");
         }
     }
 

@@ -8,6 +8,7 @@ internal sealed record LoadResult(double[] LatenciesMs, double WallSeconds, int 
     public double P50 => Stats.Percentile(LatenciesMs, 0.50);
     public double P99 => Stats.Percentile(LatenciesMs, 0.99);
     public double PerSecond => LatenciesMs.Length / WallSeconds;
+    public double Mean => LatenciesMs.Length == 0 ? 0 : LatenciesMs.Average();
 }
 
 /// <summary>Closed-loop load: <c>concurrency</c> clients each send their next request as soon as the previous answered.</summary>

@@ -34,6 +34,9 @@ internal sealed class Platform : IAsyncDisposable
     private string SandboxesDir => Path.Combine(Path.GetFullPath(Path.Combine(_dir, "data")), "execution", "sandboxes");
     private Scheduler.Scheduler Scheduler => _host.Services.GetRequiredService<Scheduler.Scheduler>();
 
+    /// <summary>The scheduler's per-phase sums (reset before a measured level).</summary>
+    public InvokePhases Phases => Scheduler.Phases;
+
     /// <summary>Starts the server with <paramref name="execution"/>, pushes the image from <paramref name="layout"/>.</summary>
     public static async Task<Platform> StartAsync(string workDir, string layout, ExecutionOptions execution, System.Collections.Concurrent.ConcurrentQueue<string> errors)
     {

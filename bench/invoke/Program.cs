@@ -26,6 +26,9 @@ var execution = new ExecutionOptions
     ScalingBurst = 1000,   // the whole scale-out may start at once …
     ScalingRate = 1000,    // … and refills never hold it back: the bucket does not cap this test
     MemoryLimitMb = 65536, // 100 + 128 environments × 128 MB = 29 GB of budget; the host has 24 GB, the environments use ~2 MB each
+    // No spare sandboxes: they would count among the sandboxes the scale-out and warm-up gates wait for, and they
+    // do not help a burst from zero (bench/coldstart measures cold starts from a spare).
+    SpareSandboxes = 0,
 };
 var layout = Path.Combine(work, "layout");
 if (Directory.Exists(layout)) Directory.Delete(layout, recursive: true);
@@ -38,6 +41,7 @@ var tsv = Path.Combine(work, "results.tsv");
 File.WriteAllText(tsv, "rep\tclients\trequests\tlamina_p50_ms\tlamina_p99_ms\tlamina_per_s\techo_p50_ms\techo_p99_ms\techo_per_s\tlamina_errors\tload1\n");
 var scaleTsv = Path.Combine(work, "scaleout.tsv");
 File.WriteAllText(Path.Combine(work, "thaw-freeze.tsv"), "rep\tthaw_p50_ms\tfreeze_p50_ms\tload1\n");
+File.WriteAllText(Path.Combine(work, "phases.tsv"), "rep\tclients\tinvokes\tadmit_ms\tenvironment_ms\tlogs_ms\tfinish_ms\tclient_mean_ms\n");
 File.WriteAllText(scaleTsv, "rep\tenvironments\tall_placed_s\tall_served_s\tfirst_served_s\tcount1_answers\terrors\tload1\n");
 
 var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -100,7 +104,9 @@ for (var rep = 1; rep <= reps; rep++)
         envs = platform.SandboxCount;
 
         load1 = Load1();
+        platform.Phases.Reset();
         var lamina = await Load.RunAsync(async () => (await platform.InvokeAsync("echo", payload))?.Contains("\"echo\":", StringComparison.Ordinal) == true, clients, requests);
+        var phases = platform.Phases.Means();
         var plain = await Load.RunAsync(EchoOnce, clients, requests);
         File.AppendAllText(tsv, string.Create(inv,
             $"{rep}\t{clients}\t{requests}\t{lamina.P50:F3}\t{lamina.P99:F3}\t{lamina.PerSecond:F0}\t{plain.P50:F3}\t{plain.P99:F3}\t{plain.PerSecond:F0}\t{lamina.Errors}\t{load1}\n"));
@@ -108,8 +114,13 @@ for (var rep = 1; rep <= reps; rep++)
         {
             var (thawMs, freezeMs) = await platform.TimeThawFreezeAsync(20);
             File.AppendAllText(Path.Combine(work, "thaw-freeze.tsv"), string.Create(inv, $"{rep}\t{thawMs:F2}\t{freezeMs:F2}\t{Load1()}\n"));
-            Console.WriteLine(string.Create(inv, $"rep {rep} one idle environment, 20 times: thaw (runc resume) p50 {thawMs:F1} ms, freeze (runc pause) p50 {freezeMs:F1} ms"));
+            Console.WriteLine(string.Create(inv, $"rep {rep} one idle environment, 20 times: thaw (freezer.state) p50 {thawMs:F1} ms, freeze (freezer.state) p50 {freezeMs:F1} ms"));
         }
+        File.AppendAllText(Path.Combine(work, "phases.tsv"), string.Create(inv,
+            $"{rep}\t{clients}\t{phases.Count}\t{phases.AdmitMs:F3}\t{phases.EnvironmentMs:F3}\t{phases.LogsMs:F3}\t{phases.FinishMs:F3}\t{lamina.Mean:F3}\n"));
+        Console.WriteLine(string.Create(inv,
+            $"rep {rep} clients {clients,3}: scheduler phases, mean per invoke: admit {phases.AdmitMs:F2} ms, environment (thaw + control socket + agent + runtime) {phases.EnvironmentMs:F2} ms, " +
+            $"logs {phases.LogsMs:F2} ms, record + release {phases.FinishMs:F2} ms; client mean {lamina.Mean:F2} ms → API, SigV4 and HTTP {lamina.Mean - phases.AdmitMs - phases.EnvironmentMs - phases.LogsMs - phases.FinishMs:F2} ms"));
         Console.WriteLine(string.Create(inv,
             $"rep {rep} clients {clients,3}: lamina p50 {lamina.P50:F2} ms p99 {lamina.P99:F2} ms {lamina.PerSecond:F0}/s ({lamina.Errors} errors{(lamina.Errors > 0 ? ": " + platform.LastError : "")}) | echo p50 {plain.P50:F2} ms p99 {plain.P99:F2} ms {plain.PerSecond:F0}/s | environments {envs} | load {load1}"));
     }

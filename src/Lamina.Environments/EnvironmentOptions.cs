@@ -13,6 +13,13 @@ public sealed record EnvironmentOptions(string AgentBinary)
     /// <summary>How long an invoke may take on the host side beyond the function timeout (init, freeze, thaw).</summary>
     public TimeSpan InvokeSlack { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long an environment stays thawed after answering before it is frozen. An invoke that arrives within it
+    /// (a client calling again, a busy function) finds the environment running: no freeze and no thaw. The runtime
+    /// waits in /next meanwhile (no CPU), and the agent's timers run only during invokes, so nothing is billed.
+    /// </summary>
+    public TimeSpan FreezeDelay { get; init; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Grace period between SIGTERM and SIGKILL when an environment is stopped.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(2);
 

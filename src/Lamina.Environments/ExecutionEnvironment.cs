@@ -5,7 +5,9 @@ namespace Lamina.Environments;
 /// <summary>
 /// One running execution environment: a sandbox whose first process is lamina-init, driven over the
 /// control socket. Frozen (cgroup freezer) whenever no invoke is in flight, as Lambda does; each invoke
-/// thaws it, runs, and freezes it again. One invoke at a time.
+/// thaws it, runs, and hands the answer back before the freeze: the freeze runs shortly after answering
+/// (<see cref="EnvironmentOptions.FreezeDelay"/>), unless the next invoke has arrived by then (it then simply
+/// runs on the thawed environment). One invoke at a time.
 /// </summary>
 public sealed class ExecutionEnvironment : IAsyncDisposable
 {
@@ -14,6 +16,8 @@ public sealed class ExecutionEnvironment : IAsyncDisposable
     private readonly EnvironmentOptions _options;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _destroyed;
+    private long _invokes;
+    private Task _settled = Task.CompletedTask;
 
     internal ExecutionEnvironment(SandboxManager manager, SandboxHandle sandbox, ControlClient control,
         FunctionConfig function, EnvironmentOptions options, StartupTimings timings)
@@ -35,8 +39,15 @@ public sealed class ExecutionEnvironment : IAsyncDisposable
     /// <summary>Cold start phases of this environment.</summary>
     public StartupTimings Timings { get; }
 
-    /// <summary>Host-clock split of the most recent completed invoke (thaw, the agent's answer, freeze), ms.</summary>
+    /// <summary>
+    /// Host-clock split of the most recent completed invoke, ms: thaw, the agent's answer, and the freeze that
+    /// followed it (0 until that freeze has run: see <see cref="SettledAsync"/>; it stays 0 when the next invoke
+    /// came first).
+    /// </summary>
     public (double ThawMs, double InvokeMs, double FreezeMs) LastInvoke { get; private set; }
+
+    /// <summary>Completes when the freeze scheduled after the last answer has run (or was skipped for a newer invoke).</summary>
+    public Task SettledAsync() => Volatile.Read(ref _settled);
 
     /// <summary>
     /// Thaws, invokes, freezes. Function errors, timeouts (Sandbox.Timedout, 408) and runtime crashes
@@ -47,8 +58,10 @@ public sealed class ExecutionEnvironment : IAsyncDisposable
         string? requestId = null, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken);
+        var answered = false;
         try
         {
+            var generation = ++_invokes;
             if (_destroyed || Sandbox.Exited.IsCompleted)
                 return (null, new(EnvironmentErrorCode.Gone, $"Environment {Sandbox.Id} is not running."));
             using var span = EnvironmentTracing.Start("environment.invoke", Sandbox.Id);
@@ -69,12 +82,36 @@ public sealed class ExecutionEnvironment : IAsyncDisposable
             {
                 return (null, new(EnvironmentErrorCode.Gone, $"Control channel of {Sandbox.Id} failed: {e.Message}") { MayHaveRun = true });
             }
-            var invokeMs = clock.Elapsed.TotalMilliseconds - thawMs;
-            // Not frozen is not fatal (the manager thawed it again): it idles in /next until the next invoke.
-            if (await _manager.FreezeAsync(Sandbox) is { } freeze && Sandbox.Exited.IsCompleted)
-                return (result, new(EnvironmentErrorCode.Gone, freeze.ToString()));
-            LastInvoke = (thawMs, invokeMs, clock.Elapsed.TotalMilliseconds - thawMs - invokeMs);
+            LastInvoke = (thawMs, clock.Elapsed.TotalMilliseconds - thawMs, 0);
+            // The answer goes back now; the freeze follows off the caller's path, holding the gate so no
+            // invoke overlaps it. The runtime is already waiting in /next, so running a little longer thawed
+            // bills nothing and changes nothing it could observe.
+            answered = true;
+            Volatile.Write(ref _settled, FreezeAfterAnswerAsync(generation));
             return (result, null);
+        }
+        finally
+        {
+            if (!answered) _gate.Release();
+        }
+    }
+
+    /// <summary>Freezes <see cref="EnvironmentOptions.FreezeDelay"/> after the answer, unless another invoke came first.</summary>
+    private async Task FreezeAfterAnswerAsync(long generation)
+    {
+        _gate.Release();
+        if (_options.FreezeDelay > TimeSpan.Zero) await Task.Delay(_options.FreezeDelay);
+        else await Task.Yield();
+        await _gate.WaitAsync();
+        try
+        {
+            // A newer invoke took the environment in between: it runs thawed and schedules its own freeze.
+            if (_destroyed || generation != _invokes || Sandbox.State != SandboxState.Running) return;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            // Not frozen is not fatal (the manager thawed it again): it idles in /next until the next invoke,
+            // and an exit is noticed by the next invoke (Gone).
+            await _manager.FreezeAsync(Sandbox);
+            LastInvoke = LastInvoke with { FreezeMs = clock.Elapsed.TotalMilliseconds };
         }
         finally
         {

@@ -28,6 +28,9 @@ public sealed record FunctionConfig(
     /// <summary>AWS_REGION.</summary>
     public string Region { get; init; } = "us-east-1";
 
+    /// <summary>AWS_LAMBDA_INITIALIZATION_TYPE: on-demand, or provisioned-concurrency for environments kept initialised.</summary>
+    public string InitializationType { get; init; } = "on-demand";
+
     /// <summary>Network mode of the sandbox (none by default).</summary>
     public NetworkMode Network { get; init; } = NetworkMode.None;
 }

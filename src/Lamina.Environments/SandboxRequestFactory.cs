@@ -32,7 +32,7 @@ public static class SandboxRequestFactory
             layers,
             new ImageProcessConfig(config.Entrypoint, config.Cmd, config.WorkingDir, config.Env),
             function.ImageConfig,
-            new LambdaEnvironment(function.FunctionName, function.Version, function.Region, handler),
+            new LambdaEnvironment(function.FunctionName, function.Version, function.Region, handler) { InitializationType = function.InitializationType },
             variables,
             function.MemoryMb,
             function.EphemeralStorageMb)

@@ -14,6 +14,12 @@ public sealed record StartupTimings(double CreateMs, double RootFsMountMs, doubl
     /// <summary>Sandbox ready (agent listening), from the start of create.</summary>
     public double SandboxReadyMs => CreateMs + StartMs + AgentReadyMs;
 
+    /// <summary>
+    /// What the invoke path paid to get the agent ready: equal to <see cref="SandboxReadyMs"/> for a sandbox made
+    /// on demand; for a spare made ahead of demand, only the thaw (or runc start + agent ready).
+    /// </summary>
+    public double OnPathMs { get; init; }
+
     /// <summary>Everything up to a runtime waiting for its first event.</summary>
     public double TotalMs => SandboxReadyMs + RuntimeInitMs;
 }

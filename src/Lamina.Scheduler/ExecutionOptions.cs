@@ -33,6 +33,13 @@ public sealed class ExecutionOptions
     /// <summary>Sum of MemorySize of live environments may not exceed this; 0 means the host's MemTotal.</summary>
     public int MemoryLimitMb { get; set; }
 
+    /// <summary>
+    /// Sandboxes made ahead of demand per pool (function, version, image digest, config revision) once that pool
+    /// has had a cold start: created, started, lamina-init ready, frozen, no runtime yet. The next cold start of the
+    /// pool takes one (a thaw instead of runc create + start) and a replacement is made in the background.
+    /// </summary>
+    public int SpareSandboxes { get; set; } = 1;
+
     /// <summary>Every problem, as messages a user can act on. Empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -41,6 +48,7 @@ public sealed class ExecutionOptions
         if (AccountConcurrency is < 1 or > 100_000) errors.Add($"Execution:AccountConcurrency {AccountConcurrency} is out of range 1-100000");
         if (!(ScalingRate > 0) || double.IsInfinity(ScalingRate)) errors.Add("Execution:ScalingRate must be a positive number of environments per second");
         if (ScalingBurst < 1) errors.Add("Execution:ScalingBurst must be at least 1");
+        if (SpareSandboxes is < 0 or > 16) errors.Add($"Execution:SpareSandboxes {SpareSandboxes} is out of range 0-16");
         if (MemoryLimitMb < 0) errors.Add("Execution:MemoryLimitMb must not be negative");
         if (string.IsNullOrWhiteSpace(RuncPath)) errors.Add("Execution:RuncPath must be set");
         if (CgroupParent is not null && (CgroupParent.Length is 0 or > 64 || !CgroupParent.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))

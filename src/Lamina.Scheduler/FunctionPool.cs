@@ -19,16 +19,29 @@ internal sealed class FunctionPool(PoolKey key)
 
     public int IdleCount => _idle.Count;
 
-    /// <summary>The most recently used idle environment, or null.</summary>
+    /// <summary>Sandboxes made ahead of demand for this pool's next cold starts (oldest first).</summary>
+    public List<Spare> Spares { get; } = [];
+
+    /// <summary>Spares being made now (counted so a burst of cold starts does not overshoot the bound).</summary>
+    public int SparesPreparing { get; set; }
+
+    /// <summary>Nothing alive or on its way: the pool can be forgotten.</summary>
+    public bool Empty => Busy == 0 && _idle.Count == 0 && Spares.Count == 0 && SparesPreparing == 0;
+
+    /// <summary>The most recently used idle provisioned environment (provisioned ones are used first), else the most recently used one, or null.</summary>
     public PooledEnvironment? PopMostRecent()
     {
         if (_idle.Count == 0) return null;
-        var last = _idle[^1];
-        _idle.RemoveAt(_idle.Count - 1);
-        return last;
+        var index = _idle.FindLastIndex(e => e.Provisioned);
+        if (index < 0) index = _idle.Count - 1;
+        var chosen = _idle[index];
+        _idle.RemoveAt(index);
+        return chosen;
     }
 
     public void PushIdle(PooledEnvironment environment) => _idle.Add(environment);
+
+    public bool IsIdle(PooledEnvironment environment) => _idle.Contains(environment);
 
     /// <summary>Removes and returns idle environments matching <paramref name="predicate"/> (all when null).</summary>
     public List<PooledEnvironment> TakeIdle(Func<PooledEnvironment, bool>? predicate = null)

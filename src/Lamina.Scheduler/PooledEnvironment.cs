@@ -15,6 +15,12 @@ internal sealed class PooledEnvironment(ExecutionEnvironment environment, PoolKe
     /// <summary><c>YYYY/MM/DD/[VERSION]&lt;32 hex&gt;</c>.</summary>
     public string LogStreamName { get; } = logStreamName;
 
+    /// <summary>
+    /// Kept initialised for a provisioned concurrency configuration: used before other idle environments,
+    /// never reaped for idleness. Cleared when the configuration goes or shrinks (then it ages out as any other).
+    /// </summary>
+    public bool Provisioned { get; set; }
+
     /// <summary>True until the first invoke has run (that invoke reports the init duration).</summary>
     public bool Cold { get; set; } = true;
 

@@ -3,22 +3,28 @@ namespace Lamina.Scheduler;
 public sealed partial class Scheduler
 {
     /// <summary>
-    /// Destroys idle environments frozen longer than the idle timeout (and any whose sandbox exited), and
-    /// forgets empty pools. Waits until they are destroyed; returns how many were.
+    /// Destroys idle environments frozen longer than the idle timeout (and any whose sandbox exited), spares
+    /// that waited as long, and forgets empty pools. Waits until they are destroyed; returns how many
+    /// environments were (spares not counted).
     /// </summary>
     public async Task<int> ReapAsync()
     {
         var now = _time.GetTimestamp();
         List<PooledEnvironment> expired = [];
+        List<Spare> spares = [];
         lock (_lock)
         {
             foreach (var (key, pool) in _pools.ToList())
             {
-                expired.AddRange(pool.TakeIdle(e => e.Exited || _time.GetElapsedTime(e.IdleSince, now) >= _settings.IdleTimeout));
-                if (pool.Busy == 0 && pool.IdleCount == 0) _pools.Remove(key);
+                expired.AddRange(pool.TakeIdle(e => e.Exited || (!e.Provisioned && _time.GetElapsedTime(e.IdleSince, now) >= _settings.IdleTimeout)));
+                var old = pool.Spares.Where(s => s.Sandbox.Exited || _time.GetElapsedTime(s.Since, now) >= _settings.IdleTimeout).ToList();
+                pool.Spares.RemoveAll(old.Contains);
+                spares.AddRange(old);
+                if (pool.Empty) _pools.Remove(key);
             }
         }
         foreach (var e in expired) Discard(e);
+        DiscardSpares(spares);
         await DrainDestroysAsync();
         return expired.Count;
     }
@@ -27,13 +33,21 @@ public sealed partial class Scheduler
     public async Task StopAsync()
     {
         List<PooledEnvironment> all;
+        List<Spare> spares = [];
         lock (_lock)
         {
             _stopped = true;
-            foreach (var pool in _pools.Values) pool.TakeIdle();
+            foreach (var pool in _pools.Values)
+            {
+                pool.TakeIdle();
+                spares.AddRange(pool.Spares);
+                pool.Spares.Clear();
+            }
             all = [.. _live];
         }
         foreach (var e in all) Discard(e);
+        // Spares still being made are discarded by their own task once it sees the stop; the drain waits for it.
+        DiscardSpares(spares);
         await DrainDestroysAsync();
     }
 

@@ -45,6 +45,7 @@ public sealed partial class Scheduler
     {
         var key = PoolKey.Of(config);
         List<PooledEnvironment> stale;
+        List<Spare> staleSpares;
         Lease lease;
         lock (_lock)
         {
@@ -52,7 +53,7 @@ public sealed partial class Scheduler
             if (_stopped) return new(null, null, running, Stopped: true);
             if (reserved is { } limit && running >= limit) return new(null, "ReservedFunctionConcurrentInvocationLimitExceeded", running);
             if (_accountInFlight >= _settings.AccountConcurrency) return new(null, "ConcurrentInvocationLimitExceeded", running);
-            var pool = CurrentPool(key, config.LastModified, out stale);
+            var pool = CurrentPool(key, config.LastModified, out stale, out staleSpares);
 
             PooledEnvironment? warm = null;
             while (pool.PopMostRecent() is { } candidate)
@@ -84,20 +85,28 @@ public sealed partial class Scheduler
             }
         }
         foreach (var e in stale) Discard(e);
+        DiscardSpares(staleSpares);
         return lease;
     }
 
     /// <summary>The pool of <paramref name="key"/>; a newer key for the same function version drains the older pool.</summary>
-    private FunctionPool CurrentPool(PoolKey key, DateTimeOffset modified, out List<PooledEnvironment> stale)
+    private FunctionPool CurrentPool(PoolKey key, DateTimeOffset modified, out List<PooledEnvironment> stale, out List<Spare> staleSpares)
     {
         stale = [];
+        staleSpares = [];
         if (!_pools.TryGetValue(key, out var pool)) _pools[key] = pool = new FunctionPool(key);
         if (_current.TryGetValue(key.Slot, out var current) && current.Key != key)
         {
             if (modified >= current.Modified)
             {
                 // An update reported Successful: nothing may run on the old image or configuration again.
-                if (_pools.TryGetValue(current.Key, out var old)) { old.Draining = true; stale.AddRange(old.TakeIdle()); }
+                if (_pools.TryGetValue(current.Key, out var old))
+                {
+                    old.Draining = true;
+                    stale.AddRange(old.TakeIdle());
+                    staleSpares.AddRange(old.Spares);
+                    old.Spares.Clear();
+                }
                 _current[key.Slot] = (key, modified);
             }
             else
@@ -139,7 +148,12 @@ public sealed partial class Scheduler
         }
     }
 
-    private async Task<(PooledEnvironment?, Lamina.Environments.EnvironmentError?)> StartAsync(FunctionConfig config, CancellationToken ct)
+    /// <summary>
+    /// Starts an environment for <paramref name="config"/> (its MemorySize already reserved; released here on
+    /// failure). On demand: from a spare when the pool has one, left thawed for the invoke that asked, and the
+    /// pool's spares refilled. Provisioned: always a fresh sandbox, initialised and frozen.
+    /// </summary>
+    private async Task<(PooledEnvironment?, Lamina.Environments.EnvironmentError?)> StartAsync(FunctionConfig config, CancellationToken ct, bool provisioned = false)
     {
         var key = PoolKey.Of(config);
         PullResult pulled;
@@ -157,16 +171,33 @@ public sealed partial class Scheduler
             Unreserve(config.MemorySize);
             return (null, new(Lamina.Environments.EnvironmentErrorCode.InvalidConfiguration, $"The image {config.ImageUri} could not be pulled: {pulled.Error!.Message}"));
         }
-        var hex = Guid.NewGuid().ToString("N");
-        // The sandbox id is short: the control socket's host path must fit a Unix socket address (108 bytes).
-        var (environment, error) = await _factory.StartAsync(hex[..SandboxIdLength], pulled.Image!, EnvironmentConfig.From(config, _settings.Region), ct);
+        var function = EnvironmentConfig.From(config, _settings.Region, provisioned);
+        (Lamina.Environments.ExecutionEnvironment? environment, Lamina.Environments.EnvironmentError? error) started = (null, null);
+        var hex = "";
+        if (!provisioned && TakeSpare(key) is { } spare)
+        {
+            hex = spare.Hex;
+            // Not frozen after init: the invoke that asked for it runs next (a freeze and a thaw saved).
+            started = await _factory.InitAsync(spare.Sandbox, freeze: false, ct);
+            // A spare that died while waiting is not the function's fault: make one on demand instead.
+            if (started.error is { Code: Lamina.Environments.EnvironmentErrorCode.Gone }) started = (null, null);
+        }
+        if (started.environment is null && started.error is null)
+        {
+            hex = Guid.NewGuid().ToString("N");
+            // The sandbox id is short: the control socket's host path must fit a Unix socket address (108 bytes).
+            started = await _factory.StartAsync(hex[..SandboxIdLength], pulled.Image!, function, freeze: provisioned, ct);
+        }
+        var (environment, error) = started;
         if (environment is null)
         {
             Unreserve(config.MemorySize);
             return (null, error);
         }
+        if (!provisioned) RefillSpares(key, pulled.Image!, function);
         var stream = $"{_time.GetUtcNow():yyyy'/'MM'/'dd}/[{config.Version}]{hex}";
-        var pooled = new PooledEnvironment(environment, key, config.MemorySize, stream);
+        // A provisioned environment's init is done ahead of any invoke: no invoke reports it (as in AWS).
+        var pooled = new PooledEnvironment(environment, key, config.MemorySize, stream) { Provisioned = provisioned, Cold = !provisioned };
         bool stopped;
         lock (_lock)
         {
@@ -214,9 +245,7 @@ public sealed partial class Scheduler
         {
             if (!_live.Remove(environment)) return;
             _liveMemoryMb -= environment.MemoryMb;
-            var task = DestroyAsync(environment);
-            _destroying.Add(task);
-            _ = task.ContinueWith(t => { lock (_lock) _destroying.Remove(t); }, TaskScheduler.Default);
+            Track(DestroyAsync(environment));
         }
     }
 

@@ -43,6 +43,9 @@ public sealed partial class Scheduler : IFunctionInvoker, IAsyncDisposable
         _logger = logger;
     }
 
+    /// <summary>Per-phase host-clock sums over successful invokes (bench/invoke reads them).</summary>
+    public InvokePhases Phases { get; } = new();
+
     /// <summary>The sandbox manager environments run under (tests inspect it).</summary>
     public Lamina.Sandbox.SandboxManager Manager => _factory.Manager;
 
@@ -50,6 +53,7 @@ public sealed partial class Scheduler : IFunctionInvoker, IAsyncDisposable
     public async Task<InvokeResult> InvokeAsync(InvokeRequest request, CancellationToken ct)
     {
         var started = _time.GetUtcNow();
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         var config = request.Function;
         if (config.ImageDigest is null)
             return Platform(request, started, $"Function {config.FunctionName} has no resolved image yet.");
@@ -83,6 +87,7 @@ public sealed partial class Scheduler : IFunctionInvoker, IAsyncDisposable
                 acquire = null;
 
                 // Step 3
+                var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
                 (Lamina.Environments.InvokeResult? answer, EnvironmentError? error) outcome;
                 try
                 {
@@ -95,7 +100,9 @@ public sealed partial class Scheduler : IFunctionInvoker, IAsyncDisposable
                     throw;
                 }
                 var (answer, error) = outcome;
+                var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
                 var lines = ForwardLog(environment);
+                var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
                 if (answer is null)
                 {
                     Discard(environment);
@@ -113,6 +120,8 @@ public sealed partial class Scheduler : IFunctionInvoker, IAsyncDisposable
                 var result = Complete(request, started, environment, answer, lines, lease.Concurrent);
                 if (error is null) Release(environment);
                 else Discard(environment);
+                var t4 = System.Diagnostics.Stopwatch.GetTimestamp();
+                Phases.Add(t1 - t0, t2 - t1, t3 - t2, t4 - t3);
                 return result;
             }
         }

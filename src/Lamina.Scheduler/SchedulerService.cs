@@ -5,8 +5,8 @@ namespace Lamina.Scheduler;
 
 /// <summary>
 /// The scheduler's background duties: at start, remove sandboxes a previous process left behind
-/// (<see cref="Lamina.Sandbox.SandboxManager.RecoverAsync"/>); while running, reap idle environments;
-/// at stop, destroy every environment.
+/// (<see cref="Lamina.Sandbox.SandboxManager.RecoverAsync"/>); while running, reap idle environments and
+/// keep provisioned concurrency allocated; at stop, destroy every environment.
 /// </summary>
 public sealed partial class SchedulerService(Scheduler scheduler, SchedulerSettings settings, TimeProvider time, ILogger<SchedulerService> logger)
     : BackgroundService
@@ -18,7 +18,33 @@ public sealed partial class SchedulerService(Scheduler scheduler, SchedulerSetti
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(ReapLoopAsync(stoppingToken), ProvisionLoopAsync(stoppingToken));
+
+    /// <summary>Provisioned concurrency: one reconcile pass per second (a pass that starts environments takes longer).</summary>
+    private async Task ProvisionLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await scheduler.ReconcileProvisionedAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogProvisionFailed(logger, e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ReapLoopAsync(CancellationToken stoppingToken)
     {
         // A quarter of the idle timeout (at most 30 s, at least 100 ms): an environment lives at most 25% past it.
         var period = TimeSpan.FromTicks(Math.Clamp(settings.IdleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
@@ -54,6 +80,9 @@ public sealed partial class SchedulerService(Scheduler scheduler, SchedulerSetti
 
     [LoggerMessage(EventId = 5211, Level = LogLevel.Debug, Message = "Reaped {Count} idle environments")]
     private static partial void LogReaped(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 5213, Level = LogLevel.Error, Message = "Provisioned concurrency pass failed")]
+    private static partial void LogProvisionFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 5212, Level = LogLevel.Error, Message = "Reaping idle environments failed")]
     private static partial void LogReapFailed(ILogger logger, Exception exception);

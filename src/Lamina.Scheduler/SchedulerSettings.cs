@@ -15,6 +15,9 @@ public sealed record SchedulerSettings(
     long MemoryLimitMb,
     string Region)
 {
+    /// <summary>Sandboxes kept made ahead of demand per pool once it has had a cold start (0: none).</summary>
+    public int SpareSandboxes { get; init; } = 1;
+
     /// <summary>The host's MemTotal in MB (from /proc/meminfo); a large fallback when unreadable.</summary>
     public static long HostMemoryMb()
     {

@@ -38,7 +38,8 @@ public sealed class RealImageTests(PulledImageFixture image) : IClassFixture<Pul
             Assert.Equal(i, body.GetProperty("count").GetInt32()); // same process served every invoke
             pid ??= body.GetProperty("pid").GetInt32();
             Assert.Equal(pid, body.GetProperty("pid").GetInt32());
-            // Thawed for the invoke (a frozen agent could not have answered), frozen again after it.
+            // Thawed for the invoke (a frozen agent could not have answered), frozen again after answering.
+            await env.SettledAsync();
             Assert.Equal(SandboxState.Frozen, env.Sandbox.State);
             Assert.Equal("FROZEN", h.FreezerState(env));
         }
@@ -81,6 +82,7 @@ public sealed class RealImageTests(PulledImageFixture image) : IClassFixture<Pul
         var payload = Parse(crash);
         Assert.Equal("Runtime.ExitError", payload.GetProperty("errorType").GetString());
         Assert.Contains("exit status 3", payload.GetProperty("errorMessage").GetString());
+        await env.SettledAsync();
         Assert.Equal("FROZEN", h.FreezerState(env));
 
         var (after, afterError) = await env.InvokeAsync(Json("\"after\""));

@@ -126,6 +126,8 @@ public sealed class InvokeTests(ExecutionServer server) : IClassFixture<Executio
         Assert.Equal(1, JsonDocument.Parse(created.GetProperty("payload").GetString()!).RootElement.GetProperty("count").GetInt32());
         var id = server.Telemetry.StreamsOf("echo-killed").Single()[^32..][..Scheduler.SandboxIdLength];
         var sandbox = server.Scheduler.Manager.Find(id)!;
+        // The environment is frozen shortly after answering (a frozen process cannot die from SIGKILL until thawed).
+        await WaitUntilAsync(() => sandbox.State == Lamina.Sandbox.SandboxState.Frozen);
         Assert.Null(await server.Scheduler.Manager.ThawAsync(sandbox));
         System.Diagnostics.Process.GetProcessById(sandbox.Pid).Kill();
         await sandbox.Exited.WaitAsync(TimeSpan.FromMinutes(1));

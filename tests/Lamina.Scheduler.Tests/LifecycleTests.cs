@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Lamina.Scheduler.Tests.Fixtures;
 
 namespace Lamina.Scheduler.Tests;
@@ -11,9 +12,11 @@ public sealed class LifecycleTests(ShortIdleServer server) : IClassFixture<Short
         await server.CreateFunctionAsync("echo-idle");
         Assert.Equal(1, (await server.InvokeAsync("echo-idle", "{}")).Json.GetProperty("count").GetInt32());
         Assert.Single(server.Telemetry.StreamsOf("echo-idle"));
+        // The cold start left a spare sandbox for the next one (or the reaper already took it: no sandbox of it remains).
+        await InvokeTests.WaitUntilAsync(() => server.Scheduler.SpareCount == 1 || server.Scheduler.LiveEnvironments == 0);
 
-        // Idle timeout 2 s: the reaper destroys it (polled; no timing asserted).
-        await InvokeTests.WaitUntilAsync(() => server.Scheduler.LiveEnvironments == 0);
+        // Idle timeout 2 s: the reaper destroys it and the spare (polled; no timing asserted).
+        await InvokeTests.WaitUntilAsync(() => server.Scheduler.LiveEnvironments == 0 && server.Scheduler.SpareCount == 0);
         await InvokeTests.WaitUntilAsync(() => Leftovers.Find(server.DataDir, server.CgroupParent).Count == 0);
         Assert.Empty(Leftovers.Find(server.DataDir, server.CgroupParent));
 
@@ -46,6 +49,9 @@ public sealed class LifecycleTests(ShortIdleServer server) : IClassFixture<Short
             server.Push(host, "v1");
             await server.CreateFunctionAsync("echo-dispose", host: host);
             Assert.Equal(1, (await server.InvokeAsync("echo-dispose", "{}", host: host)).Json.GetProperty("count").GetInt32());
+            // A spare exists too: stopping must destroy it as well.
+            var scheduler = host.Services.GetRequiredService<Scheduler>();
+            await InvokeTests.WaitUntilAsync(() => scheduler.SpareSandboxIds("echo-dispose").Count == 1);
             Assert.NotEmpty(Leftovers.Find(dataDir, cgroup));
         }
         finally

@@ -51,6 +51,10 @@ public static partial class LambdaEndpoints
         Map(e, "DELETE", "/2017-10-31/functions/{FunctionName}/concurrency", a => a.DeleteFunctionConcurrencyAsync);
         Map(e, "GET", "/2019-09-30/functions/{FunctionName}/concurrency", a => a.GetFunctionConcurrency);
         Map(e, "GET", "/2016-08-19/account-settings", a => a.GetAccountSettings);
+        const string Pc = "/2019-09-30/functions/{FunctionName}/provisioned-concurrency";
+        Map(e, "PUT", Pc, a => a.PutProvisionedConcurrencyConfigAsync);
+        Map(e, "GET", Pc, a => a.GetOrListProvisionedConcurrencyConfigs);
+        Map(e, "DELETE", Pc, a => a.DeleteProvisionedConcurrencyConfigAsync);
         Map(e, "POST", "/2021-10-31/functions/{FunctionName}/url", a => a.CreateFunctionUrlConfigAsync);
         Map(e, "GET", "/2021-10-31/functions/{FunctionName}/url", a => a.GetFunctionUrlConfig);
         Map(e, "PUT", "/2021-10-31/functions/{FunctionName}/url", a => a.UpdateFunctionUrlConfigAsync);

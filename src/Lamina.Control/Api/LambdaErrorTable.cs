@@ -20,6 +20,7 @@ public static class LambdaErrorTable
         LambdaErrorType.PreconditionFailed => ("PreconditionFailedException", 412, "User"),
         LambdaErrorType.InvalidRequestContent => ("InvalidRequestContentException", 400, "User"),
         LambdaErrorType.UnsupportedMediaType => ("UnsupportedMediaTypeException", 415, "User"),
+        LambdaErrorType.ProvisionedConcurrencyConfigNotFound => ("ProvisionedConcurrencyConfigNotFoundException", 404, "User"),
         LambdaErrorType.Service => ("ServiceException", 500, "Service"),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };

@@ -29,5 +29,6 @@ public enum LambdaErrorType
     PreconditionFailed,
     InvalidRequestContent,
     UnsupportedMediaType,
+    ProvisionedConcurrencyConfigNotFound,
     Service,
 }

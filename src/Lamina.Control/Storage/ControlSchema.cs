@@ -11,7 +11,8 @@ namespace Lamina.Control.Storage;
 /// functions ─┬─&lt; versions              (name, version)  immutable snapshots
 ///            ├─&lt; aliases               (name, alias)
 ///            ├─&lt; url_configs           (name, qualifier '' = unqualified)
-///            └─&lt; event_invoke_configs  (name, qualifier '' = unqualified)
+///            ├─&lt; event_invoke_configs  (name, qualifier '' = unqualified)
+///            └─&lt; provisioned_concurrency (name, qualifier: a version or an alias)
 /// </code>
 /// </summary>
 internal static class ControlSchema
@@ -47,6 +48,15 @@ internal static class ControlSchema
             PRIMARY KEY (function_name, qualifier)
         ) WITHOUT ROWID;
         CREATE TABLE event_invoke_configs (
+            function_name TEXT NOT NULL REFERENCES functions(name) ON DELETE CASCADE,
+            qualifier     TEXT NOT NULL,
+            config        TEXT NOT NULL,
+            PRIMARY KEY (function_name, qualifier)
+        ) WITHOUT ROWID;
+        """,
+        // 2: provisioned concurrency (the scheduler writes Allocated/Available/Status into config)
+        """
+        CREATE TABLE provisioned_concurrency (
             function_name TEXT NOT NULL REFERENCES functions(name) ON DELETE CASCADE,
             qualifier     TEXT NOT NULL,
             config        TEXT NOT NULL,

@@ -31,6 +31,9 @@ internal sealed class EnvironmentHarness : IAsyncDisposable
         return env!;
     }
 
+    /// <summary>Destroys <paramref name="env"/> with the harness.</summary>
+    public void Track(ExecutionEnvironment env) => _environments.Add(env);
+
     /// <summary>The sandbox's freezer.state (FROZEN / THAWED), cgroup v1.</summary>
     public string FreezerState(ExecutionEnvironment env) =>
         File.ReadAllText(Path.Combine("/sys/fs/cgroup/freezer", CgroupParent, env.Sandbox.Id, "freezer.state")).Trim();

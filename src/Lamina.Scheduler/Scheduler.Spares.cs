@@ -1,0 +1,125 @@
+using Lamina.Images;
+using Microsoft.Extensions.Logging;
+using EnvironmentFunction = Lamina.Environments.FunctionConfig;
+
+namespace Lamina.Scheduler;
+
+/// <summary>
+/// Spares: sandboxes made ahead of demand so a cold start skips runc create and start (docs/scheduler.md).
+/// A pool gets them only after its first cold start (it has shown demand), at most
+/// <see cref="SchedulerSettings.SpareSandboxes"/> made or in the making; they go when the pool drains, when
+/// they have waited longer than the idle timeout, and at stop. Every spare is either in a pool's list, in the
+/// making (tracked as a background task), or being destroyed (tracked likewise): none can be forgotten.
+/// </summary>
+public sealed partial class Scheduler
+{
+    /// <summary>Spares ready now, across pools (tests and the bench read it).</summary>
+    public int SpareCount
+    {
+        get { lock (_lock) return _pools.Values.Sum(p => p.Spares.Count); }
+    }
+
+    /// <summary>Sandbox ids of the spares of <paramref name="functionName"/> ready now (any version).</summary>
+    public IReadOnlyList<string> SpareSandboxIds(string functionName)
+    {
+        lock (_lock)
+            return _pools.Values.Where(p => p.Key.FunctionName == functionName)
+                .SelectMany(p => p.Spares).Select(s => s.Sandbox.Sandbox.Id).ToList();
+    }
+
+    /// <summary>Takes the oldest live spare of <paramref name="key"/>'s pool; dead ones met on the way are discarded.</summary>
+    private Spare? TakeSpare(PoolKey key)
+    {
+        List<Spare> dead = [];
+        Spare? taken = null;
+        lock (_lock)
+        {
+            if (_pools.TryGetValue(key, out var pool))
+            {
+                while (pool.Spares.Count > 0)
+                {
+                    var spare = pool.Spares[0];
+                    pool.Spares.RemoveAt(0);
+                    if (spare.Sandbox.Exited) dead.Add(spare);
+                    else { taken = spare; break; }
+                }
+            }
+        }
+        DiscardSpares(dead);
+        return taken;
+    }
+
+    /// <summary>Starts making spares for <paramref name="key"/>'s pool up to the bound, in the background.</summary>
+    private void RefillSpares(PoolKey key, PulledImage image, EnvironmentFunction function)
+    {
+        int need;
+        lock (_lock)
+        {
+            if (_stopped || !_pools.TryGetValue(key, out var pool) || pool.Draining) return;
+            need = _settings.SpareSandboxes - pool.Spares.Count - pool.SparesPreparing;
+            if (need <= 0) return;
+            pool.SparesPreparing += need;
+            for (var i = 0; i < need; i++) Track(PrepareSpareAsync(key, image, function));
+        }
+    }
+
+    private async Task PrepareSpareAsync(PoolKey key, PulledImage image, EnvironmentFunction function)
+    {
+        await Task.Yield();
+        var hex = Guid.NewGuid().ToString("N");
+        (Lamina.Environments.PreparedSandbox? Prepared, Lamina.Environments.EnvironmentError? Error) made;
+        try
+        {
+            made = await _factory.PrepareAsync(hex[..SandboxIdLength], image, function);
+        }
+        catch (Exception e)
+        {
+            made = (null, new(Lamina.Environments.EnvironmentErrorCode.SandboxFailed, e.Message));
+        }
+        bool keep = false;
+        lock (_lock)
+        {
+            if (_pools.TryGetValue(key, out var pool))
+            {
+                pool.SparesPreparing--;
+                keep = made.Prepared is not null && !_stopped && !pool.Draining;
+                if (keep) pool.Spares.Add(new Spare(made.Prepared!, hex, _time.GetTimestamp()));
+            }
+        }
+        if (made.Prepared is null) LogSpareFailed(_logger, key.FunctionName, key.Version, made.Error!.ToString());
+        else if (!keep) DiscardSpares([new Spare(made.Prepared, hex, 0)]);
+    }
+
+    /// <summary>Destroys spares in the background (tracked, so stop waits for them).</summary>
+    private void DiscardSpares(List<Spare> spares)
+    {
+        if (spares.Count == 0) return;
+        lock (_lock)
+        {
+            foreach (var spare in spares) Track(DiscardSpareAsync(spare));
+        }
+    }
+
+    private async Task DiscardSpareAsync(Spare spare)
+    {
+        await Task.Yield();
+        try
+        {
+            await _factory.DiscardAsync(spare.Sandbox);
+        }
+        catch (Exception e)
+        {
+            LogDestroyFailed(_logger, spare.Sandbox.Sandbox.Id, e.Message);
+        }
+    }
+
+    /// <summary>A background task stop and the reaper wait for. Call under the lock.</summary>
+    private void Track(Task task)
+    {
+        _destroying.Add(task);
+        _ = task.ContinueWith(t => { lock (_lock) _destroying.Remove(t); }, TaskScheduler.Default);
+    }
+
+    [LoggerMessage(EventId = 5204, Level = LogLevel.Warning, Message = "Making a spare sandbox for {Function}:{Version} failed: {Error}")]
+    private static partial void LogSpareFailed(ILogger logger, string function, string version, string error);
+}
