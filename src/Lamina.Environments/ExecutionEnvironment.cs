@@ -7,7 +7,7 @@ namespace Lamina.Environments;
 /// control socket. Frozen (cgroup freezer) whenever no invoke is in flight, as Lambda does; each invoke
 /// thaws it, runs, and freezes it again. One invoke at a time.
 /// </summary>
-public sealed class ExecutionEnvironment : IAsyncDisposable
+public sealed partial class ExecutionEnvironment : IAsyncDisposable
 {
     private readonly SandboxManager _manager;
     private readonly ControlClient _control;
