@@ -49,19 +49,25 @@ public sealed partial class LambdaApi
     {
         var id = Identify(call);
         if (id.Error is { } e) return (null, null, e);
+        var (request, refusal) = ResolveTarget(id.Value!.Name, id.Value.Qualifier, call.Body, type, tail, call.Header("X-Amz-Client-Context"), call.RequestId);
+        return (request, id.Value.Qualifier, refusal is { } r ? (ApiResponse)r : null);
+    }
 
+    /// <summary>The checks every invoke path shares (API, function URLs) once the function and qualifier are known.</summary>
+    internal (InvokeRequest? Request, LambdaError? Refusal) ResolveTarget(string name, string? qualifier, byte[] body, InvocationType type,
+        bool tail, string? clientContext, string requestId, bool jsonOnly = true)
+    {
         // Step 1: payload limit of the invocation type, and a JSON payload (Lambda refuses anything else).
         var limit = type == InvocationType.Event ? AsyncPayloadLimit : SyncPayloadLimit;
-        if (call.Body.Length > limit)
+        if (body.Length > limit)
         {
-            return (null, null, new LambdaError(LambdaErrorType.RequestTooLarge,
+            return (null, new LambdaError(LambdaErrorType.RequestTooLarge,
                 $"Request must be smaller than {limit} bytes for the {(type == InvocationType.Event ? "InvokeAsync" : "InvokeFunction")} operation"));
         }
-        if (call.Body.Length > 0 && !IsJson(call.Body))
-            return (null, null, new LambdaError(LambdaErrorType.InvalidRequestContent, "Could not parse request body into json: Could not parse payload into json"));
+        if (jsonOnly && body.Length > 0 && !IsJson(body))
+            return (null, new LambdaError(LambdaErrorType.InvalidRequestContent, "Could not parse request body into json: Could not parse payload into json"));
 
         // Step 2: resolve the version to run.
-        var (name, qualifier) = (id.Value!.Name, id.Value.Qualifier);
         var target = store.Read<Result<(FunctionConfig Config, int? Reserved)>>(s =>
         {
             var f = Find(s, name, Arn(name, qualifier));
@@ -70,15 +76,14 @@ public sealed partial class LambdaApi
             var c = ResolveQualifier(s, f.Value!, version);
             return c.IsOk ? (c.Value!, f.Value!.ReservedConcurrency) : c.Error!;
         });
-        if (target.Error is { } te) return (null, null, te);
+        if (target.Error is { } te) return (null, te);
         var (config, reserved) = target.Value;
         if (config.State != FunctionState.Active)
-            return (null, null, LambdaError.Conflict($"The operation cannot be performed at this time. The function is currently in the following state: {config.State}"));
+            return (null, LambdaError.Conflict($"The operation cannot be performed at this time. The function is currently in the following state: {config.State}"));
         if (reserved == 0)
-            return (null, null, new LambdaError(LambdaErrorType.TooManyRequests, "Rate Exceeded.", "ReservedFunctionConcurrentInvocationLimitExceeded"));
+            return (null, new LambdaError(LambdaErrorType.TooManyRequests, "Rate Exceeded.", "ReservedFunctionConcurrentInvocationLimitExceeded"));
 
-        var request = new InvokeRequest(config, Arn(name, qualifier), call.RequestId, call.Body, type, tail, call.Header("X-Amz-Client-Context"));
-        return (request, qualifier, null);
+        return (new InvokeRequest(config, Arn(name, qualifier), requestId, body, type, tail, clientContext), null);
     }
 
     /// <summary>The version an alias routes this invocation to: the additional version with its weight's probability.</summary>
