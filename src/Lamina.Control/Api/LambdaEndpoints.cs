@@ -121,7 +121,8 @@ public static partial class LambdaEndpoints
         return await handler(new LambdaCall(context, body, requestId));
     }
 
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext context)
+    /// <summary>The request body, or null when it is over <see cref="MaxBodyBytes"/> (also used by the function URL endpoint).</summary>
+    internal static async Task<byte[]?> ReadBodyAsync(HttpContext context)
     {
         if (context.Request.ContentLength > MaxBodyBytes) return null;
         using var buffer = new MemoryStream();

@@ -38,7 +38,7 @@ public sealed partial class FunctionUrlEndpoint(ControlStore store, LambdaApi ap
         }
 
         // Step 2
-        var body = await ReadBodyAsync(context.Request, ct);
+        var body = await LambdaEndpoints.ReadBodyAsync(context);
         if (body is null)
         {
             await MessageAsync(context, 413, "Request Entity Too Large");
@@ -131,20 +131,6 @@ public sealed partial class FunctionUrlEndpoint(ControlStore store, LambdaApi ap
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["Message"] = message }), context.RequestAborted);
-    }
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength > LambdaApi.SyncPayloadLimit) return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16384];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > LambdaApi.SyncPayloadLimit) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 
     [LoggerMessage(EventId = 5301, Level = LogLevel.Warning, Message = "Function URL invoke {RequestId} failed after its response started; the body ends early")]
