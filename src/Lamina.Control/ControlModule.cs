@@ -35,6 +35,8 @@ public static class ControlModule
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<StateWorker>());
         services.AddLaminaAsyncInvoke(dataDir);
         services.AddSingleton<LambdaApi>();
+        services.AddSingleton<Urls.FunctionUrlEndpoint>();
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, Urls.FunctionUrlStartupFilter>();
         return services;
     }
 

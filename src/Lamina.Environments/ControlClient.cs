@@ -7,7 +7,7 @@ namespace Lamina.Environments;
 /// HTTP/1.1 to lamina-init over its control socket (docs/agent-protocol.md). One pooled connection is
 /// kept alive between invokes, so a warm invoke costs no connect.
 /// </summary>
-internal sealed class ControlClient : IDisposable
+internal sealed partial class ControlClient : IDisposable
 {
     private readonly HttpClient _http;
 

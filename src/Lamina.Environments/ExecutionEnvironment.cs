@@ -9,7 +9,7 @@ namespace Lamina.Environments;
 /// (<see cref="EnvironmentOptions.FreezeDelay"/>), unless the next invoke has arrived by then (it then simply
 /// runs on the thawed environment). One invoke at a time.
 /// </summary>
-public sealed class ExecutionEnvironment : IAsyncDisposable
+public sealed partial class ExecutionEnvironment : IAsyncDisposable
 {
     private readonly SandboxManager _manager;
     private readonly ControlClient _control;

@@ -50,7 +50,14 @@ public sealed partial class Scheduler : IFunctionInvoker, IAsyncDisposable
     public Lamina.Sandbox.SandboxManager Manager => _factory.Manager;
 
     /// <inheritdoc/>
-    public async Task<InvokeResult> InvokeAsync(InvokeRequest request, CancellationToken ct)
+    public Task<InvokeResult> InvokeAsync(InvokeRequest request, CancellationToken ct) => RunAsync(request, null, ct);
+
+    /// <inheritdoc/>
+    public Task<InvokeResult> InvokeStreamingAsync(InvokeRequest request, ResponsePieceWriter onPiece, CancellationToken ct) =>
+        RunAsync(request, onPiece, ct);
+
+    /// <summary>The pipeline above; with <paramref name="onPiece"/> the response streams through it (step 3).</summary>
+    private async Task<InvokeResult> RunAsync(InvokeRequest request, ResponsePieceWriter? onPiece, CancellationToken ct)
     {
         var started = _time.GetUtcNow();
         var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -91,7 +98,9 @@ public sealed partial class Scheduler : IFunctionInvoker, IAsyncDisposable
                 (Lamina.Environments.InvokeResult? answer, EnvironmentError? error) outcome;
                 try
                 {
-                    outcome = await environment.Environment.InvokeAsync(request.Payload, request.RequestId, ct);
+                    outcome = onPiece is null
+                        ? await environment.Environment.InvokeAsync(request.Payload, request.RequestId, ct)
+                        : await environment.Environment.InvokeStreamingAsync(request.Payload, request.RequestId, (p, t) => onPiece(p, t), ct);
                 }
                 catch (OperationCanceledException)
                 {

@@ -18,6 +18,10 @@ internal sealed class ControlApiHandler(InvokeApiHandler invokes, EnvironmentPoo
     {
         if (!request.Path.StartsWith(Prefix, StringComparison.Ordinal))
         {
+            if (request.Header(StreamedInvoke.RequestHeader) == "1")
+            {
+                return StreamedInvoke.Start(invokes, environments, request, cancellationToken);
+            }
             return await invokes.HandleAsync(request, cancellationToken);
         }
         switch (request.Path[Prefix.Length..], request.Method)

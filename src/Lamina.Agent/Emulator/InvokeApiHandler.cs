@@ -19,8 +19,11 @@ internal sealed class InvokeApiHandler(EmulatorOptions options, EnvironmentPool 
     private const string Prefix = "/2015-03-31/functions/";
     private const string Suffix = "/invocations";
 
-    public async ValueTask<HttpResponse> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Checks an invoke request and builds its invocation (with <paramref name="sink"/> for a streamed
+    /// answer); returns the refusal to send instead, or null.</summary>
+    internal HttpResponse? Parse(HttpRequest request, ResponseSink? sink, out Invocation invocation)
     {
+        invocation = null!;
         var path = request.Path;
         if (!path.StartsWith(Prefix, StringComparison.Ordinal) || !path.EndsWith(Suffix, StringComparison.Ordinal) || path.Length <= Prefix.Length + Suffix.Length)
         {
@@ -52,7 +55,7 @@ internal sealed class InvokeApiHandler(EmulatorOptions options, EnvironmentPool 
             }
             requestId = chosen;
         }
-        var invocation = new Invocation
+        invocation = new Invocation
         {
             RequestId = requestId,
             Payload = request.Body,
@@ -60,7 +63,18 @@ internal sealed class InvokeApiHandler(EmulatorOptions options, EnvironmentPool 
             TraceId = traceId ?? NewTraceId(),
             ClientContext = clientContext,
             TenantId = request.Header("X-Amz-Tenant-Id") is { } tenant && IsSafeHeaderValue(tenant) ? tenant : null,
+            Sink = sink,
         };
+        return null;
+    }
+
+    public async ValueTask<HttpResponse> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var refused = Parse(request, null, out var invocation);
+        if (refused is not null)
+        {
+            return refused;
+        }
         var type = request.Header("X-Amz-Invocation-Type") ?? "RequestResponse";
         switch (type)
         {

@@ -9,4 +9,6 @@ internal sealed class PlatformApiRouter(IHttpHandler runtimeApi, IHttpHandler ex
         request.Path.StartsWith("/2018-06-01/", StringComparison.Ordinal)
             ? runtimeApi.HandleAsync(request, cancellationToken)
             : extensionsApi.HandleAsync(request, cancellationToken);
+
+    public bool StreamsBody(HttpRequest request) => request.Path.StartsWith("/2018-06-01/", StringComparison.Ordinal) && runtimeApi.StreamsBody(request);
 }

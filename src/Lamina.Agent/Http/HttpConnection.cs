@@ -45,7 +45,14 @@ internal sealed class HttpConnection(Socket socket, IHttpHandler handler, HttpLi
                     {
                         await stream.WriteAsync(Continue100, cancellationToken);
                     }
-                    await HttpRequestParser.ReadBodyAsync(reader, request, limits, cancellationToken);
+                    if (handler.StreamsBody(request))
+                    {
+                        request.StreamedBody = new StreamedBody(reader, request, limits);
+                    }
+                    else
+                    {
+                        await HttpRequestParser.ReadBodyAsync(reader, request, limits, cancellationToken);
+                    }
                 }
                 catch (HttpProtocolException e)
                 {
@@ -54,6 +61,17 @@ internal sealed class HttpConnection(Socket socket, IHttpHandler handler, HttpLi
                     return;
                 }
                 var response = await handler.HandleAsync(request, cancellationToken);
+                if (request.StreamedBody is { Finished: false } unread)
+                {
+                    try
+                    {
+                        await unread.DrainAsync(cancellationToken);
+                    }
+                    catch (HttpProtocolException)
+                    {
+                        response = new HttpResponse(response.Status, response.Body, response.ContentType) { CloseConnection = true };
+                    }
+                }
                 var close = response.CloseConnection || WantsClose(request);
                 await WriteAsync(stream, response, close, cancellationToken);
                 if (close)
@@ -81,6 +99,11 @@ internal sealed class HttpConnection(Socket socket, IHttpHandler handler, HttpLi
     /// <summary>Writes the head and, for small bodies, the body in one send (one segment on loopback).</summary>
     internal static async ValueTask WriteAsync(Stream stream, HttpResponse response, bool close, CancellationToken cancellationToken)
     {
+        if (response.BodyWriter is not null)
+        {
+            await ChunkedResponse.WriteAsync(stream, response, close, cancellationToken);
+            return;
+        }
         var small = response.Body.Length <= 16 * 1024;
         var buffer = ArrayPool<byte>.Shared.Rent(HeadLength(response) + (small ? response.Body.Length : 0));
         try
@@ -104,7 +127,7 @@ internal sealed class HttpConnection(Socket socket, IHttpHandler handler, HttpLi
     }
 
     /// <summary>An upper bound of the head's size in bytes (header values are ASCII or Latin-1 here, UTF-8 at worst 3×).</summary>
-    private static int HeadLength(HttpResponse response)
+    internal static int HeadLength(HttpResponse response)
     {
         var length = 128 + (response.ContentType?.Length ?? 0) * 3;
         if (response.Headers is not null)
@@ -117,7 +140,7 @@ internal sealed class HttpConnection(Socket socket, IHttpHandler handler, HttpLi
         return length;
     }
 
-    private static int WriteHead(Span<byte> buffer, HttpResponse response, bool close)
+    internal static int WriteHead(Span<byte> buffer, HttpResponse response, bool close)
     {
         var at = 0;
         Append(buffer, ref at, "HTTP/1.1 "u8);
@@ -142,9 +165,16 @@ internal sealed class HttpConnection(Socket socket, IHttpHandler handler, HttpLi
                 Append(buffer, ref at, "\r\n"u8);
             }
         }
-        Append(buffer, ref at, "Content-Length: "u8);
-        response.Body.Length.TryFormat(buffer[at..], out n, provider: CultureInfo.InvariantCulture);
-        at += n;
+        if (response.BodyWriter is not null)
+        {
+            Append(buffer, ref at, "Transfer-Encoding: chunked"u8);
+        }
+        else
+        {
+            Append(buffer, ref at, "Content-Length: "u8);
+            response.Body.Length.TryFormat(buffer[at..], out n, provider: CultureInfo.InvariantCulture);
+            at += n;
+        }
         Append(buffer, ref at, close ? "\r\nConnection: close\r\n\r\n"u8 : "\r\n\r\n"u8);
         return at;
     }

@@ -25,6 +25,10 @@ internal sealed class HttpRequest
 
     public byte[] Body { get; set; } = [];
 
+    /// <summary>Set instead of <see cref="Body"/> when the handler asked for the body as it arrives
+    /// (<see cref="IHttpHandler.StreamsBody"/>).</summary>
+    public StreamedBody? StreamedBody { get; set; }
+
     /// <summary>True when the body exceeded the server's limit; <see cref="Body"/> is then empty
     /// and the handler answers with its own 413 error.</summary>
     public bool BodyTooLarge { get; set; }

@@ -129,6 +129,10 @@ internal static class HttpRequestParser
         request.Body = request.BodyTooLarge ? [] : body.WrittenSpan.ToArray();
     }
 
+    /// <summary>Reads the trailer section that ends a chunked body (used by <see cref="StreamedBody"/>).</summary>
+    public static ValueTask ReadTrailersAsync(HttpReader reader, HttpRequest request, HttpLimits limits, CancellationToken cancellationToken) =>
+        ReadFieldsAsync(reader, request.Trailers, limits, cancellationToken);
+
     private static async ValueTask ReadFieldsAsync(HttpReader reader, List<KeyValuePair<string, string>> fields, HttpLimits limits, CancellationToken cancellationToken)
     {
         while (true)

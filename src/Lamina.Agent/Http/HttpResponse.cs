@@ -22,6 +22,12 @@ internal sealed class HttpResponse
     /// <summary>Extra headers; null when there are none (the common case allocates no list).</summary>
     public List<KeyValuePair<string, string>>? Headers { get; private set; }
 
+    /// <summary>
+    /// Set for a body produced while it is sent (chunked): called with a function that writes one chunk to the
+    /// peer at once. <see cref="Body"/> is then ignored. An exception it throws ends the connection.
+    /// </summary>
+    public Func<Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask>, CancellationToken, Task>? BodyWriter { get; init; }
+
     /// <summary>When true the connection is closed after this response.</summary>
     public bool CloseConnection { get; init; }
 

@@ -5,4 +5,8 @@ namespace Lamina.Agent.Http;
 internal interface IHttpHandler
 {
     ValueTask<HttpResponse> HandleAsync(HttpRequest request, CancellationToken cancellationToken);
+
+    /// <summary>True when this request's body should reach the handler as it arrives
+    /// (<see cref="HttpRequest.StreamedBody"/>) instead of buffered; decided from the head alone.</summary>
+    bool StreamsBody(HttpRequest request) => false;
 }

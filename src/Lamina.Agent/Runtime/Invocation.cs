@@ -24,6 +24,10 @@ internal sealed class Invocation
 
     public string? TenantId { get; init; }
 
+    /// <summary>Set when the caller wants a streamed answer as it is written (InvokeWithResponseStream through the
+    /// control channel); null for a buffered invoke, where a streamed response is collected into one body.</summary>
+    public ResponseSink? Sink { get; init; }
+
     /// <summary>A fresh id for this attempt (Lambda-Runtime-Invocation-Id). A runtime that echoes it on
     /// /response or /error can never answer a different attempt of the same request id by mistake.</summary>
     public string InvocationId { get; } = Uuid.NewString();

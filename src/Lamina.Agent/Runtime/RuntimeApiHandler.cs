@@ -8,7 +8,7 @@ namespace Lamina.Agent.Runtime;
 /// <see cref="RuntimeChannel"/> and renders its refusals from one table. It never answers 500:
 /// npm's aws-lambda-ric exits on a 500 from /next.
 /// </summary>
-internal sealed class RuntimeApiHandler(Func<RuntimeChannel> channel) : IHttpHandler
+internal sealed partial class RuntimeApiHandler(Func<RuntimeChannel> channel) : IHttpHandler
 {
     /// <summary>Largest response body a runtime may post: 6 MiB + 100 bytes.</summary>
     public const int MaxResponseBytes = 6 * 1024 * 1024 + 100;
@@ -41,6 +41,10 @@ internal sealed class RuntimeApiHandler(Func<RuntimeChannel> channel) : IHttpHan
                 var action = rest[(slash + 1)..];
                 if (action.SequenceEqual("response"))
                 {
+                    if (request.StreamedBody is not null)
+                    {
+                        return await StreamedResponseAsync(id, request, cancellationToken);
+                    }
                     return request.Method == "POST" ? Response(id, request) : Refuse(RuntimeApiError.MethodNotAllowed);
                 }
                 if (action.SequenceEqual("error"))
@@ -51,6 +55,12 @@ internal sealed class RuntimeApiHandler(Func<RuntimeChannel> channel) : IHttpHan
         }
         return Refuse(RuntimeApiError.NotFound);
     }
+
+    /// <summary>A streamed /response (Lambda-Runtime-Function-Response-Mode: streaming) is read as it arrives,
+    /// so its pieces can reach the host while the function still runs (<see cref="StreamedResponseAsync"/>).</summary>
+    public bool StreamsBody(HttpRequest request) =>
+        request.Method == "POST" && request.Path.EndsWith("/response", StringComparison.Ordinal) &&
+        string.Equals(request.Header("Lambda-Runtime-Function-Response-Mode"), "streaming", StringComparison.OrdinalIgnoreCase);
 
     private async ValueTask<HttpResponse> NextAsync()
     {

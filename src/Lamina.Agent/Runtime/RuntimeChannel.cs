@@ -132,6 +132,34 @@ internal sealed class RuntimeChannel
         return RuntimeApiError.None;
     }
 
+    /// <summary>The invocation a streamed /response for <paramref name="requestId"/> belongs to, checked as
+    /// <see cref="Answer"/> checks it but without answering (the answer comes when the stream ends).</summary>
+    public RuntimeApiError Streaming(string requestId, string? invocationId, out Invocation? invocation)
+    {
+        lock (_lock)
+        {
+            invocation = null;
+            if (requestId == _timedOut)
+            {
+                return RuntimeApiError.InvocationTimedOut;
+            }
+            if (_phase != RuntimePhase.Invoking)
+            {
+                return _phase != RuntimePhase.Idle || requestId == _lastAnswered ? RuntimeApiError.InvalidStateTransition : RuntimeApiError.InvalidRequestId;
+            }
+            if (!_delivered || _current!.RequestId != requestId)
+            {
+                return RuntimeApiError.InvalidRequestId;
+            }
+            if (invocationId is not null && invocationId != _current.InvocationId)
+            {
+                return RuntimeApiError.InvalidInvocationId;
+            }
+            invocation = _current;
+            return RuntimeApiError.None;
+        }
+    }
+
     /// <summary>
     /// The invoker's deadline passed: closes the channel and refuses (410) any later answer for the
     /// invocation in flight. Returns false when the runtime answered first (the answer stands).

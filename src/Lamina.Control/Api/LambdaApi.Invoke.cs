@@ -24,39 +24,12 @@ public sealed partial class LambdaApi
         var logType = call.Header("X-Amz-Log-Type");
         if (logType is not (null or "None" or "Tail"))
             return LambdaError.Validation(logType, "logType", "Member must satisfy enum value set: [None, Tail]");
-        var id = Identify(call);
-        if (id.Error is { } e) return e;
-
-        // Step 1: payload limit of the invocation type, and a JSON payload (Lambda refuses anything else).
-        var limit = type == InvocationType.Event ? AsyncPayloadLimit : SyncPayloadLimit;
-        if (call.Body.Length > limit)
-        {
-            return new LambdaError(LambdaErrorType.RequestTooLarge,
-                $"Request must be smaller than {limit} bytes for the {(type == InvocationType.Event ? "InvokeAsync" : "InvokeFunction")} operation");
-        }
-        if (call.Body.Length > 0 && !IsJson(call.Body))
-            return new LambdaError(LambdaErrorType.InvalidRequestContent, "Could not parse request body into json: Could not parse payload into json");
-
-        // Step 2: resolve the version to run.
-        var (name, qualifier) = (id.Value!.Name, id.Value.Qualifier);
-        var target = store.Read<Result<(FunctionConfig Config, int? Reserved)>>(s =>
-        {
-            var f = Find(s, name, Arn(name, qualifier));
-            if (!f.IsOk) return f.Error!;
-            var version = PickVersion(s.Alias(name, qualifier ?? ""), qualifier);
-            var c = ResolveQualifier(s, f.Value!, version);
-            return c.IsOk ? (c.Value!, f.Value!.ReservedConcurrency) : c.Error!;
-        });
-        if (target.Error is { } te) return te;
-        var (config, reserved) = target.Value;
-        InvokeTracing.Resolved(activity, config, Arn(name, qualifier), account, type);
-        if (config.State != FunctionState.Active)
-            return LambdaError.Conflict($"The operation cannot be performed at this time. The function is currently in the following state: {config.State}");
-        if (reserved == 0)
-            return new LambdaError(LambdaErrorType.TooManyRequests, "Rate Exceeded.", "ReservedFunctionConcurrentInvocationLimitExceeded");
+        var (request, qualifier, refusal) = ResolveInvoke(call, type, logType == "Tail");
+        if (refusal is not null) return refusal;
+        var config = request!.Function;
+        InvokeTracing.Resolved(activity, config, request.InvokedFunctionArn, account, type);
 
         // Step 3: run (or queue, or only check).
-        var request = new InvokeRequest(config, Arn(name, qualifier), call.RequestId, call.Body, type, logType == "Tail", call.Header("X-Amz-Client-Context"));
         switch (type)
         {
             case InvocationType.DryRun:
@@ -72,6 +45,49 @@ public sealed partial class LambdaApi
         if (result.FunctionError is not null) response.Headers["X-Amz-Function-Error"] = result.FunctionError;
         if (request.TailLog) response.Headers["X-Amz-Log-Result"] = LogTail(result.LogTail ?? "");
         return response;
+    }
+
+    /// <summary>Steps 1 and 2 of every invoke API: the payload limit, a JSON payload, the version to run (Active,
+    /// not reserved to 0). Returns the request to run, or the refusal.</summary>
+    private (InvokeRequest? Request, string? Qualifier, ApiResponse? Refusal) ResolveInvoke(LambdaCall call, InvocationType type, bool tail)
+    {
+        var id = Identify(call);
+        if (id.Error is { } e) return (null, null, e);
+        var (request, refusal) = ResolveTarget(id.Value!.Name, id.Value.Qualifier, call.Body, type, tail, call.Header("X-Amz-Client-Context"), call.RequestId);
+        return (request, id.Value.Qualifier, refusal is { } r ? (ApiResponse)r : null);
+    }
+
+    /// <summary>The checks every invoke path shares (API, function URLs) once the function and qualifier are known.</summary>
+    internal (InvokeRequest? Request, LambdaError? Refusal) ResolveTarget(string name, string? qualifier, byte[] body, InvocationType type,
+        bool tail, string? clientContext, string requestId, bool jsonOnly = true)
+    {
+        // Step 1: payload limit of the invocation type, and a JSON payload (Lambda refuses anything else).
+        var limit = type == InvocationType.Event ? AsyncPayloadLimit : SyncPayloadLimit;
+        if (body.Length > limit)
+        {
+            return (null, new LambdaError(LambdaErrorType.RequestTooLarge,
+                $"Request must be smaller than {limit} bytes for the {(type == InvocationType.Event ? "InvokeAsync" : "InvokeFunction")} operation"));
+        }
+        if (jsonOnly && body.Length > 0 && !IsJson(body))
+            return (null, new LambdaError(LambdaErrorType.InvalidRequestContent, "Could not parse request body into json: Could not parse payload into json"));
+
+        // Step 2: resolve the version to run.
+        var target = store.Read<Result<(FunctionConfig Config, int? Reserved)>>(s =>
+        {
+            var f = Find(s, name, Arn(name, qualifier));
+            if (!f.IsOk) return f.Error!;
+            var version = PickVersion(s.Alias(name, qualifier ?? ""), qualifier);
+            var c = ResolveQualifier(s, f.Value!, version);
+            return c.IsOk ? (c.Value!, f.Value!.ReservedConcurrency) : c.Error!;
+        });
+        if (target.Error is { } te) return (null, te);
+        var (config, reserved) = target.Value;
+        if (config.State != FunctionState.Active)
+            return (null, LambdaError.Conflict($"The operation cannot be performed at this time. The function is currently in the following state: {config.State}"));
+        if (reserved == 0)
+            return (null, new LambdaError(LambdaErrorType.TooManyRequests, "Rate Exceeded.", "ReservedFunctionConcurrentInvocationLimitExceeded"));
+
+        return (new InvokeRequest(config, Arn(name, qualifier), requestId, body, type, tail, clientContext), null);
     }
 
     /// <summary>The version an alias routes this invocation to: the additional version with its weight's probability.</summary>

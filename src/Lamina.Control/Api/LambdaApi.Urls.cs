@@ -4,7 +4,7 @@ using Lamina.Control.Domain;
 
 namespace Lamina.Control.Api;
 
-/// <summary>Function URL configurations (the configuration API; the URL endpoint itself is not served yet).</summary>
+/// <summary>Function URL configurations (the configuration API; the endpoint itself is <see cref="Urls.FunctionUrlEndpoint"/>).</summary>
 public sealed partial class LambdaApi
 {
     public async Task<ApiResponse> CreateFunctionUrlConfigAsync(LambdaCall call)
@@ -127,8 +127,8 @@ public sealed partial class LambdaApi
         var request = call.Context.Request;
         var o = new JsonObject
         {
-            // Served by this server under /lambda-url/{id}/ once the URL endpoint lands.
-            ["FunctionUrl"] = $"{request.Scheme}://{request.Host}/lambda-url/{u.UrlId}/",
+            // The path form works for every client; the Host form is <id>.lambda-url.<region>.localhost (docs/control-plane.md).
+            ["FunctionUrl"] = Urls.UrlRoute.PublicUrl(request, u.UrlId),
             ["FunctionArn"] = Arn(name, u.Qualifier),
             ["AuthType"] = u.AuthType,
             ["CreationTime"] = WireJson.Timestamp(u.CreationTime),

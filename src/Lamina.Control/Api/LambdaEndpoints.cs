@@ -47,6 +47,7 @@ public static partial class LambdaEndpoints
         Map(e, "PUT", F + "/aliases/{Name}", a => a.UpdateAliasAsync);
         Map(e, "DELETE", F + "/aliases/{Name}", a => a.DeleteAliasAsync);
         Map(e, "POST", F + "/invocations", a => a.InvokeAsync);
+        Map(e, "POST", "/2021-11-15/functions/{FunctionName}/response-streaming-invocations", a => a.InvokeWithResponseStreamAsync);
         Map(e, "PUT", "/2017-10-31/functions/{FunctionName}/concurrency", a => a.PutFunctionConcurrencyAsync);
         Map(e, "DELETE", "/2017-10-31/functions/{FunctionName}/concurrency", a => a.DeleteFunctionConcurrencyAsync);
         Map(e, "GET", "/2019-09-30/functions/{FunctionName}/concurrency", a => a.GetFunctionConcurrency);
@@ -124,7 +125,8 @@ public static partial class LambdaEndpoints
         return await handler(new LambdaCall(context, body, requestId));
     }
 
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext context)
+    /// <summary>The request body, or null when it is over <see cref="MaxBodyBytes"/> (also used by the function URL endpoint).</summary>
+    internal static async Task<byte[]?> ReadBodyAsync(HttpContext context)
     {
         if (context.Request.ContentLength > MaxBodyBytes) return null;
         using var buffer = new MemoryStream();
@@ -144,6 +146,15 @@ public static partial class LambdaEndpoints
     // Step 5
     private static async Task WriteAsync(HttpContext context, ApiResponse response)
     {
+        if (response is { Writer: { } writer, Error: null })
+        {
+            context.Response.StatusCode = response.Status;
+            foreach (var (name, value) in response.Headers) context.Response.Headers[name] = value;
+            var failed = await writer(context);
+            if (failed is null || context.Response.HasStarted) return;
+            foreach (var (name, _) in response.Headers) context.Response.Headers.Remove(name);
+            response = failed;
+        }
         byte[] bytes;
         if (response.Error is { } error)
         {

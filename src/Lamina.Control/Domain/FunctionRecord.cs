@@ -16,7 +16,7 @@ public sealed record AliasConfig(
     IReadOnlyDictionary<string, double>? AdditionalVersionWeights,
     string RevisionId);
 
-/// <summary>A function URL's configuration (the URL endpoint itself is not served yet).</summary>
+/// <summary>A function URL's configuration (served by <c>Urls/FunctionUrlEndpoint</c>).</summary>
 public sealed record UrlConfig(
     string? Qualifier,
     string UrlId,

@@ -13,7 +13,25 @@ public interface IFunctionInvoker
     /// <see cref="InvokeResult.FunctionError"/> set; a platform failure is <see cref="InvokeResult.Error"/>.
     /// </summary>
     Task<InvokeResult> InvokeAsync(InvokeRequest request, CancellationToken ct);
+
+    /// <summary>
+    /// Runs <paramref name="request"/> with its response streamed (InvokeWithResponseStream, function URLs in
+    /// RESPONSE_STREAM mode): each piece goes to <paramref name="onPiece"/> as the function writes it; a buffered
+    /// function's response is one piece. The result's payload is then only a function error's body. A failure
+    /// of <paramref name="onPiece"/> (the caller went away) propagates. The default runs <see cref="InvokeAsync"/>
+    /// and passes its whole response as one piece.
+    /// </summary>
+    async Task<InvokeResult> InvokeStreamingAsync(InvokeRequest request, ResponsePieceWriter onPiece, CancellationToken ct)
+    {
+        var result = await InvokeAsync(request, ct);
+        if (result.Error is not null || result.FunctionError is not null) return result;
+        await onPiece(result.Payload, ct);
+        return result with { Payload = ReadOnlyMemory<byte>.Empty };
+    }
 }
+
+/// <summary>Receives one piece of a streamed response, in order; it completes once the piece is passed on.</summary>
+public delegate ValueTask ResponsePieceWriter(ReadOnlyMemory<byte> piece, CancellationToken ct);
 
 /// <summary>One invocation: the exact version configuration (with its image digest) and the caller's input.</summary>
 public sealed record InvokeRequest(

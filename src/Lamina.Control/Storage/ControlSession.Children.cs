@@ -22,6 +22,11 @@ public sealed partial class ControlSession
 
     public void PutUrl(string function, UrlConfig url) => PutChild("url_configs", "qualifier", function, url.Qualifier ?? "", url);
 
+    /// <summary>The function and URL configuration with this URL id (the function URL endpoint's lookup), or null.</summary>
+    public (string Function, UrlConfig Url)? UrlById(string urlId) =>
+        _c.Query(_tx, "SELECT function_name, config FROM url_configs WHERE json_extract(config, '$.UrlId') = $id",
+            r => (r.GetString(0), ControlJson.Read<UrlConfig>(r.GetString(1))), ("$id", urlId)) is [var hit, ..] ? hit : null;
+
     public bool DeleteUrl(string function, string? qualifier) => DeleteChild("url_configs", "qualifier", function, qualifier ?? "");
 
     // ---- event invoke configs ------------------------------------------------------------

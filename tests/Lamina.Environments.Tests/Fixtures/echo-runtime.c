@@ -76,6 +76,38 @@ static void header(const char *hdr, const char *name, char *out, size_t cap) {
     }
 }
 
+/* Answers in streaming mode (Lambda-Runtime-Function-Response-Mode: streaming, chunked): "part1;" first, then
+ * (for "streamwait") waits for /tmp/release, then "part2;" and "part3"; "streamfail" ends with the error trailers;
+ * "prelude" first writes a function URL's HTTP prelude (JSON, then 8 NUL bytes). */
+static void stream_answer(const char *api, const char *id, const char *event) {
+    static char hdr[4096], buf[1024];
+    int fd = dial();
+    int n = snprintf(buf, sizeof buf,
+        "POST /2018-06-01/runtime/invocation/%s/response HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n"
+        "Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n"
+        "Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n", id, api);
+    write_all(fd, buf, (size_t)n);
+    if (strstr(event, "prelude")) {
+        static const char prelude[] = "{\"statusCode\":202,\"headers\":{\"x-streamed\":\"yes\"},\"cookies\":[\"s=1\"]}";
+        n = snprintf(buf, sizeof buf, "%zx\r\n%s", sizeof prelude - 1 + 8, prelude);
+        write_all(fd, buf, (size_t)n);
+        write_all(fd, "\0\0\0\0\0\0\0\0\r\n", 10);
+    }
+    write_all(fd, "6\r\npart1;\r\n", 11);
+    if (strstr(event, "streamwait")) while (access("/tmp/release", F_OK) != 0) usleep(10000);
+    write_all(fd, "6\r\npart2;\r\n5\r\npart3\r\n", 21);
+    if (strstr(event, "streamfail")) {
+        /* base64 of {"errorType":"Function.Broke","errorMessage":"broke midway"} */
+        n = snprintf(buf, sizeof buf, "0\r\nLambda-Runtime-Function-Error-Type: Function.Broke\r\n"
+            "Lambda-Runtime-Function-Error-Body: eyJlcnJvclR5cGUiOiJGdW5jdGlvbi5Ccm9rZSIsImVycm9yTWVzc2FnZSI6ImJyb2tlIG1pZHdheSJ9\r\n\r\n");
+        write_all(fd, buf, (size_t)n);
+    } else {
+        write_all(fd, "0\r\n\r\n", 5);
+    }
+    while (read(fd, hdr, sizeof hdr) > 0) {}
+    close(fd);
+}
+
 int main(void) {
     const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
     if (!api || !strchr(api, ':')) { fprintf(stderr, "AWS_LAMBDA_RUNTIME_API missing\n"); return 64; }
@@ -89,6 +121,18 @@ int main(void) {
         size_t elen;
         char *event = exchange(req, (size_t)rl, hdr, sizeof hdr, &elen);
         header(hdr, "Lambda-Runtime-Aws-Request-Id", id, sizeof id);
+        if (strstr(event, "stream")) { stream_answer(api, id, event); free(event); continue; }
+        if (strstr(event, "structured")) {
+            static const char reply[] = "{\"statusCode\":201,\"headers\":{\"x-custom\":\"yes\",\"content-type\":\"text/plain\"},"
+                "\"cookies\":[\"a=1\",\"b=2\"],\"body\":\"aGk=\",\"isBase64Encoded\":true}";
+            static char rbuf[1024];
+            int pl = snprintf(rbuf, sizeof rbuf, "POST /2018-06-01/runtime/invocation/%s/response HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n"
+                "Content-Length: %zu\r\n\r\n%s", id, api, sizeof reply - 1, reply);
+            size_t ignored;
+            free(exchange(rbuf, (size_t)pl, hdr, sizeof hdr, &ignored));
+            free(event);
+            continue;
+        }
         if (strstr(event, "crash")) { fprintf(stderr, "echo-runtime: crashing on request\n"); exit(3); }
         if (strstr(event, "hang")) sleep(3600);
         if (strstr(event, "wait")) while (access("/tmp/release", F_OK) != 0) usleep(10000);
