@@ -293,7 +293,7 @@ def write_summary(work, args, c, acked, missing, held, final, after_stop, rows):
     lines += ["", f"async events acknowledged {len(acked)}, never ran {len(missing)}", ""]
     if rows:
         mid = rows[len(rows) // 2]
-        lines.append("| resource | at 2 min | middle | end of load | slope per 10 min (after 2 min) | after delete |")
+        lines.append("| resource | at 2 min | middle | last sample | slope per 10 min (after 2 min) | after delete |")
         lines.append("|---|---|---|---|---|---|")
         early = next((r for r in rows if r["t_s"] >= 120), rows[0])
         for k in COLUMNS[1:]:
