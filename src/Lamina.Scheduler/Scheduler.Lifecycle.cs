@@ -29,6 +29,25 @@ public sealed partial class Scheduler
         return expired.Count;
     }
 
+    /// <inheritdoc/>
+    public void FunctionDeleted(string functionName, string? version)
+    {
+        List<PooledEnvironment> idle = [];
+        lock (_lock)
+        {
+            foreach (var (key, pool) in _pools)
+            {
+                if (key.FunctionName != functionName || (version is not null && key.Version != version)) continue;
+                pool.Draining = true;
+                idle.AddRange(pool.TakeIdle());
+            }
+            // A function created again under the same name starts a new generation.
+            foreach (var slot in _current.Keys.Where(s => s.Item1 == functionName && (version is null || s.Item2 == version)).ToList())
+                _current.Remove(slot);
+        }
+        foreach (var e in idle) Discard(e);
+    }
+
     /// <summary>Refuses new invokes and destroys every environment, waiting for invokes in flight to finish first.</summary>
     public async Task StopAsync()
     {

@@ -160,6 +160,25 @@ public sealed class InvokeTests(ExecutionServer server) : IClassFixture<Executio
         Assert.Equal(0, server.Scheduler.LiveEnvironmentsOf("echo-broken"));
     }
 
+    [Fact]
+    public async Task Deleting_a_function_destroys_its_idle_environments_without_waiting_for_the_idle_timeout()
+    {
+        // Found by the soak (bench/soak): deleted functions' environments stayed until the 10-minute idle
+        // timeout, holding sandboxes and the memory budget other functions' cold starts are checked against.
+        await server.CreateFunctionAsync("echo-deleted");
+        Assert.Equal(1, (await server.InvokeAsync("echo-deleted", "{}")).Json.GetProperty("count").GetInt32());
+        Assert.Equal(1, server.Scheduler.LiveEnvironmentsOf("echo-deleted"));
+
+        await server.LambdaAsync(null, "delete-function", "--function-name", "echo-deleted");
+        // The fixture's idle timeout is 10 minutes: only the delete can destroy it within the wait.
+        await WaitUntilAsync(() => server.Scheduler.LiveEnvironmentsOf("echo-deleted") == 0);
+
+        // Created again under the same name, it runs on a fresh environment.
+        await server.CreateFunctionAsync("echo-deleted");
+        Assert.Equal(1, (await server.InvokeAsync("echo-deleted", "{}")).Json.GetProperty("count").GetInt32());
+        Assert.Equal(1, server.Scheduler.LiveEnvironmentsOf("echo-deleted"));
+    }
+
     private const string Boto3CreateAndInvoke = """
         import boto3, json, sys
         client = boto3.client("lambda", endpoint_url=sys.argv[1])

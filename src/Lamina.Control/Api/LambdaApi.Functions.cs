@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Lamina.Control.Domain;
+using Lamina.Control.Invoke;
 using Lamina.Control.States;
 
 namespace Lamina.Control.Api;
@@ -154,6 +155,8 @@ public sealed partial class LambdaApi
             if (users.Count > 0) return LambdaError.Conflict($"Unable to delete version because the following aliases reference it: [{string.Join(", ", users)}]");
             return s.DeleteVersion(name, version) ? true : LambdaError.FunctionNotFound(Arn(name, qualifier));
         }, call.Context.RequestAborted);
+        // Committed: the deleted function's (or version's) idle environments go now, not at the idle timeout.
+        if (result.IsOk && invoker is IFunctionRetirement retirement) retirement.FunctionDeleted(name, qualifier);
         return From(result, _ => ApiResponse.NoContent());
     }
 
