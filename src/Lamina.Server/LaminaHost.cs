@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -92,6 +93,9 @@ public sealed class LaminaHost : IAsyncDisposable
         // A test's own invoker (registered above) wins; otherwise real environments, or an invoker that says why not.
         if (!builder.Services.Any(d => d.ServiceType == typeof(IFunctionInvoker)))
             builder.Services.AddLaminaScheduler(options.Execution, options.DataDir);
+        // Options a test registered above win; otherwise the Async and Logs sections (LAMINA__Async__*, LAMINA__Logs__*).
+        builder.Services.TryAddSingleton(options.Async);
+        builder.Services.TryAddSingleton(options.Logs);
         builder.Services.AddLaminaControl(options.DataDir, options.AuthEnabled, options.PublicHost);
 
         var app = builder.Build();

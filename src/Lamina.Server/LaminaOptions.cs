@@ -34,6 +34,12 @@ public sealed class LaminaOptions
     /// <summary>Running functions: on when runc exists, we are root and lamina-init is found, unless disabled.</summary>
     public ExecutionOptions Execution { get; set; } = new();
 
+    /// <summary>The asynchronous (Event) invocation worker (<c>LAMINA__Async__MaxConcurrency</c>, …).</summary>
+    public Lamina.Control.Async.AsyncInvokeOptions Async { get; set; } = new();
+
+    /// <summary>The logs store (<c>LAMINA__Logs__MaxStoredBytes</c>, …).</summary>
+    public Lamina.Control.Logs.LogsOptions Logs { get; set; } = new();
+
     public static string DefaultDataDir()
     {
         var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
@@ -58,6 +64,8 @@ public sealed class LaminaOptions
         if (LogFormat is not ("text" or "json")) errors.Add($"log format '{LogFormat}' must be 'text' or 'json'");
         errors.AddRange(Registry.Validate());
         errors.AddRange(Execution.Validate());
+        errors.AddRange(Async.Validate());
+        errors.AddRange(Logs.Validate());
         if (Execution.Enabled == true && ExecutionAvailability.WhyNot(Execution) is { } why) errors.Add("Execution:Enabled is true but " + why);
         return errors;
     }

@@ -20,4 +20,13 @@ public sealed class AsyncInvokeOptions
 
     /// <summary>How often the worker looks for due events when nothing woke it (retries falling due).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Every problem, as messages naming the setting (<c>Async:Key</c>); empty when valid.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (RetryBaseDelay <= TimeSpan.Zero) yield return $"Async:RetryBaseDelay {RetryBaseDelay} must be positive";
+        if (MaxPlatformRetryDelay <= TimeSpan.Zero) yield return $"Async:MaxPlatformRetryDelay {MaxPlatformRetryDelay} must be positive";
+        if (MaxConcurrency < 1) yield return $"Async:MaxConcurrency {MaxConcurrency} must be at least 1";
+        if (PollInterval <= TimeSpan.Zero) yield return $"Async:PollInterval {PollInterval} must be positive";
+    }
 }

@@ -16,4 +16,13 @@ public sealed class LogsOptions
 
     /// <summary>How often retention and the size cap are applied.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Every problem, as messages naming the setting (<c>Logs:Key</c>); empty when valid.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (QueueCapacity < 1) yield return $"Logs:QueueCapacity {QueueCapacity} must be at least 1";
+        if (MaxBatchesPerWrite < 1) yield return $"Logs:MaxBatchesPerWrite {MaxBatchesPerWrite} must be at least 1";
+        if (MaxStoredBytes < 0) yield return $"Logs:MaxStoredBytes {MaxStoredBytes} must be 0 (no cap) or more";
+        if (SweepInterval <= TimeSpan.Zero) yield return $"Logs:SweepInterval {SweepInterval} must be positive";
+    }
 }
