@@ -7,7 +7,7 @@ namespace Lamina.Environments;
 /// control socket. Frozen (cgroup freezer) whenever no invoke is in flight, as Lambda does; each invoke
 /// thaws it, runs, and freezes it again. One invoke at a time.
 /// </summary>
-public sealed class ExecutionEnvironment : IAsyncDisposable
+public sealed partial class ExecutionEnvironment : IAsyncDisposable
 {
     private readonly SandboxManager _manager;
     private readonly ControlClient _control;
@@ -62,10 +62,18 @@ public sealed class ExecutionEnvironment : IAsyncDisposable
             {
                 result = await _control.InvokeAsync(Function.FunctionName, payload, requestId, cts.Token);
             }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The agent shares the sandbox with the function: a fork bomb or a spin can keep it from enforcing
+                // the timeout. The host enforces it then, with Lambda's answer, and the environment is replaced.
+                return (HostTimeout(requestId), new(EnvironmentErrorCode.Gone,
+                    $"The agent of {Sandbox.Id} did not answer within the timeout plus {_options.InvokeSlack.TotalSeconds:F0} s.") { MayHaveRun = true });
+            }
             catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
             {
                 return (null, new(EnvironmentErrorCode.Gone, $"Control channel of {Sandbox.Id} failed: {e.Message}") { MayHaveRun = true });
             }
+            result = WithOutOfMemory(result);
             var invokeMs = clock.Elapsed.TotalMilliseconds - thawMs;
             // Not frozen is not fatal (the manager thawed it again): it idles in /next until the next invoke.
             if (await _manager.FreezeAsync(Sandbox) is { } freeze && Sandbox.Exited.IsCompleted)
