@@ -46,7 +46,7 @@ internal sealed class RandomRequests(int seed)
         var template = Pick(Templates);
         var path = template.Replace("{n}", Uri.EscapeDataString(Pick(Names)).Replace("%2F", Chance(2) ? "/" : "%2F", StringComparison.Ordinal), StringComparison.Ordinal)
             .Replace("{d}", Pick(Digests), StringComparison.Ordinal)
-            .Replace("{u}", Chance(2) ? Guid.NewGuid().ToString() : Pick(Names), StringComparison.Ordinal)
+            .Replace("{u}", Chance(2) ? new Guid(RandomBytes(16)).ToString() : Pick(Names), StringComparison.Ordinal)
             .Replace("{i}", Pick(["0", "-1", "1", "99999999999", "x", ""]), StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(template == "/" ? (Chance(5) ? Pick(Methods) : "POST") : Pick(Methods)), path);
         if (request.Method != HttpMethod.Get && request.Method != HttpMethod.Head || Chance(10))
