@@ -19,6 +19,7 @@ if (error is not null)
     return 2;
 }
 AgentLog.Level = AgentLog.Parse(options.LogLevel) ?? AgentLog.Info;
+if (Hardening.MakeUndumpable() is not 0 and var errno) Console.Error.WriteLine($"lamina-init: prctl(PR_SET_DUMPABLE) failed: errno {errno}");
 using var stop = new CancellationTokenSource();
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });

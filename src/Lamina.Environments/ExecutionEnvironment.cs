@@ -78,10 +78,18 @@ public sealed partial class ExecutionEnvironment : IAsyncDisposable
                 agent?.SetTag("faas.invocation_id", requestId);
                 result = await _control.InvokeAsync(Function.FunctionName, payload, requestId, cts.Token);
             }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The agent shares the sandbox with the function: a fork bomb or a spin can keep it from enforcing
+                // the timeout. The host enforces it then, with Lambda's answer, and the environment is replaced.
+                return (HostTimeout(requestId), new(EnvironmentErrorCode.Gone,
+                    $"The agent of {Sandbox.Id} did not answer within the timeout plus {_options.InvokeSlack.TotalSeconds:F0} s.") { MayHaveRun = true });
+            }
             catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
             {
                 return (null, new(EnvironmentErrorCode.Gone, $"Control channel of {Sandbox.Id} failed: {e.Message}") { MayHaveRun = true });
             }
+            result = WithOutOfMemory(result);
             LastInvoke = (thawMs, clock.Elapsed.TotalMilliseconds - thawMs, 0);
             // The answer goes back now; the freeze follows off the caller's path, holding the gate so no
             // invoke overlaps it. The runtime is already waiting in /next, so running a little longer thawed

@@ -63,6 +63,9 @@ public sealed partial class SandboxManager
         }
     }
 
+    // Room for the control socket and a few small files; a socket takes an inode, no data.
+    private const int ControlTmpfsBytes = 256 * 1024;
+
     private async Task<SandboxResult<SandboxHandle>> CreateCoreAsync(SandboxRequest request, SandboxHandle sandbox)
     {
         var id = request.Id;
@@ -70,7 +73,17 @@ public sealed partial class SandboxManager
         Directory.CreateDirectory(Layout.Bundle(id));
         var control = Layout.Control(id);
         Directory.CreateDirectory(control);
-        // The sandbox user must be able to create its socket here; nobody else on the host needs to.
+        // The sandbox user must be able to create its socket here; nobody else on the host needs to. A small
+        // tmpfs, not the data directory's disk: the function can write here too, and must not fill the host's disk.
+        // Cleanup unmounts it with everything else under the sandbox directory.
+        if (Libc.mount("tmpfs", control, "tmpfs", Libc.MsNosuid | Libc.MsNodev | Libc.MsNoexec,
+                $"size={ControlTmpfsBytes},nr_inodes=64,mode=0700,uid={SpecBuilder.SandboxUid},gid={SpecBuilder.SandboxGid}") != 0)
+        {
+            var message = $"mount tmpfs at {control}: {Libc.LastError()}";
+            await CleanupAsync(id);
+            _sandboxes.TryRemove(id, out _);
+            return new SandboxError(SandboxErrorCode.MountFailed, message);
+        }
         File.SetUnixFileMode(control, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Chown(control, SpecBuilder.SandboxUid, SpecBuilder.SandboxGid);
 

@@ -76,7 +76,8 @@ public sealed partial class AwsJsonDispatcher(IEnumerable<IAwsJsonService> servi
         JsonObject input;
         try
         {
-            input = body.Length == 0 ? [] : JsonNode.Parse(body) as JsonObject
+            // Duplicate names are refused here: JsonObject would throw on first lookup (found by the HTTP fuzz loop, a 500).
+            input = body.Length == 0 ? [] : JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
                 ?? throw new JsonException("the request body must be a JSON object");
         }
         catch (JsonException e)

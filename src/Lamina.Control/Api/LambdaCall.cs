@@ -30,7 +30,9 @@ public sealed class LambdaCall(HttpContext context, byte[] body, string requestI
         if (body.Length == 0) return new JsonInput([]);
         try
         {
-            if (JsonNode.Parse(body) is JsonObject o) return new JsonInput(o);
+            // Duplicate names are refused here: JsonObject would throw on first lookup (found by the HTTP fuzz loop, a 500).
+            if (JsonNode.Parse(body, documentOptions: new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false }) is JsonObject o)
+                return new JsonInput(o);
             error = new Domain.LambdaError(Domain.LambdaErrorType.InvalidRequestContent, "Could not parse request body into json: the body must be a JSON object");
         }
         catch (System.Text.Json.JsonException e)

@@ -8,6 +8,7 @@ internal static partial class Libc
     public const ulong MsRdonly = 1;
     public const ulong MsNosuid = 2;
     public const ulong MsNodev = 4;
+    public const ulong MsNoexec = 8;
     public const int MntDetach = 2;
     public const int Einval = 22;
     public const int Enoent = 2;

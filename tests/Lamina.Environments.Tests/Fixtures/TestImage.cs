@@ -14,7 +14,8 @@ namespace Lamina.Environments.Tests.Fixtures;
 internal static class TestImage
 {
     /// <param name="variant">When set, the runtime is built with -DVARIANT and adds "variant":"&lt;value&gt;" to its answers.</param>
-    public static void WriteLayout(string layoutDir, string agentBinary, string tag, string? variant = null)
+    /// <param name="runtimeSource">The C runtime under the output's Fixtures/ (the hostile tests build their own).</param>
+    public static void WriteLayout(string layoutDir, string agentBinary, string tag, string? variant = null, string runtimeSource = "echo-runtime.c")
     {
         var work = Directory.CreateTempSubdirectory("lamina-env-image-").FullName;
         try
@@ -33,7 +34,7 @@ internal static class TestImage
 
             var fn = Path.Combine(work, "function");
             Directory.CreateDirectory(Path.Combine(fn, "var", "task"));
-            var source = Path.Combine(AppContext.BaseDirectory, "Fixtures", "echo-runtime.c");
+            var source = Path.Combine(AppContext.BaseDirectory, "Fixtures", runtimeSource);
             string[] define = variant is null ? [] : [$"-DVARIANT=\"{variant}\""];
             Tool.Run("/usr/bin/gcc", ["-static", "-O2", .. define, "-o", Path.Combine(fn, "var", "task", "bootstrap"), source]);
 

@@ -1,0 +1,331 @@
+/* hostile-runtime: a static Lambda custom runtime that tries to get out of its execution environment.
+ * It speaks the Runtime API (2018-06-01) over HTTP/1.1 to $AWS_LAMBDA_RUNTIME_API. The event is a JSON
+ * string "ATTACK ARG...": the runtime tries the attack and answers
+ *   {"attack":"ATTACK","pid":P,"count":N,"results":["what ok|what errno=NAME|what key=value", ...]}
+ * so the tests assert on the kernel's own answers. "ping" only answers (a well-behaved neighbour).
+ * forkbomb and memhog never answer: the platform must end them (timeout, OOM kill). */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char host[64];
+static int port;
+static char out[65536];
+static size_t outlen;
+
+/* Appends one result string to the answer (callers never pass quotes or backslashes). */
+static void add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void add(const char *fmt, ...) {
+    if (outlen + 256 >= sizeof out) return;
+    if (out[outlen - 1] != '[') out[outlen++] = ',';
+    out[outlen++] = '"';
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out + outlen, sizeof out - outlen - 8, fmt, ap);
+    va_end(ap);
+    if (n > 0) outlen += (size_t)n < sizeof out - outlen - 8 ? (size_t)n : sizeof out - outlen - 8;
+    out[outlen++] = '"';
+}
+
+static void rc(const char *what, long r) {
+    if (r < 0) add("%s errno=%s", what, strerrorname_np(errno));
+    else add("%s ok", what);
+}
+
+
+/* ---- HTTP/1.1 to the Runtime API: one connection per request ---- */
+static int dial(void) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)port);
+    inet_pton(AF_INET, host, &a.sin_addr);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) { perror("connect"); exit(70); }
+    return fd;
+}
+
+static void write_all(int fd, const char *p, size_t n) {
+    while (n > 0) { ssize_t w = write(fd, p, n); if (w <= 0) exit(71); p += w; n -= (size_t)w; }
+}
+
+/* Sends a request, reads the headers into hdr and the Content-Length body into a malloc'd buffer. */
+static char *exchange(const char *request, size_t len, char *hdr, size_t hdrcap, size_t *bodylen) {
+    int fd = dial();
+    write_all(fd, request, len);
+    size_t n = 0;
+    while (n < 4 || memcmp(hdr + n - 4, "\r\n\r\n", 4) != 0) {
+        if (n + 1 >= hdrcap) exit(72);
+        if (read(fd, hdr + n, 1) != 1) exit(73);
+        hdr[++n] = 0;
+    }
+    char *cl = strcasestr(hdr, "\ncontent-length:");
+    size_t clen = cl ? strtoul(cl + 16, NULL, 10) : 0;
+    char *body = malloc(clen + 1);
+    size_t got = 0;
+    while (got < clen) { ssize_t r = read(fd, body + got, clen - got); if (r <= 0) exit(74); got += (size_t)r; }
+    body[got] = 0;
+    close(fd);
+    *bodylen = got;
+    return body;
+}
+
+static void header(const char *hdr, const char *name, char *value, size_t cap) {
+    char key[128];
+    snprintf(key, sizeof key, "\n%s:", name);
+    const char *v = strcasestr(hdr, key);
+    value[0] = 0;
+    if (!v) return;
+    v += strlen(key);
+    while (*v == ' ') v++;
+    size_t i = 0;
+    while (v[i] && v[i] != '\r' && i + 1 < cap) { value[i] = v[i]; i++; }
+    value[i] = 0;
+}
+
+static void respond(const char *api, const char *id, const char *body, size_t len, char *hdr, size_t hdrcap) {
+    char *post = malloc(len + 512);
+    int pl = snprintf(post, len + 512,
+        "POST /2018-06-01/runtime/invocation/%s/response HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n"
+        "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s", id, api, len, body);
+    size_t ignored;
+    free(exchange(post, (size_t)pl, hdr, hdrcap, &ignored));
+    free(post);
+}
+
+/* ---- the attacks ---- */
+static void try_read(const char *path) {
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) { add("%s errno=%s", path, strerrorname_np(errno)); return; }
+    char buf[256];
+    ssize_t n = read(fd, buf, sizeof buf);
+    close(fd);
+    if (n < 0) add("%s errno=%s", path, strerrorname_np(errno));
+    else add("%s read=%zd", path, n);
+}
+
+static void try_tcp(const char *portText) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)atoi(portText));
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    char what[64];
+    snprintf(what, sizeof what, "tcp:%s", portText);
+    rc(what, connect(fd, (struct sockaddr *)&a, sizeof a));
+    close(fd);
+}
+
+static void try_unix(const char *path) {
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un a = {0};
+    a.sun_family = AF_UNIX;
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+    char what[160];
+    snprintf(what, sizeof what, "unix:%s", path);
+    rc(what, connect(fd, (struct sockaddr *)&a, sizeof a));
+    close(fd);
+}
+
+/* Writes 1 MiB chunks to path until the kernel refuses or limitMb is reached; reports the size, then deletes it. */
+static void fill(const char *path, long limitMb) {
+    static char chunk[1 << 20];
+    memset(chunk, 'x', sizeof chunk);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) { add("%s errno=%s", path, strerrorname_np(errno)); return; }
+    long written = 0;
+    int err = 0;
+    while (written < limitMb << 20) {
+        ssize_t w = write(fd, chunk, sizeof chunk);
+        if (w <= 0) { err = w < 0 ? errno : ENOSPC; break; }
+        written += w;
+    }
+    close(fd);
+    unlink(path);
+    add("%s bytes=%ld errno=%s", path, written, err ? strerrorname_np(err) : "none");
+}
+
+/* Looks for a file named name in every process's /tmp it can see (another function's /tmp). */
+static void scan_tmp(const char *name) {
+    DIR *d = opendir("/proc");
+    int pids = 0, found = 0;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        pids++;
+        char path[300];
+        snprintf(path, sizeof path, "/proc/%s/root/tmp/%s", e->d_name, name);
+        if (access(path, F_OK) == 0) found++;
+    }
+    if (d) closedir(d);
+    add("scan pids=%d found=%d", pids, found);
+}
+
+/* Spins workers processes for the given seconds (children are killed afterwards), then answers. */
+static void spin(double seconds, int workers) {
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    pid_t children[64];
+    int n = 0;
+    for (int i = 1; i < workers && n < 64; i++) { pid_t p = fork(); if (p == 0) { for (;;) {} } if (p > 0) children[n++] = p; }
+    volatile unsigned long x = 0;
+    do { for (int i = 0; i < 1000000; i++) x += (unsigned long)i; clock_gettime(CLOCK_MONOTONIC, &now); }
+    while ((double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9 < seconds);
+    for (int i = 0; i < n; i++) { kill(children[i], SIGKILL); waitpid(children[i], NULL, 0); }
+    add("spun seconds=%.1f workers=%d", seconds, n + 1);
+}
+
+static void attack(int argc, char **argv) {
+    const char *a = argv[0];
+    if (!strcmp(a, "ping")) { add("pong"); return; }
+    if (!strcmp(a, "read")) { for (int i = 1; i < argc; i++) try_read(argv[i]); return; }
+    if (!strcmp(a, "ls")) {
+        for (int i = 1; i < argc; i++) {
+            DIR *d = opendir(argv[i]);
+            int n = 0;
+            if (!d) { add("%s errno=%s", argv[i], strerrorname_np(errno)); continue; }
+            while (readdir(d)) n++;
+            closedir(d);
+            add("%s entries=%d", argv[i], n);
+        }
+        return;
+    }
+    if (!strcmp(a, "tcp")) { for (int i = 1; i < argc; i++) try_tcp(argv[i]); return; }
+    if (!strcmp(a, "unix")) { for (int i = 1; i < argc; i++) try_unix(argv[i]); return; }
+    if (!strcmp(a, "scan")) { scan_tmp(argv[1]); return; }
+    if (!strcmp(a, "write")) {
+        for (int i = 1; i < argc; i++) {
+            int fd = open(argv[i], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (fd >= 0) { rc(argv[i], write(fd, "pwned", 5)); close(fd); }
+            else add("%s errno=%s", argv[i], strerrorname_np(errno));
+        }
+        return;
+    }
+    if (!strcmp(a, "mount")) {
+        mkdir("/tmp/m", 0700);
+        rc("mount-tmpfs", mount("none", "/tmp/m", "tmpfs", 0, NULL));
+        rc("mount-bind", mount("/", "/tmp/m", NULL, MS_BIND, NULL));
+        rc("remount-root-rw", mount(NULL, "/", NULL, MS_REMOUNT, NULL));
+        rc("umount-proc", umount2("/proc", MNT_DETACH));
+        rc("open_tree", syscall(SYS_open_tree, AT_FDCWD, "/", 0));
+        rc("fsopen", syscall(SYS_fsopen, "tmpfs", 0));
+        return;
+    }
+    if (!strcmp(a, "ptrace")) {
+        rc("attach-init", ptrace(PTRACE_ATTACH, 1, NULL, NULL));
+        rc("seize-parent", ptrace(PTRACE_SEIZE, getppid(), NULL, NULL));
+        rc("traceme", ptrace(PTRACE_TRACEME, 0, NULL, NULL));
+        char buf[16];
+        struct iovec local = { buf, sizeof buf }, remote = { (void *)0x400000, sizeof buf };
+        rc("process_vm_readv-init", process_vm_readv(1, &local, 1, &remote, 1, 0));
+        int fd = open("/proc/1/mem", O_RDWR);
+        rc("open-init-mem", fd);
+        if (fd >= 0) close(fd);
+        return;
+    }
+    if (!strcmp(a, "keys")) {
+        rc("add_key", syscall(SYS_add_key, "user", "lamina", "v", 1, -2));
+        rc("keyctl", syscall(SYS_keyctl, 1, "lamina"));
+        rc("request_key", syscall(SYS_request_key, "user", "lamina", NULL, -2));
+        return;
+    }
+    if (!strcmp(a, "rlimit")) {
+        struct rlimit r;
+        getrlimit(RLIMIT_NOFILE, &r);
+        add("nofile soft=%ld hard=%ld", (long)r.rlim_cur, (long)r.rlim_max);
+        struct rlimit up = { 1048576, 1048576 };
+        rc("raise-nofile", setrlimit(RLIMIT_NOFILE, &up));
+        getrlimit(RLIMIT_CORE, &r);
+        struct rlimit core = { RLIM_INFINITY, RLIM_INFINITY };
+        rc("raise-core", setrlimit(RLIMIT_CORE, &core));
+        rc("prlimit-init", prlimit(1, RLIMIT_NOFILE, &up, NULL));
+        rc("nice-minus-20", setpriority(PRIO_PROCESS, 0, -20));
+        return;
+    }
+    if (!strcmp(a, "unshare")) {
+        rc("unshare-user", unshare(CLONE_NEWUSER));
+        rc("unshare-mount", unshare(CLONE_NEWNS));
+        rc("unshare-net", unshare(CLONE_NEWNET));
+        rc("unshare-pid", unshare(CLONE_NEWPID));
+        int fd = open("/proc/1/ns/mnt", O_RDONLY);
+        rc("open-ns", fd);
+        rc("setns-init-mnt", setns(fd, 0));
+        if (fd >= 0) close(fd);
+        rc("chroot", chroot("/tmp"));
+        return;
+    }
+    if (!strcmp(a, "proc")) {
+        const char *targets[] = { "/proc/self/exe", "/proc/1/exe", "/proc/sys/kernel/core_pattern",
+            "/proc/sysrq-trigger", "/proc/1/attr/current", "/proc/1/oom_score_adj", "/sys/fs/cgroup/memory/memory.limit_in_bytes" };
+        for (size_t i = 0; i < sizeof targets / sizeof *targets; i++) {
+            int fd = open(targets[i], O_WRONLY | (i < 2 ? O_TRUNC : 0));
+            if (fd < 0) { add("%s errno=%s", targets[i], strerrorname_np(errno)); continue; }
+            const char *v = i == 5 ? "-1000" : "x";
+            rc(targets[i], write(fd, v, strlen(v)));
+            close(fd);
+        }
+        for (int i = 1; i < argc; i++) { int fd = open(argv[i], O_WRONLY | O_TRUNC); rc(argv[i], fd); if (fd >= 0) close(fd); }
+        return;
+    }
+    if (!strcmp(a, "fill")) { fill(argv[1], argc > 2 ? atol(argv[2]) : 1 << 20); return; }
+    if (!strcmp(a, "spin")) { spin(argc > 1 ? atof(argv[1]) : 1, argc > 2 ? atoi(argv[2]) : 1); return; }
+    if (!strcmp(a, "forkbomb")) {
+        /* Every process forks forever and never answers: only the pids limit and the timeout end it. */
+        for (;;) fork();
+    }
+    if (!strcmp(a, "memhog")) {
+        for (long mb = 1;; mb++) { char *p = malloc(1 << 20); if (!p) pause(); memset(p, 1, 1 << 20); }
+    }
+    add("unknown attack");
+}
+
+int main(void) {
+    const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
+    if (!api || !strchr(api, ':')) { fprintf(stderr, "AWS_LAMBDA_RUNTIME_API missing\n"); return 64; }
+    snprintf(host, sizeof host, "%.*s", (int)(strchr(api, ':') - api), api);
+    port = atoi(strchr(api, ':') + 1);
+    if (strcmp(host, "localhost") == 0) strcpy(host, "127.0.0.1");
+    signal(SIGPIPE, SIG_IGN);
+    static char hdr[16384], req[512], id[128];
+    for (long count = 1;; count++) {
+        int rl = snprintf(req, sizeof req, "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", api);
+        size_t elen;
+        char *event = exchange(req, (size_t)rl, hdr, sizeof hdr, &elen);
+        header(hdr, "Lambda-Runtime-Aws-Request-Id", id, sizeof id);
+        /* The event is a JSON string: drop the quotes, split on spaces. */
+        char *argv[32];
+        int argc = 0;
+        char *p = event;
+        if (*p == '"') p++;
+        char *q = strrchr(p, '"');
+        if (q) *q = 0;
+        for (char *t = strtok(p, " "); t && argc < 31; t = strtok(NULL, " ")) argv[argc++] = t;
+        argv[argc] = NULL;
+        outlen = (size_t)snprintf(out, sizeof out, "{\"attack\":\"%s\",\"pid\":%d,\"count\":%ld,\"results\":[",
+            argc ? argv[0] : "", getpid(), count);
+        if (argc) attack(argc, argv);
+        outlen += (size_t)snprintf(out + outlen, sizeof out - outlen, "]}");
+        respond(api, id, out, outlen, hdr, sizeof hdr);
+        free(event);
+    }
+}
