@@ -29,6 +29,8 @@ public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOption
     public async Task<(ExecutionEnvironment? Environment, EnvironmentError? Error)> StartAsync(
         string id, PulledImage image, FunctionConfig function, bool freeze, CancellationToken cancellationToken = default)
     {
+        // One span for the whole on-demand start, init inside it; spares made ahead of demand have none.
+        using var span = EnvironmentTracing.Start("environment.create", id);
         var (prepared, error) = await PrepareAsync(id, image, function, SpareStage.AgentReady, freeze: false, cancellationToken);
         if (prepared is null) return (null, error);
         prepared.OnDemand = true;
@@ -47,7 +49,6 @@ public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOption
             return (null, new(EnvironmentErrorCode.InvalidConfiguration, $"Agent binary '{options.AgentBinary}' does not exist."));
         var request = SandboxRequestFactory.Build(id, image, function, options);
 
-        using var span = EnvironmentTracing.Start("environment.create", id);
         var clock = Stopwatch.StartNew();
         var created = await manager.CreateAsync(request);
         if (!created.Ok)
@@ -103,7 +104,7 @@ public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOption
             var onPathMs = Lap(clock) + (prepared.OnDemand ? prepared.CreateMs + prepared.StartMs + prepared.ReadyMs : 0);
 
             string init;
-            using (EnvironmentTracing.Start("environment.init", id)) init = await control.InitAsync(cancellationToken);
+            using (EnvironmentTracing.Start("environment.init", sandbox.Id)) init = await control.InitAsync(cancellationToken);
             var initMs = Lap(clock);
             if (InitFailure(init) is { } failure)
                 return (null, await Fail(sandbox, control, new(EnvironmentErrorCode.InitFailed, failure)));
@@ -171,7 +172,7 @@ public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOption
 
     private async Task<EnvironmentError> Fail(SandboxHandle sandbox, ControlClient control, EnvironmentError error)
     {
-        EnvironmentTracing.Fail(Activity.Current, error); // the environment.create span
+        EnvironmentTracing.Fail(Activity.Current, error); // the environment.create or .init span
         control.Dispose();
         var log = Tail(sandbox.StderrPath);
         await manager.StopAsync(sandbox, TimeSpan.Zero);

@@ -16,6 +16,7 @@ public sealed partial class ExecutionEnvironment
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            ++_invokes; // a freeze scheduled after an earlier answer must not run under this one
             if (_destroyed || Sandbox.Exited.IsCompleted)
                 return (null, new(EnvironmentErrorCode.Gone, $"Environment {Sandbox.Id} is not running."));
             if (Sandbox.State == SandboxState.Frozen && await _manager.ThawAsync(Sandbox) is { } thaw)
@@ -27,10 +28,17 @@ public sealed partial class ExecutionEnvironment
             {
                 result = await _control.InvokeStreamingAsync(Function.FunctionName, payload, requestId, onPiece, cts.Token);
             }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // As InvokeAsync: the host enforces the timeout when the agent could not.
+                return (HostTimeout(requestId), new(EnvironmentErrorCode.Gone,
+                    $"The agent of {Sandbox.Id} did not answer within the timeout plus {_options.InvokeSlack.TotalSeconds:F0} s.") { MayHaveRun = true });
+            }
             catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
             {
                 return (null, new(EnvironmentErrorCode.Gone, $"Control channel of {Sandbox.Id} failed: {e.Message}") { MayHaveRun = true });
             }
+            result = WithOutOfMemory(result);
             if (await _manager.FreezeAsync(Sandbox) is { } freeze && Sandbox.Exited.IsCompleted)
                 return (result, new(EnvironmentErrorCode.Gone, freeze.ToString()));
             return (result, null);

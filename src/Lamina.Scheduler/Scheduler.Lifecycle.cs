@@ -33,6 +33,7 @@ public sealed partial class Scheduler
     public void FunctionDeleted(string functionName, string? version)
     {
         List<PooledEnvironment> idle = [];
+        List<Spare> spares = [];
         lock (_lock)
         {
             foreach (var (key, pool) in _pools)
@@ -40,12 +41,15 @@ public sealed partial class Scheduler
                 if (key.FunctionName != functionName || (version is not null && key.Version != version)) continue;
                 pool.Draining = true;
                 idle.AddRange(pool.TakeIdle());
+                spares.AddRange(pool.Spares);
+                pool.Spares.Clear();
             }
             // A function created again under the same name starts a new generation.
             foreach (var slot in _current.Keys.Where(s => s.Item1 == functionName && (version is null || s.Item2 == version)).ToList())
                 _current.Remove(slot);
         }
         foreach (var e in idle) Discard(e);
+        DiscardSpares(spares);
     }
 
     /// <summary>Refuses new invokes and destroys every environment, waiting for invokes in flight to finish first.</summary>
