@@ -9,6 +9,15 @@ public sealed partial class ExecutionEnvironment
 {
     private long _oomKills;
 
+    /// <summary>
+    /// The agent did not answer within the timeout plus slack: it shares the sandbox with the function, so a fork
+    /// bomb or a spin can keep it from enforcing the timeout. The host answers with Lambda's timeout error and
+    /// the environment is replaced (Gone, the event may have run).
+    /// </summary>
+    private (InvokeResult, EnvironmentError) AgentSilent(string? requestId) =>
+        (HostTimeout(requestId), new(EnvironmentErrorCode.Gone,
+            $"The agent of {Sandbox.Id} did not answer within the timeout plus {_options.InvokeSlack.TotalSeconds:F0} s.") { MayHaveRun = true });
+
     /// <summary>Sandbox.Timedout (status 408, Unhandled), as the agent answers a timeout it enforced.</summary>
     private InvokeResult HostTimeout(string? requestId) =>
         new(408, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>

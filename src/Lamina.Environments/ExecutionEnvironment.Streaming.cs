@@ -30,9 +30,7 @@ public sealed partial class ExecutionEnvironment
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                // As InvokeAsync: the host enforces the timeout when the agent could not.
-                return (HostTimeout(requestId), new(EnvironmentErrorCode.Gone,
-                    $"The agent of {Sandbox.Id} did not answer within the timeout plus {_options.InvokeSlack.TotalSeconds:F0} s.") { MayHaveRun = true });
+                return AgentSilent(requestId);
             }
             catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
             {

@@ -80,10 +80,7 @@ public sealed partial class ExecutionEnvironment : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                // The agent shares the sandbox with the function: a fork bomb or a spin can keep it from enforcing
-                // the timeout. The host enforces it then, with Lambda's answer, and the environment is replaced.
-                return (HostTimeout(requestId), new(EnvironmentErrorCode.Gone,
-                    $"The agent of {Sandbox.Id} did not answer within the timeout plus {_options.InvokeSlack.TotalSeconds:F0} s.") { MayHaveRun = true });
+                return AgentSilent(requestId);
             }
             catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
             {
