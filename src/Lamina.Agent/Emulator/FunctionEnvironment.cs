@@ -99,7 +99,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         var start = Stopwatch.GetTimestamp();
         using var stopLimit = new CancellationTokenSource(TimeSpan.FromSeconds(options.InitTimeoutSeconds));
         // External extensions start first and register before the runtime starts, as on Lambda.
-        var extensions = _extensions = ExtensionHost.Start(options, runtimeApiAddress(), log);
+        var extensions = ExtensionHost.Start(options, runtimeApiAddress(), log, host => _extensions = host);
         extensions.Telemetry.InitStart(options.FunctionName, options.FunctionVersion);
         try
         {

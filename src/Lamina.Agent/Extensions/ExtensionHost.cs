@@ -40,10 +40,13 @@ internal sealed class ExtensionHost
     public static ExtensionHost None { get; } = new();
 
     /// <summary>Starts every executable file in the extensions directory; failures are reported on stderr and skipped.
-    /// Their output goes to <paramref name="log"/> and, as "extension" records, to the Telemetry API.</summary>
-    public static ExtensionHost Start(EmulatorOptions options, string runtimeApi, PlatformLog log)
+    /// Their output goes to <paramref name="log"/> and, as "extension" records, to the Telemetry API.
+    /// <paramref name="publish"/> receives the host before the first process starts: an extension may register
+    /// as soon as it runs, and its request must reach this host, not the previous lifetime's.</summary>
+    public static ExtensionHost Start(EmulatorOptions options, string runtimeApi, PlatformLog log, Action<ExtensionHost> publish)
     {
         var host = new ExtensionHost();
+        publish(host);
         if (!Directory.Exists(options.ExtensionsDirectory))
         {
             return host;
