@@ -278,7 +278,8 @@ def build_stress_layout(layout_dir, variants=("v1", "v2")):
         return {"digest": "sha256:" + hexd, "size": len(data)}
 
     libs = {}
-    for line in subprocess.run(["ldd", agent_binary()], capture_output=True, text=True, check=True).stdout.splitlines():
+    # A static lamina-init needs no libraries: ldd then says "not a dynamic executable" and exits 1.
+    for line in subprocess.run(["ldd", agent_binary()], capture_output=True, text=True, check=False).stdout.splitlines():
         path = (line.split("=> ")[1] if "=> " in line else line.strip()).split(" ")[0]
         if path.startswith("/"):
             with open(os.path.realpath(path), "rb") as f:
