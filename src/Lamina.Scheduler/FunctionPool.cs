@@ -41,6 +41,8 @@ internal sealed class FunctionPool(PoolKey key)
 
     public void PushIdle(PooledEnvironment environment) => _idle.Add(environment);
 
+    public IEnumerable<string> IdleSandboxIds() => _idle.Select(e => e.Environment.Sandbox.Id);
+
     public bool IsIdle(PooledEnvironment environment) => _idle.Contains(environment);
 
     /// <summary>Removes and returns idle environments matching <paramref name="predicate"/> (all when null).</summary>

@@ -27,6 +27,17 @@ public sealed partial class Scheduler
                 .SelectMany(p => p.Spares).Select(s => s.Sandbox.Sandbox.Id).ToList();
     }
 
+    /// <summary>
+    /// Sandbox ids of the initialised environments of <paramref name="functionName"/> idle now (any version):
+    /// the ones that served an invoke, as against spares, which have not.
+    /// </summary>
+    public IReadOnlyList<string> IdleSandboxIds(string functionName)
+    {
+        lock (_lock)
+            return _pools.Values.Where(p => p.Key.FunctionName == functionName)
+                .SelectMany(p => p.IdleSandboxIds()).ToList();
+    }
+
     /// <summary>Takes the oldest live spare of <paramref name="key"/>'s pool; dead ones met on the way are discarded.</summary>
     private Spare? TakeSpare(PoolKey key)
     {

@@ -21,6 +21,8 @@ internal sealed record SigV4Authorization(
 
     public string Scope => SigV4Signer.Scope(ScopeDate, Region, Service);
 
+    private static readonly char[] Ows = [' ', '\t'];
+
     /// <summary>Parses the Authorization header; on failure <paramref name="error"/> says what is missing.</summary>
     public static SigV4Authorization? FromHeader(string header, out string? error)
     {
@@ -33,11 +35,12 @@ internal sealed record SigV4Authorization(
         string? credential = null, signedHeaders = null, signature = null;
         foreach (var part in header[(SigV4Signer.Algorithm.Length + 1)..].Split(','))
         {
-            var item = part.Trim();
+            // Only HTTP's optional whitespace (space, tab) is insignificant around components and values.
+            var item = part.Trim(Ows);
             var eq = item.IndexOf('=', StringComparison.Ordinal);
             if (eq < 0) continue;
-            var value = item[(eq + 1)..].Trim();
-            switch (item[..eq].Trim())
+            var value = item[(eq + 1)..].Trim(Ows);
+            switch (item[..eq].Trim(Ows))
             {
                 case "Credential": credential = value; break;
                 case "SignedHeaders": signedHeaders = value; break;

@@ -12,17 +12,22 @@ namespace Lamina.Sandbox.Host;
 /// <remarks>
 /// Freezing is asynchronous in v1: the state reads FREEZING until every task has stopped, and a task caught
 /// in a fork or an uninterruptible wait can leave it there; re-writing FROZEN retries those tasks, so the
-/// loop writes again on every poll. On timeout the group is thawed (never left half-frozen) and the caller
+/// loop writes again on every poll, and a group still FREEZING after 100 ms is thawed for a millisecond and
+/// frozen afresh (runc's own v1 freezer does the same after repeated failures). On timeout the group is thawed (never left half-frozen) and the caller
 /// gets the error. Thawing is synchronous.
 /// </remarks>
 internal static class Freezer
 {
+    /// <summary>How long a freeze may read FREEZING before the group is thawed for a moment and frozen again.</summary>
+    private static readonly TimeSpan ThawAndRetryAfter = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Freezes the group; null on success, else why not (the group is thawed again).</summary>
     public static async Task<string?> FreezeAsync(string parent, string id, TimeSpan timeout)
     {
         var file = StateFile(parent, id);
         var clock = Stopwatch.StartNew();
         var delay = 0;
+        var lastThaw = TimeSpan.Zero;
         try
         {
             while (true)
@@ -34,6 +39,17 @@ internal static class Freezer
                 {
                     await File.WriteAllTextAsync(file, "THAWED");
                     return $"the freezer of {id} stayed {state} for {clock.Elapsed.TotalMilliseconds:0} ms; thawed again";
+                }
+                if (clock.Elapsed - lastThaw > ThawAndRetryAfter)
+                {
+                    // Stuck: a task caught between exec and its first return to user space (a sandbox frozen
+                    // the moment it started) or in a long uninterruptible wait can keep the group FREEZING
+                    // however often FROZEN is written. Thawing lets it run to a point where it can stop.
+                    await File.WriteAllTextAsync(file, "THAWED");
+                    await Task.Delay(1);
+                    lastThaw = clock.Elapsed;
+                    delay = 0;
+                    continue;
                 }
                 // Spin a few rounds first (the usual case completes within them), then back off to 10 ms.
                 if (delay > 0) await Task.Delay(delay);

@@ -89,16 +89,16 @@ public sealed class HostileServer : IAsyncLifetime
         return new Answer((int)response.StatusCode, error, body);
     }
 
-    /// <summary>The sandboxes of <paramref name="function"/> the scheduler runs now (host pids of their agents).</summary>
-    public IReadOnlyList<Lamina.Sandbox.SandboxHandle> SandboxesOf(string function)
-    {
-        var dir = Path.Combine(Leftovers.ExecutionRoot(DataDir), "sandboxes");
-        return (Directory.Exists(dir) ? Directory.GetDirectories(dir) : [])
-            .Select(d => Scheduler.Manager.Find(Path.GetFileName(d)))
+    /// <summary>
+    /// The sandboxes of <paramref name="function"/>'s idle environments (the ones that served an invoke; spares
+    /// made ahead of demand are not among them), with their host pids.
+    /// </summary>
+    public IReadOnlyList<Lamina.Sandbox.SandboxHandle> SandboxesOf(string function) =>
+        Scheduler.IdleSandboxIds(function)
+            .Select(Scheduler.Manager.Find)
             .OfType<Lamina.Sandbox.SandboxHandle>()
             .Where(s => s.Pid > 0 && !s.Exited.IsCompleted && IsOf(s, function))
             .ToList();
-    }
 
     private static bool IsOf(Lamina.Sandbox.SandboxHandle sandbox, string function)
     {

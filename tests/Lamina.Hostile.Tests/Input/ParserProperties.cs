@@ -128,12 +128,30 @@ public sealed partial class ParserProperties
         Fuzz.Run(gen, t =>
         {
             var result = Verify(verifier, t.Item1, amzDate, t.Item2);
-            // Unknown components are ignored (AWS is stricter); what matters is that nothing forges a signature.
+            // Unknown components are ignored (AWS is stricter) and spaces and tabs around them are insignificant;
+            // what matters is that nothing forges a signature.
             if (result.IsAuthentic)
-                Assert.True(t.Item1.Contains("Signature=" + signature, StringComparison.Ordinal) || t.Item2.Contains("X-Amz-Signature=" + signature, StringComparison.Ordinal),
+                Assert.True(t.Item1.Replace(" ", "", StringComparison.Ordinal).Replace("\t", "", StringComparison.Ordinal).Contains("Signature=" + signature, StringComparison.Ordinal) || t.Item2.Contains("X-Amz-Signature=" + signature, StringComparison.Ordinal),
                     $"authentic without the signature: {t.Item1} {t.Item2}");
             else Assert.False(string.IsNullOrEmpty(result.Message));
         });
+    }
+
+    [Fact]
+    public void A_signature_with_a_line_break_before_it_is_not_authentic()
+    {
+        // Found by the property above (seed 6kOtlQA1So31): values were trimmed of all white space, line breaks too.
+        var now = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+        var amzDate = now.ToString(SigV4Signer.AmzDateFormat, System.Globalization.CultureInfo.InvariantCulture);
+        var verifier = new SigV4Verifier(id => id == "AKIDEXAMPLE" ? "secret" : null, new SigV4VerifierOptions { Service = "lambda", Region = "us-east-1" }, new FixedTime(now));
+        var canonical = SigV4Signer.CanonicalRequest("GET", "/", "", $"host:h\nx-amz-date:{amzDate}\n", "host;x-amz-date", SigV4Signer.EmptyPayloadHash);
+        var scope = SigV4Signer.Scope(amzDate[..8], "us-east-1", "lambda");
+        var signature = SigV4Signer.Signature(SigV4Signer.DeriveSigningKey("secret", amzDate[..8], "us-east-1", "lambda"), SigV4Signer.StringToSign(amzDate, scope, canonical));
+        var header = $"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/{scope}, SignedHeaders=host;x-amz-date, Signature=";
+        Assert.True(Verify(verifier, header + " " + signature + "\t", amzDate, "").IsAuthentic, "spaces and tabs are insignificant");
+        var broken = Verify(verifier, header + "\n" + signature, amzDate, "");
+        Assert.False(broken.IsAuthentic);
+        Assert.Equal(SigV4Error.SignatureDoesNotMatch, broken.Error);
     }
 
     private static SigV4Result Verify(SigV4Verifier verifier, string authorization, string amzDate, string query) =>
