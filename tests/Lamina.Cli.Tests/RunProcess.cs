@@ -70,7 +70,14 @@ public sealed partial class RunProcess : IAsyncDisposable
     public async Task<int> WaitForExitAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        await _process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"lamina run did not exit within 4 minutes\nstdout: {Stdout}\nstderr: {Stderr}\nprocesses: {ProcessTree()}");
+        }
         return _process.ExitCode;
     }
 
@@ -86,6 +93,15 @@ public sealed partial class RunProcess : IAsyncDisposable
     {
         using (var kill = Process.Start("/bin/kill", ["-INT", "--", "-" + _process.Id])) await kill.WaitForExitAsync();
         return await WaitForExitAsync();
+    }
+
+    /// <summary>Every process on the host with its state and wait channel, to see what a stuck shutdown waits on.</summary>
+    private static string ProcessTree()
+    {
+        using var ps = Process.Start(new ProcessStartInfo("/bin/ps", ["-eo", "pid,ppid,pgid,stat,wchan:24,args"]) { RedirectStandardOutput = true })!;
+        var text = ps.StandardOutput.ReadToEnd();
+        ps.WaitForExit();
+        return string.Join('\n', text.Split('\n').Where(l => l.Contains("lamina", StringComparison.Ordinal) || l.Contains("runc", StringComparison.Ordinal)));
     }
 
     /// <summary>A TCP port that was free a moment ago on 127.0.0.1.</summary>
