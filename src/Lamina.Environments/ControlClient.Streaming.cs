@@ -15,26 +15,19 @@ internal sealed partial class ControlClient
     public async Task<InvokeResult> InvokeStreamingAsync(string functionName, ReadOnlyMemory<byte> payload, string? requestId,
         Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> onPiece, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post,
-            new Uri($"2015-03-31/functions/{Uri.EscapeDataString(functionName)}/invocations", UriKind.Relative))
-        {
-            Content = new ReadOnlyMemoryContent(payload),
-        };
-        if (requestId is not null) request.Headers.TryAddWithoutValidation("Lamina-Request-Id", requestId);
+        using var request = InvokeRequest(functionName, payload, requestId);
         request.Headers.TryAddWithoutValidation("Lamina-Response-Stream", "1");
         using var r = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        var id = r.Headers.TryGetValues("X-Amzn-RequestId", out var ids) ? ids.FirstOrDefault() : null;
-        if (r.Content.Headers.ContentType?.MediaType != FramesType)
-        {
-            var error = r.Headers.TryGetValues("X-Amz-Function-Error", out var v) ? v.FirstOrDefault() : null;
-            return new InvokeResult((int)r.StatusCode, await r.Content.ReadAsByteArrayAsync(ct), error, id);
-        }
+        if (r.Content.Headers.ContentType?.MediaType != FramesType) return await WholeAnswerAsync(r, ct);
         await using var body = await r.Content.ReadAsStreamAsync(ct);
         var head = new byte[5];
         while (true)
         {
             await body.ReadExactlyAsync(head, ct);
-            var frame = new byte[BinaryPrimitives.ReadInt32BigEndian(head.AsSpan(1))];
+            var length = BinaryPrimitives.ReadInt32BigEndian(head.AsSpan(1));
+            // Whatever answers on the socket lives in the sandbox: a length is checked before it sizes a buffer.
+            if (length is < 0 or > MaxAnswerBytes) throw new IOException($"frame of {length} bytes from the agent");
+            var frame = new byte[length];
             await body.ReadExactlyAsync(frame, ct);
             switch ((char)head[0])
             {
@@ -43,7 +36,7 @@ internal sealed partial class ControlClient
                     break;
                 case 'R' when frame.Length >= 3:
                     var failed = (frame[2] & 1) != 0;
-                    return new InvokeResult(BinaryPrimitives.ReadUInt16BigEndian(frame), frame[3..], failed ? "Unhandled" : null, id);
+                    return new InvokeResult(BinaryPrimitives.ReadUInt16BigEndian(frame), frame[3..], failed ? "Unhandled" : null, RequestIdOf(r));
                 default:
                     throw new IOException($"unexpected frame '{(char)head[0]}' from the agent");
             }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 
 namespace Lamina.Environments;
@@ -16,43 +15,27 @@ internal sealed partial class ControlClient : IDisposable
         SocketPath = socketPath;
         var handler = new SocketsHttpHandler
         {
-            ConnectCallback = (_, ct) => ConnectAsync(socketPath, ct),
+            ConnectCallback = (_, ct) => UnixSocketConnector.ConnectAsync(socketPath, ct),
             UseProxy = false,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
         };
         // The host name is never resolved: every connection goes to the socket.
-        _http = new HttpClient(handler) { BaseAddress = new Uri("http://lamina-init/"), Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(handler)
+        {
+            BaseAddress = new Uri("http://lamina-init/"),
+            Timeout = Timeout.InfiniteTimeSpan,
+            MaxResponseContentBufferSize = MaxAnswerBytes,
+        };
     }
-
-    public string SocketPath { get; }
 
     /// <summary>
-    /// Connects to the agent's socket. A non-blocking connect(2) to a Unix socket fails with EAGAIN (which .NET
-    /// reports as WouldBlock or AddressNotAvailable) when the listener's queue is momentarily full; unlike TCP it
-    /// is not "in progress" and must simply be tried again, so it is, briefly, before giving up.
+    /// Largest answer body, and largest frame of a streamed one, taken from the socket (Lambda's limits: 6 MB
+    /// buffered, 20 MB streamed). The socket is inside the sandbox, so a function that replaced its agent could
+    /// otherwise make the host allocate whatever it claims.
     /// </summary>
-    internal static async ValueTask<Stream> ConnectAsync(string socketPath, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch (SocketException e) when (attempt < 50 && e.SocketErrorCode is SocketError.WouldBlock or SocketError.TryAgain or SocketError.AddressNotAvailable)
-            {
-                socket.Dispose();
-                await Task.Delay(10, ct);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-    }
+    internal const int MaxAnswerBytes = 20 << 20;
+
+    public string SocketPath { get; }
 
     /// <summary>True when GET /lamina/v1/health answers 200.</summary>
     public async Task<bool> HealthyAsync(CancellationToken ct)
@@ -78,18 +61,33 @@ internal sealed partial class ControlClient : IDisposable
     /// <summary>The Invoke API over the socket.</summary>
     public async Task<InvokeResult> InvokeAsync(string functionName, ReadOnlyMemory<byte> payload, string? requestId, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post,
+        using var request = InvokeRequest(functionName, payload, requestId);
+        using var r = await _http.SendAsync(request, ct);
+        return await WholeAnswerAsync(r, ct);
+    }
+
+    /// <summary>POST /2015-03-31/functions/NAME/invocations with the host-chosen request id, when there is one.</summary>
+    private static HttpRequestMessage InvokeRequest(string functionName, ReadOnlyMemory<byte> payload, string? requestId)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post,
             new Uri($"2015-03-31/functions/{Uri.EscapeDataString(functionName)}/invocations", UriKind.Relative))
         {
             Content = new ReadOnlyMemoryContent(payload),
         };
         if (requestId is not null) request.Headers.TryAddWithoutValidation("Lamina-Request-Id", requestId);
-        using var r = await _http.SendAsync(request, ct);
+        return request;
+    }
+
+    /// <summary>A whole (not framed) answer: status, body, X-Amz-Function-Error, X-Amzn-RequestId.</summary>
+    private static async Task<InvokeResult> WholeAnswerAsync(HttpResponseMessage r, CancellationToken ct)
+    {
         var body = await r.Content.ReadAsByteArrayAsync(ct);
         var error = r.Headers.TryGetValues("X-Amz-Function-Error", out var v) ? v.FirstOrDefault() : null;
-        var id = r.Headers.TryGetValues("X-Amzn-RequestId", out var ids) ? ids.FirstOrDefault() : null;
-        return new InvokeResult((int)r.StatusCode, body, error, id);
+        return new InvokeResult((int)r.StatusCode, body, error, RequestIdOf(r));
     }
+
+    private static string? RequestIdOf(HttpResponseMessage r) =>
+        r.Headers.TryGetValues("X-Amzn-RequestId", out var ids) ? ids.FirstOrDefault() : null;
 
     /// <summary>POST /lamina/v1/shutdown; failures are ignored (the sandbox is stopped next anyway).</summary>
     public async Task ShutdownAsync(CancellationToken ct)

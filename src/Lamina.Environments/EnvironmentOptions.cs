@@ -10,8 +10,20 @@ public sealed record EnvironmentOptions(string AgentBinary)
     /// <summary>How long to wait for the agent's control socket to answer after runc start.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long an invoke may take on the host side beyond the function timeout (init, freeze, thaw).</summary>
-    public TimeSpan InvokeSlack { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long past the function's timeout the host waits for the agent's answer before it enforces the deadline
+    /// itself: it kills the sandbox through its cgroups and answers Sandbox.Timedout (the agent shares the sandbox
+    /// with the function, so a fork bomb or a CPU hog can starve it). The agent answers its own timeouts within
+    /// milliseconds of the deadline; the grace only has to cover a loaded host.
+    /// </summary>
+    public TimeSpan DeadlineGrace { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Added to the host's deadline for an invoke inside which the agent may first start a fresh runtime (after a
+    /// crash, a timeout or another failed answer): the agent's init limit, Lambda's 10 s. The function's timer
+    /// starts only once that runtime is ready.
+    /// </summary>
+    public TimeSpan ReinitAllowance { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// How long an environment stays thawed after answering before it is frozen. An invoke that arrives within it

@@ -9,17 +9,8 @@ public sealed partial class ExecutionEnvironment
 {
     private long _oomKills;
 
-    /// <summary>
-    /// The agent did not answer within the timeout plus slack: it shares the sandbox with the function, so a fork
-    /// bomb or a spin can keep it from enforcing the timeout. The host answers with Lambda's timeout error and
-    /// the environment is replaced (Gone, the event may have run).
-    /// </summary>
-    private (InvokeResult, EnvironmentError) AgentSilent(string? requestId) =>
-        (HostTimeout(requestId), new(EnvironmentErrorCode.Gone,
-            $"The agent of {Sandbox.Id} did not answer within the timeout plus {_options.InvokeSlack.TotalSeconds:F0} s.") { MayHaveRun = true });
-
     /// <summary>Sandbox.Timedout (status 408, Unhandled), as the agent answers a timeout it enforced.</summary>
-    private InvokeResult HostTimeout(string? requestId) =>
+    private InvokeResult HostTimeout(string requestId) =>
         new(408, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
         {
             ["errorType"] = "Sandbox.Timedout",
@@ -30,13 +21,16 @@ public sealed partial class ExecutionEnvironment
     /// <summary>
     /// A runtime killed by the memory cgroup is reported by the agent as Runtime.ExitError (it only sees the
     /// signal); Lambda calls that Runtime.OutOfMemory. A new OOM kill in the sandbox's cgroup tells them apart.
+    /// The agent's REPORT line then says "Max Memory Used: 0 MB" (it measures the runtime's process tree, which is
+    /// gone), so the host puts the sandbox's memory high-water mark in it, read before the sandbox goes.
     /// </summary>
-    private InvokeResult WithOutOfMemory(InvokeResult result)
+    private InvokeResult WithOutOfMemory(InvokeResult result, string requestId)
     {
         if (result.FunctionError is null) return result;
         var kills = _manager.OomKillCount(Sandbox);
         if (kills <= _oomKills) return result;
         _oomKills = kills;
+        FunctionLogFile.ReportOutOfMemory(Sandbox.StdoutPath, requestId, PeakMemoryMb());
         try
         {
             if (JsonNode.Parse(result.Payload) is JsonObject error && (string?)error["errorType"] == "Runtime.ExitError")
@@ -50,4 +44,8 @@ public sealed partial class ExecutionEnvironment
         }
         return result;
     }
+
+    /// <summary>The sandbox's memory high-water mark in MB (rounded up), 0 when unknown.</summary>
+    private int PeakMemoryMb() =>
+        _manager.MaxMemoryUsedBytes(Sandbox) is { } bytes ? (int)Math.Min(int.MaxValue, (bytes + (1 << 20) - 1) >> 20) : 0;
 }

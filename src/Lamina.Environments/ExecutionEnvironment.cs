@@ -18,6 +18,7 @@ public sealed partial class ExecutionEnvironment : IAsyncDisposable
     private bool _destroyed;
     private long _invokes;
     private Task _settled = Task.CompletedTask;
+    private bool _mayReinitialise;
 
     internal ExecutionEnvironment(SandboxManager manager, SandboxHandle sandbox, ControlClient control,
         FunctionConfig function, EnvironmentOptions options, StartupTimings timings)
@@ -53,40 +54,66 @@ public sealed partial class ExecutionEnvironment : IAsyncDisposable
     /// Thaws, invokes, freezes. Function errors, timeouts (Sandbox.Timedout, 408) and runtime crashes
     /// (Runtime.ExitError) come back as the agent's answer; the agent re-initialises the runtime on the
     /// next invoke. An environment that cannot be thawed or has exited gives <see cref="EnvironmentErrorCode.Gone"/>.
+    /// When the agent has not answered by the function's deadline plus <see cref="EnvironmentOptions.DeadlineGrace"/>,
+    /// the host kills the sandbox and answers Sandbox.Timedout itself, together with Gone (the environment must be
+    /// replaced). Without <paramref name="requestId"/> the host picks one.
     /// </summary>
-    public async Task<(InvokeResult? Result, EnvironmentError? Error)> InvokeAsync(ReadOnlyMemory<byte> payload,
-        string? requestId = null, CancellationToken cancellationToken = default)
+    public Task<(InvokeResult? Result, EnvironmentError? Error)> InvokeAsync(ReadOnlyMemory<byte> payload,
+        string? requestId = null, CancellationToken cancellationToken = default) =>
+        RunAsync(payload, requestId ?? Guid.NewGuid().ToString(), null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="InvokeAsync"/> (the same path: thaw, deadline, freeze after answering, spans), but the response
+    /// reaches <paramref name="onPiece"/> piece by piece as the runtime writes it (InvokeWithResponseStream); a
+    /// buffered runtime's answer is one piece. The result's payload is then only the error body of a failed invoke.
+    /// A failure of <paramref name="onPiece"/> (the caller went away) ends the invoke as a control channel failure.
+    /// </summary>
+    public Task<(InvokeResult? Result, EnvironmentError? Error)> InvokeStreamingAsync(ReadOnlyMemory<byte> payload,
+        string? requestId, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> onPiece, CancellationToken cancellationToken = default) =>
+        RunAsync(payload, requestId ?? Guid.NewGuid().ToString(), onPiece, cancellationToken);
+
+    /// <summary>The one invoke path; <paramref name="onPiece"/> null asks the agent for the whole answer at once.</summary>
+    private async Task<(InvokeResult? Result, EnvironmentError? Error)> RunAsync(ReadOnlyMemory<byte> payload, string requestId,
+        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask>? onPiece, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         var answered = false;
         try
         {
-            var generation = ++_invokes;
+            var generation = ++_invokes; // a freeze scheduled after an earlier answer must not run under this one
             if (_destroyed || Sandbox.Exited.IsCompleted)
                 return (null, new(EnvironmentErrorCode.Gone, $"Environment {Sandbox.Id} is not running."));
             using var span = EnvironmentTracing.Start("environment.invoke", Sandbox.Id);
+            span?.SetTag("lamina.invoke.streamed", onPiece is not null);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             if (Sandbox.State == SandboxState.Frozen && await _manager.ThawAsync(Sandbox) is { } thaw)
-                return (null, new(EnvironmentErrorCode.Gone, thaw.ToString()));
+                return (null, EnvironmentTracing.Fail(span, new(EnvironmentErrorCode.Gone, thaw.ToString())));
             var thawMs = clock.Elapsed.TotalMilliseconds;
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            cts.CancelAfter(TimeSpan.FromSeconds(Function.TimeoutSeconds) + _options.InvokeSlack);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(HostDeadline());
             InvokeResult result;
             try
             {
                 using var agent = EnvironmentTracing.Start("agent.invoke", Sandbox.Id, System.Diagnostics.ActivityKind.Client);
                 agent?.SetTag("faas.invocation_id", requestId);
-                result = await _control.InvokeAsync(Function.FunctionName, payload, requestId, cts.Token);
+                result = onPiece is null
+                    ? await _control.InvokeAsync(Function.FunctionName, payload, requestId, deadline.Token)
+                    : await _control.InvokeStreamingAsync(Function.FunctionName, payload, requestId, onPiece, deadline.Token);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                return AgentSilent(requestId);
+                var (timedOut, killed) = await DeadlinePassedAsync(requestId);
+                EnvironmentTracing.Fail(span, killed);
+                return (timedOut, killed);
             }
             catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
             {
-                return (null, new(EnvironmentErrorCode.Gone, $"Control channel of {Sandbox.Id} failed: {e.Message}") { MayHaveRun = true });
+                return (null, EnvironmentTracing.Fail(span,
+                    new(EnvironmentErrorCode.Gone, $"Control channel of {Sandbox.Id} failed: {e.Message}") { MayHaveRun = true }));
             }
-            result = WithOutOfMemory(result);
+            // After a crash, a timeout or a platform error the agent starts a fresh runtime inside the next invoke.
+            _mayReinitialise = result.StatusCode != 200 || result.FunctionError is not null;
+            result = WithOutOfMemory(result, requestId);
             LastInvoke = (thawMs, clock.Elapsed.TotalMilliseconds - thawMs, 0);
             // The answer goes back now; the freeze follows off the caller's path, holding the gate so no
             // invoke overlaps it. The runtime is already waiting in /next, so running a little longer thawed

@@ -6,7 +6,7 @@ namespace Lamina.Environments;
 /// <param name="FunctionName">Lambda function name (AWS_LAMBDA_FUNCTION_NAME).</param>
 /// <param name="Version">Published version or $LATEST.</param>
 /// <param name="MemoryMb">MemorySize, 128–10240: memory limit and CPU share.</param>
-/// <param name="TimeoutSeconds">Per-invoke limit enforced by the agent (AWS_LAMBDA_FUNCTION_TIMEOUT), 1–900.</param>
+/// <param name="TimeoutSeconds">Per-invoke limit enforced by the agent (AWS_LAMBDA_FUNCTION_TIMEOUT), and by the host when the agent does not answer (EnvironmentOptions.DeadlineGrace), 1–900.</param>
 public sealed record FunctionConfig(
     string FunctionName,
     string Version = "$LATEST",

@@ -78,7 +78,7 @@ internal static class CgroupV1
     private static string[] Hierarchies() =>
         Directory.Exists(Root) ? Directory.GetDirectories(Root) : [];
 
-    private static List<int> Pids(string dir)
+    internal static List<int> Pids(string dir)
     {
         try
         {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -23,25 +22,8 @@ public sealed class ControlChannelTests : IDisposable
 
     private HttpClient Control() => new(new SocketsHttpHandler
     {
-        // As the host's ControlClient does: a Unix connect that meets a momentarily full queue fails with
-        // EAGAIN (reported as AddressNotAvailable/WouldBlock) and is simply retried.
-        ConnectCallback = async (_, cancellationToken) =>
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch (SocketException e) when (attempt < 50 && e.SocketErrorCode is SocketError.WouldBlock or SocketError.TryAgain or SocketError.AddressNotAvailable)
-                {
-                    socket.Dispose();
-                    await Task.Delay(10, cancellationToken);
-                }
-            }
-        },
+        // The host's own connect (retries a momentarily full listen queue), compiled in from Lamina.Environments.
+        ConnectCallback = (_, cancellationToken) => Lamina.Environments.UnixSocketConnector.ConnectAsync(SocketPath, cancellationToken),
     })
     { BaseAddress = new Uri("http://agent/"), Timeout = TimeSpan.FromMinutes(2) };
 
