@@ -16,7 +16,7 @@ public sealed record EnvironmentOptions(string AgentBinary)
     /// with the function, so a fork bomb or a CPU hog can starve it). The agent answers its own timeouts within
     /// milliseconds of the deadline; the grace only has to cover a loaded host.
     /// </summary>
-    public TimeSpan DeadlineGrace { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan DeadlineGrace { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Added to the host's deadline for an invoke inside which the agent may first start a fresh runtime (after a

@@ -78,7 +78,7 @@ public sealed class InvokePathTests(PulledImageFixture image) : IClassFixture<Pu
         Assert.Equal("RequestId: req-silent Error: Task timed out after 2.00 seconds", payload.GetProperty("errorMessage").GetString());
         Assert.Equal(EnvironmentErrorCode.Gone, error!.Code);
         Assert.True(error.MayHaveRun);
-        // Not before the deadline (timeout 2 s + grace 1 s); the upper bound is only "well before the old 30 s slack".
+        // Not before the deadline (timeout 2 s; the grace comes on top); the upper bound is only "well before the old 30 s slack".
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(25));
 
         // Every process of the sandbox is gone; the log has the lines the agent would have written.
