@@ -18,7 +18,10 @@ public sealed class ContentStore(FileBlobStore blobs, IRegistryMetadata metadata
     /// <see cref="RegistryOptions.GcGracePeriod"/> to put its manifest before collection may drop the link.
     /// </summary>
     public Task<long?> GetServableBlobSizeAsync(string repository, Digest digest, CancellationToken ct = default) =>
-        metadata.TouchLinkedBlobAsync(repository, digest, time.GetUtcNow() - options.GcGracePeriod / 2, ct);
+        options.GcGracePeriod > TimeSpan.Zero
+            ? metadata.TouchLinkedBlobAsync(repository, digest, time.GetUtcNow() - options.GcGracePeriod / 2, ct)
+            // With no grace period a fresh clock protects nothing: do not turn every blob read into a write.
+            : metadata.GetLinkedBlobSizeAsync(repository, digest, ct);
 
     /// <summary>
     /// Publishes a verified, fsynced temporary file as blob <paramref name="digest"/> and links it to
