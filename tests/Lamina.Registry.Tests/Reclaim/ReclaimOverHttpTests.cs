@@ -54,6 +54,19 @@ public class ReclaimOverHttpTests
     }
 
     [Fact]
+    public async Task Deleting_a_tag_keeps_the_untagged_manifest_and_its_layers_through_a_collection()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var image = await PushAsync(server, "r", "v1", RandomLayer(20_000));
+        using (var delete = await server.Http.DeleteAsync("/v2/r/manifests/v1")) Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+        var bytes = BlobBytes(server);
+        await Task.Delay(5);
+        Assert.Equal(0, (await GcAsync(server)).GetProperty("bytesFreed").GetInt64());
+        Assert.Equal(bytes, BlobBytes(server));
+        await AssertPullsBackAsync(server, image); // by digest: the spec's tag delete removes the tag only
+    }
+
+    [Fact]
     public async Task A_layer_a_client_was_told_exists_survives_a_collection_until_its_manifest_arrives()
     {
         // A short grace period so the deleted image's links go stale within the test; HEAD gives a stale link a
