@@ -61,6 +61,19 @@ public class IndexDeletionTests
         Assert.NotNull(await f.Metadata.GetManifestAsync("r", child.Manifest));
     }
 
+    [Fact]
+    public async Task Deleting_a_layer_digest_as_a_manifest_is_refused_and_restarts_no_clock()
+    {
+        var clock = new FixedTime(DateTimeOffset.UtcNow);
+        using var f = new StorageFixture(time: clock);
+        var layer = await UploadAsync(f, "r", "a layer, not a manifest");
+        clock.Now += TimeSpan.FromHours(2);
+        Assert.False(await f.Metadata.DeleteManifestAsync("r", layer));
+        // Had the refused delete refreshed the layer's clock, a one-hour grace would keep it now.
+        var result = await f.Gc.RunAsync(TimeSpan.FromHours(1));
+        Assert.Equal((1, 1), (result.LinksRemoved, result.BlobsDeleted));
+    }
+
     private static async Task<Digest> StoreIndexAsync(StorageFixture f, string repo, string? tag, params Digest[] children)
     {
         var entries = new List<string>();

@@ -32,6 +32,9 @@ public sealed partial class SqliteRegistryMetadata
     /// <summary>Deletes one manifest row (its tags and references cascade); <paramref name="children"/> are the manifests of the repository it referenced.</summary>
     private bool DeleteOneManifest(SqliteConnection c, SqliteTransaction tx, long repo, string digest, out List<string> children)
     {
+        children = [];
+        // An unknown digest (a layer's, another repository's manifest) changes nothing, not even a clock.
+        if (c.Scalar(tx, "SELECT 1 FROM manifests WHERE repo_id = $r AND digest = $d", ("$r", repo), ("$d", digest)) is null) return false;
         children = c.Query(tx,
             """
             SELECT mr.digest FROM manifest_references mr
