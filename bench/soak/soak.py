@@ -12,10 +12,15 @@ Load (each loop bounded: one request at a time per worker, until the deadline):
   push     random image pushed over the registry API, pulled back and verified, manifest deleted
 An "error" is anything else than the expected answer, except 429 throttles (counted apart).
 
+--only push runs the push loop alone (execution off, no functions, no root needed): the registry's
+push-and-delete storage soak of issue 2. --gc-interval / --gc-grace set Registry:GcInterval and
+Registry:GcGracePeriod (the server's defaults, 10 min and 1 h, collect nothing in a 10-minute run).
+
 Samples (WORK/samples.tsv): server RSS, open fds, threads, children, runc containers, mounts under the data
 dir, cgroups under Lamina's parent, sandbox dirs, data-dir size, load average. Summary: WORK/summary.md.
 
   sudo python3 bench/soak/soak.py --minutes 30 [--work DIR]
+  python3 bench/soak/soak.py --only push --minutes 10 --gc-interval 00:01:00 --gc-grace 00:02:00
 """
 
 import argparse
@@ -33,7 +38,8 @@ import lamina_bench as lb  # noqa: E402
 FUNCTIONS = {  # name -> (timeout s, memory MB)
     "echo": (10, 128), "async": (10, 128), "slow": (1, 128), "crashy": (10, 128), "oom": (10, 128),
 }
-COLUMNS = ["t_s", "rss_mib", "fds", "threads", "children", "runc", "mounts", "cgroups", "sandbox_dirs", "data_mib", "load1"]
+COLUMNS = ["t_s", "rss_mib", "fds", "threads", "children", "runc", "mounts", "cgroups", "sandbox_dirs", "data_mib", "blobs_mib",
+           "blob_files", "load1"]
 
 
 class Counters:
@@ -105,17 +111,29 @@ def run(args):
     data = os.path.join(work, "data")
     layout = os.path.join(work, "layout")
     cgroup_parent = "lamina-soak-" + uuid.uuid4().hex[:6]
-    server = lb.Server(data, cgroup_parent, {"LAMINA__Execution__IdleTimeout": args.idle_timeout}).start()
+    env = {"LAMINA__Execution__IdleTimeout": args.idle_timeout}
+    if args.gc_interval:
+        env["LAMINA__Registry__GcInterval"] = args.gc_interval
+    if args.gc_grace:
+        env["LAMINA__Registry__GcGracePeriod"] = args.gc_grace
+    push_only = args.only == "push"
+    if push_only:
+        env["LAMINA__Execution__Enabled"] = "false"
+        os.environ.setdefault("LAMINA_INIT_BINARY", "/nonexistent/lamina-init")  # execution is off: never started
+    server = lb.Server(data, cgroup_parent, env).start()
     print(f"server {server.url} pid {server.pid} data {data} cgroup parent {cgroup_parent}", flush=True)
-    if not os.path.exists(os.path.join(layout, "index.json")):
-        lb.build_stress_layout(layout)
-    image = {v: lb.skopeo_push(server, layout, v, "soak/fn") for v in ("v1", "v2")}
-    client = server.lambda_client()
-    for name, (timeout, memory) in FUNCTIONS.items():
-        client.create_function(FunctionName=name, PackageType="Image", Code={"ImageUri": image["v1"]},
-                               Role="arn:aws:iam::000000000000:role/soak", Timeout=timeout, MemorySize=memory)
-    for name in FUNCTIONS:
-        wait_state(client, name)
+    functions = {} if push_only else FUNCTIONS
+    client = None
+    if not push_only:
+        if not os.path.exists(os.path.join(layout, "index.json")):
+            lb.build_stress_layout(layout)
+        image = {v: lb.skopeo_push(server, layout, v, "soak/fn") for v in ("v1", "v2")}
+        client = server.lambda_client()
+        for name, (timeout, memory) in functions.items():
+            client.create_function(FunctionName=name, PackageType="Image", Code={"ImageUri": image["v1"]},
+                                   Role="arn:aws:iam::000000000000:role/soak", Timeout=timeout, MemorySize=memory)
+        for name in functions:
+            wait_state(client, name)
 
     c = Counters()
     deadline = time.time() + args.minutes * 60
@@ -216,8 +234,8 @@ def run(args):
                 print("sample " + " ".join(f"{k}={row[k]}" for k in COLUMNS), flush=True)
                 stop.wait(args.sample)
 
-    threads = [threading.Thread(target=f, daemon=True) for f in
-               [sync_loop, sync_loop, async_loop, faulty_loop, deploy_loop, push_loop]]
+    loops = [push_loop] if push_only else [sync_loop, sync_loop, async_loop, faulty_loop, deploy_loop, push_loop]
+    threads = [threading.Thread(target=f, daemon=True) for f in loops]
     st = threading.Thread(target=sampler, daemon=True)
     st.start()
     for t in threads:
@@ -228,8 +246,11 @@ def run(args):
 
     # Every acknowledged event ran (its RAN line is in logs.db), then everything is deleted.
     missing = wait_events(data, acked_events, timeout=300)
-    for name in FUNCTIONS:
+    for name in functions:
         client.delete_function(FunctionName=name)
+    if args.settle > 0:
+        print(f"settling {args.settle} s (the registry's GC interval and grace period)", flush=True)
+        time.sleep(args.settle)
     # Deleting a function destroys its environments at once: nothing may wait for the idle timeout.
     leak_deadline = time.time() + 180
     held = server.held()
@@ -250,7 +271,10 @@ def sample(server, start):
     return {"t_s": int(time.time() - start), "rss_mib": round(p["rss_kib"] / 1024, 1), "fds": p["fds"],
             "threads": p["threads"], "children": p["children"], "runc": len(held["runc"]), "mounts": len(held["mounts"]),
             "cgroups": len(held["cgroups"]), "sandbox_dirs": len(held["sandbox_dirs"]),
-            "data_mib": round(lb.dir_size(server.data_dir) / 1048576, 1), "load1": os.getloadavg()[0]}
+            "data_mib": round(lb.dir_size(server.data_dir) / 1048576, 1),
+            "blobs_mib": round(lb.dir_size(os.path.join(server.data_dir, "blobs")) / 1048576, 1),
+            "blob_files": sum(len(n) for _, _, n in os.walk(os.path.join(server.data_dir, "blobs"))),
+            "load1": os.getloadavg()[0]}
 
 
 def ran_ids(data):
@@ -285,7 +309,9 @@ def slope(rows, key):
 
 
 def write_summary(work, args, c, acked, missing, held, final, after_stop, rows):
-    lines = [f"# Soak {time.strftime('%Y-%m-%d %H:%M')} UTC: {args.minutes} min", ""]
+    lines = [f"# Soak {time.strftime('%Y-%m-%d %H:%M')} UTC: {args.minutes} min, loops {args.only}, "
+             f"Registry:GcInterval {args.gc_interval or 'default'}, GcGracePeriod {args.gc_grace or 'default'}, "
+             f"settled {args.settle} s before the last column", "", f"server: {lb.cli_dll()}", ""]
     lines.append("| kind | ok | throttled (429) | errors |")
     lines.append("|---|---|---|---|")
     for kind in sorted(set(c.ok) | set(c.throttled) | set(c.errors)):
@@ -317,4 +343,8 @@ if __name__ == "__main__":
     p.add_argument("--work", default="/var/tmp/lamina-soak")
     p.add_argument("--sample", type=float, default=10)
     p.add_argument("--idle-timeout", default="00:10:00", help="Execution:IdleTimeout (default: the server's own)")
+    p.add_argument("--settle", type=float, default=0, help="seconds to wait after the load before the final sample")
+    p.add_argument("--only", choices=["all", "push"], default="all", help="push: the registry push-and-delete loop alone")
+    p.add_argument("--gc-interval", help="Registry:GcInterval, e.g. 00:01:00 (default: the server's own)")
+    p.add_argument("--gc-grace", help="Registry:GcGracePeriod, e.g. 00:02:00 (default: the server's own)")
     run(p.parse_args())

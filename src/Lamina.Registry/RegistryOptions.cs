@@ -9,7 +9,11 @@ public sealed class RegistryOptions
     /// <summary>How often garbage collection runs; zero disables the background collector.</summary>
     public TimeSpan GcInterval { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>An unreferenced blob is only collected once it has been untouched this long, so a push in progress never loses a layer it uploaded before its manifest.</summary>
+    /// <summary>
+    /// An unreferenced blob, or a repository's link to a blob no manifest of that repository references (a deleted
+    /// image's layer), is only collected once untouched this long, so a push in progress never loses a layer it
+    /// uploaded (or was told by HEAD exists, which restarts the link's clock past half of this) before its manifest.
+    /// </summary>
     public TimeSpan GcGracePeriod { get; set; } = TimeSpan.FromHours(1);
 
     public IReadOnlyList<string> Validate()

@@ -17,7 +17,7 @@ internal static class BlobHandlers
             await RegistryErrors.WriteAsync(ctx, RegistryError.DigestInvalid, $"'{route.Reference}' is not a valid digest");
             return;
         }
-        var size = await ctx.RequestServices.GetRequiredService<IRegistryMetadata>().GetLinkedBlobSizeAsync(route.Name!, digest, ctx.RequestAborted);
+        var size = await ctx.RequestServices.GetRequiredService<ContentStore>().GetServableBlobSizeAsync(route.Name!, digest, ctx.RequestAborted);
         var path = size is null ? null : ctx.RequestServices.GetRequiredService<IBlobStore>().GetPath(digest);
         if (path is null)
         {

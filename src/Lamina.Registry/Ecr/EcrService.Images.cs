@@ -137,7 +137,7 @@ public sealed partial class EcrService
                 failures.Add(new JsonObject { ["layerDigest"] = text, ["failureCode"] = "InvalidLayerDigest", ["failureReason"] = "Invalid layer digest" });
                 continue;
             }
-            var size = await metadata.GetLinkedBlobSizeAsync(name!, digest, ct);
+            var size = await content.GetServableBlobSizeAsync(name!, digest, ct);
             if (size is null)
             {
                 failures.Add(new JsonObject { ["layerDigest"] = text, ["failureCode"] = "MissingLayerDigest", ["failureReason"] = "Could not find layer" });

@@ -7,9 +7,21 @@ namespace Lamina.Registry.Storage;
 /// digest's lock (<see cref="DigestLocks"/>), the same lock garbage collection takes before deleting, so
 /// "bytes in place" and "metadata says referenced" change together. Used by the /v2/ API and the ECR API.
 /// </summary>
-public sealed class ContentStore(FileBlobStore blobs, IRegistryMetadata metadata, DigestLocks locks, TimeProvider time)
+public sealed class ContentStore(FileBlobStore blobs, IRegistryMetadata metadata, DigestLocks locks, RegistryOptions options, TimeProvider time)
 {
     public FileBlobStore Blobs => blobs;
+
+    /// <summary>
+    /// The blob's size if <paramref name="repository"/> may serve it, otherwise null; for answers a client may act on
+    /// (HEAD/GET of a blob, ECR BatchCheckLayerAvailability: "it is there, skip the upload"). A link older than half
+    /// the grace period gets a fresh clock, so a push that skipped the upload has at least half
+    /// <see cref="RegistryOptions.GcGracePeriod"/> to put its manifest before collection may drop the link.
+    /// </summary>
+    public Task<long?> GetServableBlobSizeAsync(string repository, Digest digest, CancellationToken ct = default) =>
+        options.GcGracePeriod > TimeSpan.Zero
+            ? metadata.TouchLinkedBlobAsync(repository, digest, time.GetUtcNow() - options.GcGracePeriod / 2, ct)
+            // With no grace period a fresh clock protects nothing: do not turn every blob read into a write.
+            : metadata.GetLinkedBlobSizeAsync(repository, digest, ct);
 
     /// <summary>
     /// Publishes a verified, fsynced temporary file as blob <paramref name="digest"/> and links it to

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace Lamina.Registry.Storage;
 
 /// <summary>
-/// Deletes blobs nothing refers to, while pushes go on (no stop-the-world). Safety argument:
+/// Drops repository links nothing needs (<see cref="IRegistryMetadata.UnlinkUnreferencedAsync"/>), then deletes
+/// blobs nothing refers to, while pushes go on (no stop-the-world). Safety argument:
 /// a blob's file is deleted only by <see cref="RunAsync"/>, holding the digest's lock, right after
 /// <see cref="IRegistryMetadata.TryForgetBlobAsync"/> removed its row in a transaction that re-checked
 /// "no repository link, no manifest reference, untouched for the grace period". Every path that makes a blob
@@ -22,6 +23,11 @@ public sealed partial class GarbageCollector(
         var olderThan = time.GetUtcNow() - (gracePeriod ?? options.GcGracePeriod);
         var deleted = 0;
         long bytes = 0;
+
+        // Step 0: repository links nothing in their repository needs any more (layers of deleted images,
+        // uploads whose manifest never came), once their clock is past the grace period. Metadata only: the
+        // bytes go in step 1, under the digest's lock, if no other repository or manifest holds them.
+        var unlinked = await metadata.UnlinkUnreferencedAsync(olderThan, ct);
 
         // Step 1: blobs the metadata knows and nothing references.
         foreach (var digest in await metadata.FindUnreferencedBlobsAsync(olderThan, ct))
@@ -47,16 +53,16 @@ public sealed partial class GarbageCollector(
             bytes += size;
             LogDeleted(digest.ToString(), size);
         }
-        LogFinished(deleted, bytes);
-        return new GcResult(deleted, bytes);
+        LogFinished(unlinked, deleted, bytes);
+        return new GcResult(deleted, bytes, unlinked);
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "gc deleted blob {Digest} ({Size} bytes)")]
     private partial void LogDeleted(string digest, long size);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "gc finished: {Count} blobs, {Bytes} bytes freed")]
-    private partial void LogFinished(int count, long bytes);
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "gc finished: {Links} repository links dropped, {Count} blobs, {Bytes} bytes freed")]
+    private partial void LogFinished(int links, int count, long bytes);
 }
 
-/// <summary>What one garbage collection removed.</summary>
-public sealed record GcResult(int BlobsDeleted, long BytesFreed);
+/// <summary>What one garbage collection removed: blob files and their bytes, and repository links dropped.</summary>
+public sealed record GcResult(int BlobsDeleted, long BytesFreed, int LinksRemoved = 0);

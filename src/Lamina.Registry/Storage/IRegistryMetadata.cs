@@ -38,6 +38,13 @@ public interface IRegistryMetadata
     /// <summary>The blob's size if any repository holds it (for cross-repository dedup), otherwise null.</summary>
     Task<long?> GetBlobSizeAsync(Digest digest, CancellationToken ct = default);
 
+    /// <summary>
+    /// Like <see cref="GetLinkedBlobSizeAsync"/>, for a client about to rely on the link (HEAD before a push skips the
+    /// upload): when the link's clock is older than <paramref name="staleBefore"/> it is restarted, so garbage
+    /// collection does not drop the link before that client's manifest arrives.
+    /// </summary>
+    Task<long?> TouchLinkedBlobAsync(string repository, Digest digest, DateTimeOffset staleBefore, CancellationToken ct = default);
+
     Task<bool> UnlinkBlobAsync(string repository, Digest digest, CancellationToken ct = default);
 
     /// <summary>Records that the blob is durable in the blob store without linking it to a repository, and restarts its GC grace period.</summary>
@@ -57,7 +64,11 @@ public interface IRegistryMetadata
     Task<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken ct = default);
     Task<ManifestRecord?> GetManifestByTagAsync(string repository, string tag, CancellationToken ct = default);
 
-    /// <summary>Deletes the manifest and every tag pointing at it.</summary>
+    /// <summary>
+    /// Deletes the manifest and every tag pointing at it, and the child manifests of a deleted index that nothing
+    /// else keeps (a tag, another manifest, a referrer). Links to the blobs they referenced stay until garbage
+    /// collection finds them unreferenced past the grace period (<see cref="UnlinkUnreferencedAsync"/>).
+    /// </summary>
     Task<bool> DeleteManifestAsync(string repository, Digest digest, CancellationToken ct = default);
 
     Task<bool> DeleteTagAsync(string repository, string tag, CancellationToken ct = default);
@@ -72,6 +83,12 @@ public interface IRegistryMetadata
     Task<IReadOnlyList<ManifestRecord>> ListReferrersAsync(string repository, Digest subject, CancellationToken ct = default);
 
     // ---- garbage collection -----------------------------------------------------------
+    /// <summary>
+    /// Drops repository links to blobs no manifest of that repository references (nor is), whose clock is older than
+    /// <paramref name="olderThan"/>: the layers of deleted images, uploads whose manifest never came. Returns how many.
+    /// </summary>
+    Task<int> UnlinkUnreferencedAsync(DateTimeOffset olderThan, CancellationToken ct = default);
+
     /// <summary>Blobs no repository links and no manifest references, last touched before <paramref name="olderThan"/>.</summary>
     Task<IReadOnlyList<Digest>> FindUnreferencedBlobsAsync(DateTimeOffset olderThan, CancellationToken ct = default);
 

@@ -1,5 +1,6 @@
 using Lamina.Oci;
 using Lamina.Registry.Storage;
+using Lamina.Registry.Tests.Auth;
 
 namespace Lamina.Registry.Tests.Storage;
 
@@ -8,25 +9,25 @@ public class GarbageCollectorTests
     [Fact]
     public async Task Collects_only_unreferenced_blobs_past_the_grace_period()
     {
-        using var f = new StorageFixture();
-        var kept = "kept"u8.ToArray();
+        var clock = new FixedTime(DateTimeOffset.UtcNow);
+        using var f = new StorageFixture(time: clock);
+        var kept = await LinkCollectionTests.StoreImageAsync(f, "r", "v1", "kept");
         var dropped = "dropped"u8.ToArray();
-        var keptDigest = Digest.Compute(kept);
         var droppedDigest = Digest.Compute(dropped);
-        await f.Uploads.PutMonolithicAsync("r", keptDigest, new MemoryStream(kept), null);
         await f.Uploads.PutMonolithicAsync("r", droppedDigest, new MemoryStream(dropped), null);
+        clock.Now += TimeSpan.FromMinutes(50);
         await f.Metadata.UnlinkBlobAsync("r", droppedDigest);
 
         var graceful = await f.Gc.RunAsync(TimeSpan.FromHours(1));
         Assert.Equal(0, graceful.BlobsDeleted); // just unlinked: still in its grace period
         Assert.True(f.Blobs.Exists(droppedDigest));
 
-        await Task.Delay(5);
-        var result = await f.Gc.RunAsync(TimeSpan.Zero);
+        clock.Now += TimeSpan.FromMinutes(11);
+        var result = await f.Gc.RunAsync(TimeSpan.FromMinutes(10));
         Assert.Equal(1, result.BlobsDeleted);
         Assert.Equal(dropped.Length, result.BytesFreed);
         Assert.False(f.Blobs.Exists(droppedDigest));
-        Assert.True(f.Blobs.Exists(keptDigest));
+        Assert.All(kept.All, d => Assert.True(f.Blobs.Exists(d))); // a manifest references them, whatever their age
     }
 
     [Fact]
@@ -52,8 +53,11 @@ public class GarbageCollectorTests
         await f.Metadata.DeleteManifestAsync("r", put.Manifest.Digest);
         await Task.Delay(5);
         var result = await f.Gc.RunAsync(TimeSpan.Zero);
-        Assert.Equal(2, result.BlobsDeleted); // the layer and the manifest's own bytes; the config is still linked
-        Assert.True(f.Blobs.Exists(configDigest));
+        // The layer, the manifest's own bytes and the config: its link no longer serves any manifest of "r".
+        Assert.Equal(3, result.BlobsDeleted);
+        Assert.Equal(1, result.LinksRemoved);
+        Assert.False(f.Blobs.Exists(configDigest));
+        Assert.Null(await f.Metadata.GetLinkedBlobSizeAsync("r", configDigest));
     }
 
     [Fact]
@@ -93,10 +97,15 @@ public class GarbageCollectorTests
                 var repo = $"repo{worker}";
                 var result = await f.Uploads.PutMonolithicAsync(repo, digest, new MemoryStream(bytes), bytes.Length);
                 Assert.Equal(UploadStatus.Ok, result.Status);
-                // An acknowledged push must be servable: linked and its bytes intact on disk.
-                var size = await f.Metadata.GetLinkedBlobSizeAsync(repo, digest);
-                var path = f.Blobs.GetPath(digest);
-                if (size != bytes.Length || path is null || !File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes)) Interlocked.Increment(ref failures);
+                // An acknowledged push must be servable while linked: its bytes intact on disk. With no grace the
+                // collector may drop a link no manifest references at any moment (step 0, no lock needed: it deletes
+                // no file), so the check holds the digest's lock, which every file deletion takes.
+                using (await f.Locks.AcquireAsync(digest))
+                {
+                    var size = await f.Metadata.GetLinkedBlobSizeAsync(repo, digest);
+                    var path = f.Blobs.GetPath(digest);
+                    if (size is not null && (size != bytes.Length || path is null || !File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))) Interlocked.Increment(ref failures);
+                }
                 await f.Metadata.UnlinkBlobAsync(repo, digest);
             }
         })).ToList();

@@ -79,7 +79,7 @@ public class MetadataTests
         using var c = f.Database.Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = "PRAGMA user_version; ";
-        Assert.Equal(1L, (long)cmd.ExecuteScalar()!);
+        Assert.Equal(2L, (long)cmd.ExecuteScalar()!); // migration 2: tags_digest
         cmd.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", (string)cmd.ExecuteScalar()!);
         cmd.CommandText = "PRAGMA synchronous;";

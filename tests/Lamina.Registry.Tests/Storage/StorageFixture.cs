@@ -7,8 +7,9 @@ namespace Lamina.Registry.Tests.Storage;
 /// <summary>The storage stack on a temporary data directory, wired as the server wires it, without HTTP.</summary>
 internal sealed class StorageFixture : IDisposable
 {
-    public StorageFixture(RegistryOptions? options = null)
+    public StorageFixture(RegistryOptions? options = null, TimeProvider? time = null)
     {
+        Time = time ?? TimeProvider.System;
         DataDir = Directory.CreateTempSubdirectory("lamina-storage-").FullName;
         Options = options ?? new RegistryOptions();
         Paths = new RegistryPaths(DataDir);
@@ -17,6 +18,7 @@ internal sealed class StorageFixture : IDisposable
 
     public string DataDir { get; }
     public RegistryOptions Options { get; }
+    public TimeProvider Time { get; }
     public RegistryPaths Paths { get; }
     public SqliteDatabase Database { get; private set; } = null!;
     public SqliteRegistryMetadata Metadata { get; private set; } = null!;
@@ -37,12 +39,12 @@ internal sealed class StorageFixture : IDisposable
     private void Open()
     {
         Database = new SqliteDatabase(Paths.Database);
-        Metadata = new SqliteRegistryMetadata(Database, TimeProvider.System);
+        Metadata = new SqliteRegistryMetadata(Database, Time);
         Blobs = new FileBlobStore(Paths);
         Locks = new DigestLocks();
-        Content = new ContentStore(Blobs, Metadata, Locks, TimeProvider.System);
-        Uploads = new BlobUploads(Paths, Metadata, Content, Options, TimeProvider.System, NullLogger<BlobUploads>.Instance);
-        Gc = new GarbageCollector(Blobs, Metadata, Locks, Options, TimeProvider.System, NullLogger<GarbageCollector>.Instance);
+        Content = new ContentStore(Blobs, Metadata, Locks, Options, Time);
+        Uploads = new BlobUploads(Paths, Metadata, Content, Options, Time, NullLogger<BlobUploads>.Instance);
+        Gc = new GarbageCollector(Blobs, Metadata, Locks, Options, Time, NullLogger<GarbageCollector>.Instance);
     }
 
     public void Dispose()

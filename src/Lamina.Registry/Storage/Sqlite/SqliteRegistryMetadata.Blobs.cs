@@ -9,7 +9,9 @@ public sealed partial class SqliteRegistryMetadata
         {
             var repo = EnsureRepositoryId(c, tx, repository);
             TouchBlob(c, tx, digest, size);
-            c.Execute(tx, "INSERT OR IGNORE INTO repository_blobs(repo_id, digest, linked_at) VALUES ($r, $d, $t)",
+            // A link made again (re-upload, mount) restarts its clock like the blob's: see UnlinkUnreferencedAsync.
+            c.Execute(tx,
+                "INSERT INTO repository_blobs(repo_id, digest, linked_at) VALUES ($r, $d, $t) ON CONFLICT(repo_id, digest) DO UPDATE SET linked_at = excluded.linked_at",
                 ("$r", repo), ("$d", digest.ToString()), ("$t", Now));
             return true;
         }, ct);

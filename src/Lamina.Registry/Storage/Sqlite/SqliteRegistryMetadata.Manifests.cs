@@ -71,18 +71,6 @@ public sealed partial class SqliteRegistryMetadata
             """,
             MapManifest, ("$n", repository), ("$t", tag)).FirstOrDefault()));
 
-    public Task<bool> DeleteManifestAsync(string repository, Digest digest, CancellationToken ct = default) =>
-        _db.WriteAsync((c, tx) =>
-        {
-            var repo = RepositoryId(c, tx, repository);
-            if (repo is null) return false;
-            var d = digest.ToString();
-            // Refresh the clocks of what the manifest held so GC grants them a grace period.
-            c.Execute(tx, "UPDATE blobs SET last_touched = $t WHERE digest = $d OR digest IN (SELECT digest FROM manifest_references WHERE repo_id = $r AND manifest_digest = $d)",
-                ("$t", Now), ("$d", d), ("$r", repo));
-            return c.Execute(tx, "DELETE FROM manifests WHERE repo_id = $r AND digest = $d", ("$r", repo), ("$d", d)) > 0;
-        }, ct);
-
     public Task<bool> DeleteTagAsync(string repository, string tag, CancellationToken ct = default) =>
         _db.WriteAsync((c, tx) => c.Execute(tx,
             "DELETE FROM tags WHERE tag = $t AND repo_id = (SELECT id FROM repositories WHERE name = $n)",

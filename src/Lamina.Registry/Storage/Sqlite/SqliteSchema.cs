@@ -70,6 +70,10 @@ internal static class SqliteSchema
             offset     INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        // 2: deleting a manifest looks up its tags by digest (the tags' foreign key, and the index-children cascade)
+        """
+        CREATE INDEX tags_digest ON tags(repo_id, digest);
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>
