@@ -62,6 +62,8 @@ public sealed partial class ImageStore
                 throw new ImageException(ImageErrorCode.UnsupportedMediaType, $"layer {layer.Digest} has unsupported media type '{layer.MediaType}'");
         }
 
+        progress?.Report(new PullProgress(PullPhase.Layers, null, 0, manifest.Layers.Sum(l => l.Size)) { LayerCount = manifest.Layers.Count });
+
         // Step 3: snapshots, pinned against garbage collection until the image is recorded.
         using var pin = Snapshots.Pin(config.DiffIds);
         var budget = new ImageBudget(options.Limits.MaxImageBytes);

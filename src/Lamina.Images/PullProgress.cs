@@ -9,6 +9,8 @@ public enum PullPhase
     Manifest,
     /// <summary>Fetching and verifying the image config.</summary>
     Config,
+    /// <summary>The image's layers are known: <see cref="PullProgress.Total"/> is their compressed size, <see cref="PullProgress.LayerCount"/> their number.</summary>
+    Layers,
     /// <summary>A layer's snapshot already exists; nothing to download.</summary>
     LayerCached,
     /// <summary>Compressed bytes of a layer received so far (of <see cref="PullProgress.Total"/>).</summary>
@@ -22,4 +24,8 @@ public enum PullPhase
 }
 
 /// <summary>One progress report; <see cref="Layer"/> is the layer's compressed digest for layer phases.</summary>
-public sealed record PullProgress(PullPhase Phase, Digest? Layer, long Bytes, long? Total);
+public sealed record PullProgress(PullPhase Phase, Digest? Layer, long Bytes, long? Total)
+{
+    /// <summary>The number of layers, on the <see cref="PullPhase.Layers"/> report; 0 on others.</summary>
+    public int LayerCount { get; init; }
+}

@@ -62,6 +62,7 @@ public static class SchedulerModule
                 })),
                 ct => LoopbackAuthorityAsync(server, ct));
         });
+        services.AddSingleton<IImagePullProgress>(sp => sp.GetRequiredService<ImageCache>());
         services.AddSingleton<Scheduler>();
         services.AddSingleton<IFunctionInvoker>(sp => sp.GetRequiredService<Scheduler>());
         services.AddSingleton<IFunctionImageResolver>(sp => new PullingImageResolver(

@@ -4,6 +4,7 @@ using Lamina.Control;
 using Lamina.Control.Invoke;
 using Lamina.Registry;
 using Lamina.Scheduler;
+using Lamina.Server.Telemetry;
 using Lamina.WebConsole;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -97,6 +98,7 @@ public sealed class LaminaHost : IAsyncDisposable
         builder.Services.TryAddSingleton(options.Async);
         builder.Services.TryAddSingleton(options.Logs);
         builder.Services.AddLaminaControl(options.DataDir, options.AuthEnabled, options.PublicHost);
+        builder.Services.AddLaminaTracing(options.Telemetry);
 
         var app = builder.Build();
         app.MapLaminaRegistry();

@@ -40,6 +40,9 @@ public sealed class LaminaOptions
     /// <summary>The logs store (<c>LAMINA__Logs__MaxStoredBytes</c>, …).</summary>
     public Lamina.Control.Logs.LogsOptions Logs { get; set; } = new();
 
+    /// <summary>Trace export (<c>LAMINA__Telemetry__OtlpEndpoint</c>, …); off by default.</summary>
+    public Telemetry.TelemetryOptions Telemetry { get; set; } = new();
+
     public static string DefaultDataDir()
     {
         var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
@@ -66,6 +69,7 @@ public sealed class LaminaOptions
         errors.AddRange(Execution.Validate());
         errors.AddRange(Async.Validate());
         errors.AddRange(Logs.Validate());
+        errors.AddRange(Telemetry.Validate());
         if (Execution.Enabled == true && ExecutionAvailability.WhyNot(Execution) is { } why) errors.Add("Execution:Enabled is true but " + why);
         return errors;
     }

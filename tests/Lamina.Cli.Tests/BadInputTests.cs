@@ -60,6 +60,32 @@ public sealed class BadInputTests(CliServerFixture server) : IClassFixture<CliSe
     }
 
     [Fact]
+    public async Task A_bad_OTLP_endpoint_or_protocol_stops_the_server_before_it_listens()
+    {
+        var data = Directory.CreateTempSubdirectory("lamina-cli-otlp-").FullName;
+        try
+        {
+            var r = await CliRunner.RunAsync(["server", "--port", "0", "--data-dir", data, "--no-auth"],
+                new Dictionary<string, string?> { ["LAMINA__Telemetry__OtlpEndpoint"] = "collector:4318", ["LAMINA__Telemetry__OtlpProtocol"] = "thrift" });
+            Assert.True(r.ExitCode == 2, r.ToString());
+            Assert.Contains("Telemetry:OtlpEndpoint 'collector:4318' must be an absolute http:// or https:// URL", r.Stderr, StringComparison.Ordinal);
+            Assert.Contains("Telemetry:OtlpProtocol 'thrift'", r.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task An_event_invoke_with_log_is_a_usage_error()
+    {
+        var r = await server.LaminaAsync("invoke", "anything", "--event", "--log");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--log needs a synchronous invoke", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ServerDownIsExit3WithHint()
     {
         var port = FreePort();

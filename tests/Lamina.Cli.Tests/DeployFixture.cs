@@ -11,7 +11,7 @@ namespace Lamina.Cli.Tests;
 /// sockets live under it and Unix socket paths stop at 107 bytes), the echo test image pushed by skopeo as
 /// cli/echo:v1, and the CLI pointed at it.
 /// </summary>
-public sealed class DeployFixture : IAsyncLifetime
+public class DeployFixture : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("lamina-cd-").FullName;
 
@@ -20,18 +20,25 @@ public sealed class DeployFixture : IAsyncLifetime
     public string CgroupParent { get; } = "lamina-clitest-" + Guid.NewGuid().ToString("N")[..10];
     public string Endpoint => Host.BaseAddress.ToString().TrimEnd('/');
 
-    public async Task InitializeAsync()
+    /// <summary>A derived fixture's changes to the server's options (e.g. a Telemetry section), before it starts.</summary>
+    protected virtual void Configure(LaminaOptions options)
+    {
+    }
+
+    public virtual async Task InitializeAsync()
     {
         var agent = AgentBinary.Path;
         var layout = Path.Combine(_dir, "layout");
         TestImage.WriteLayout(layout, agent, "v1");
-        Host = LaminaHost.Create(new LaminaOptions
+        var options = new LaminaOptions
         {
             Port = 0,
             DataDir = DataDir,
             AuthEnabled = true,
             Execution = new ExecutionOptions { Enabled = true, AgentBinary = agent, IdleTimeout = TimeSpan.FromMinutes(10), CgroupParent = CgroupParent },
-        }, l => l.SetMinimumLevel(LogLevel.Warning));
+        };
+        Configure(options);
+        Host = LaminaHost.Create(options, l => l.SetMinimumLevel(LogLevel.Warning));
         await Host.StartAsync();
         var c = Host.Credentials;
         Tool.Run("/usr/bin/skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", $"{c.AccessKeyId}:{c.SecretAccessKey}",
@@ -46,7 +53,7 @@ public sealed class DeployFixture : IAsyncLifetime
     public Task<RunProcess> StartAsync(params string[] args) =>
         RunProcess.StartAsync([.. args, "--endpoint", Endpoint, "--data-dir", DataDir]);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Host is not null) await Host.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -107,6 +107,31 @@ public sealed class DeployTests(DeployFixture server) : IClassFixture<DeployFixt
     }
 
     [Fact]
+    public async Task Image_pull_report_needs_credentials_and_summarises_the_pull_once_Active()
+    {
+        var deploy = await server.LaminaAsync("deploy", "pulled", "--image", "cli/echo:v1");
+        Assert.True(deploy.ExitCode == 0, deploy.ToString());
+        Assert.Matches(@"Pulled and unpacked: [1-9][0-9]* layers", deploy.Stdout);
+
+        using var http = new HttpClient { BaseAddress = server.Host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        using (var anonymous = await http.GetAsync("/lamina/api/v1/functions/pulled/image-pull"))
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        var c = server.Host.Credentials;
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{c.AccessKeyId}:{c.SecretAccessKey}")));
+        using (var missing = await http.GetAsync("/lamina/api/v1/functions/no-such-fn/image-pull"))
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        var report = JsonDocument.Parse(await http.GetStringAsync("/lamina/api/v1/functions/pulled/image-pull")).RootElement;
+        Assert.Equal("Active", report.GetProperty("state").GetString());
+        var pull = report.GetProperty("pull");
+        Assert.Equal("done", pull.GetProperty("phase").GetString());
+        Assert.True(pull.GetProperty("layersTotal").GetInt32() > 0, report.ToString());
+        Assert.Equal(pull.GetProperty("layersTotal").GetInt32(), pull.GetProperty("layersDone").GetInt32());
+        Assert.Equal(pull.GetProperty("bytesTotal").GetInt64(), pull.GetProperty("bytesDone").GetInt64());
+        Assert.StartsWith("sha256:", pull.GetProperty("digest").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_flags_are_usage_errors_and_change_nothing()
     {
         var env = await server.LaminaAsync("deploy", "bad", "--image", "cli/echo:v1", "--env", "NOEQUALS");

@@ -21,6 +21,11 @@ public sealed class ConsoleStoryTests(ConsoleStoryFixture fixture) : IClassFixtu
         await row.Locator("a.fn-link").ClickAsync();
         await page.WaitForSelectorAsync("#invoke-panel");
 
+        // The image pull the server did before Active (the update to "two" pulled its image): summarised, no bar.
+        await page.WaitForSelectorAsync("#image-pull[data-phase=done]", new() { Timeout = 60_000 });
+        Assert.Matches(@"^Pulled and unpacked: [1-9][0-9]* layers, .+ in [0-9.]+ s$", await page.InnerTextAsync("#image-pull-text"));
+        Assert.False(await page.IsVisibleAsync("#image-pull-bar"));
+
         // $LATEST runs the updated code ("two"): a cold start first, then warm.
         await page.FillAsync("#payload", """{"hello":"story"}""");
         var first = await InvokeAsync(page, "$LATEST");

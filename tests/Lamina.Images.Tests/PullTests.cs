@@ -59,6 +59,7 @@ public sealed class PullTests : IClassFixture<DistributionRegistryFixture>, IDis
         Assert.Equal(["/bin/app"], image.Config.Cmd!);
         Assert.Equal(PullPhase.Done, reports[^1].Phase);
         Assert.Equal(3, reports.Count(r => r.Phase == PullPhase.LayerDone));
+        Assert.Equal(3, Assert.Single(reports, r => r.Phase == PullPhase.Layers).LayerCount);
         Assert.Contains(reports, r => r.Phase == PullPhase.Downloading);
         Assert.Equal(1, store.Snapshots.ReferenceCount(Digest.Compute(zst)));
 

@@ -86,6 +86,7 @@ internal static class DeployCommand
             clock.Restart();
             var ready = await FunctionWaiter.WaitAsync(client, function, ct);
             steps.Add(("wait Active", clock.Elapsed));
+            var pull = await ImagePull.GetAsync(client, function, ct);
 
             var config = ready.GetProperty("Configuration");
             var code = ready.TryGetProperty("Code", out var c) ? c : default;
@@ -101,6 +102,10 @@ internal static class DeployCommand
                     ["memorySize"] = JsonNode.Parse(Output.Str(config, "MemorySize") is { Length: > 0 } m ? m : "null"),
                     ["timeout"] = JsonNode.Parse(Output.Str(config, "Timeout") is { Length: > 0 } t ? t : "null"),
                     ["stepsMs"] = timings,
+                    ["imagePull"] = pull is null ? null : new JsonObject
+                    {
+                        ["layers"] = pull.LayersTotal, ["bytes"] = pull.BytesTotal, ["seconds"] = pull.Seconds,
+                    },
                 });
             }
             else
@@ -109,6 +114,7 @@ internal static class DeployCommand
                 Console.WriteLine($"  image   {imageUri}");
                 Console.WriteLine($"  digest  {digest}");
                 Console.WriteLine($"  memory  {Output.Str(config, "MemorySize")} MB, timeout {Output.Str(config, "Timeout")} s");
+                if (pull is not null) Console.WriteLine($"  {pull.Describe()}");
                 foreach (var (step, took) in steps) Console.WriteLine($"  {step,-21} {took.TotalSeconds:0.00} s");
             }
             return ExitCodes.Ok;

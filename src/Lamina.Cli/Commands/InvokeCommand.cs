@@ -9,7 +9,10 @@ using Lamina.Control.Invoke;
 
 namespace Lamina.Cli.Commands;
 
-/// <summary><c>lamina invoke NAME</c>: one synchronous invocation, printing the result, the log tail and the duration.</summary>
+/// <summary>
+/// <c>lamina invoke NAME</c>: one synchronous invocation, printing the result, the log tail and the duration; with
+/// <c>--event</c> an asynchronous one (queued by the server, answered 202 with its request id).
+/// </summary>
 internal static class InvokeCommand
 {
     public static Command Create()
@@ -20,9 +23,10 @@ internal static class InvokeCommand
         var payloadFile = new Option<string?>("--payload-file") { Description = "Read the event from this file ('-' for stdin)." };
         var qualifier = new Option<string?>("--qualifier", "-q") { Description = "Version or alias to invoke. Default $LATEST." };
         var log = new Option<bool>("--log") { Description = "Also print the last 4 KB of the invocation's log." };
+        var asEvent = new Option<bool>("--event") { Description = "Invoke asynchronously (InvocationType Event): the server queues the event and answers with its request id." };
         var command = options.AddTo(new Command("invoke",
             "Invoke a function and print its result. The event comes from --payload, --payload-file, or stdin when piped (default {}).")
-            { name, payload, payloadFile, qualifier, log });
+            { name, payload, payloadFile, qualifier, log, asEvent });
 
         CommandRunner.SetClientAction(command, options, async (parse, client, json, ct) =>
         {
@@ -31,15 +35,24 @@ internal static class InvokeCommand
             if (parse.GetValue(qualifier) is { } q) path += (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "Qualifier=" + Uri.EscapeDataString(q);
             using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            request.Headers.TryAddWithoutValidation("X-Amz-Invocation-Type", "RequestResponse");
+            var queued = parse.GetValue(asEvent);
+            if (queued && parse.GetValue(log)) throw CliException.Usage("--log needs a synchronous invoke: an --event invocation has no log tail (use `lamina logs NAME`).");
+            request.Headers.TryAddWithoutValidation("X-Amz-Invocation-Type", queued ? "Event" : "RequestResponse");
             // The tail is always asked for: its REPORT line tells a cold start (Init Duration) from a warm one.
-            request.Headers.TryAddWithoutValidation("X-Amz-Log-Type", "Tail");
+            if (!queued) request.Headers.TryAddWithoutValidation("X-Amz-Log-Type", "Tail");
 
             var clock = Stopwatch.StartNew();
             using var response = await client.LambdaAsync(request, ct);
             var result = await response.Content.ReadAsStringAsync(ct);
             clock.Stop();
             if (!response.IsSuccessStatusCode) throw RemoteError.From(response, result, client.Settings);
+            if (queued)
+            {
+                var requestId = Header(response, "x-amzn-RequestId") ?? "";
+                if (json) Output.Json(new JsonObject { ["statusCode"] = (int)response.StatusCode, ["requestId"] = requestId });
+                else Console.WriteLine($"Queued {requestId} ({(int)response.StatusCode}); its output goes to `lamina logs {parse.GetValue(name)}`.");
+                return ExitCodes.Ok;
+            }
 
             var functionError = Header(response, "X-Amz-Function-Error");
             var logTail = Header(response, "X-Amz-Log-Result") is { } b64 ? DecodeLog(b64) : null;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Lamina.Build;
 using Lamina.Build.Output;
 using Lamina.Cli.Client;
@@ -11,8 +10,9 @@ namespace Lamina.Cli.Deploy;
 internal static class DeployBuild
 {
     /// <summary>
-    /// Builds CONTEXT's Dockerfile and pushes it to the server as <c>NAME:deploy-UTCSTAMP</c> (a fresh tag per deploy, so
-    /// UpdateFunctionCode always sees a new reference); returns that image URI.
+    /// Builds CONTEXT's Dockerfile and pushes it to the server as <c>NAME:deploy-HEX12</c>, the first 12 hex digits of the
+    /// built manifest's digest: a new build gets a new tag (two deploys within one second no longer share a timestamp
+    /// tag, where the second overwrote the first), and rebuilding the same content re-uses its tag. Returns that image URI.
     /// </summary>
     public static async Task<string> BuildAndPushAsync(string function, string contextDir, string? dockerfile, IReadOnlyDictionary<string, string> buildArgs, string? cacheDir,
         ConnectionSettings settings, bool quiet, CancellationToken ct)
@@ -22,7 +22,6 @@ internal static class DeployBuild
         if (!File.Exists(dockerfile)) throw CliException.Usage($"no Dockerfile at '{dockerfile}' (pass -f PATH, or --image REPO:TAG to deploy an existing image).");
         var repository = function.ToLowerInvariant();
         if (!Oci.RepositoryName.IsValid(repository)) throw CliException.Usage($"'{function}' does not make a valid repository name; pass --image instead.");
-        var tag = "deploy-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         var options = new BuildOptions
         {
             CacheDirectory = cacheDir ?? BuildCommand.DefaultCacheDirectory(),
@@ -42,7 +41,11 @@ internal static class DeployBuild
         {
             throw new CliException(ExitCodes.RemoteError, "build failed: " + e.Message);
         }
+        var tag = ContentTag(image.ManifestDigest);
         await BuildCommand.BuildPush.PushAsync(image, new BuildCommand.BuildTarget(null, repository, tag), settings, ct);
         return $"{settings.Endpoint.Authority}/{repository}:{tag}";
     }
+
+    /// <summary><c>deploy-</c> and the first 12 hex digits of the manifest digest (48 bits: collisions need ~16 million builds of one function).</summary>
+    public static string ContentTag(Oci.Digest manifest) => "deploy-" + manifest.Encoded[..12];
 }

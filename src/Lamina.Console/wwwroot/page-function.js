@@ -4,10 +4,12 @@ import { lambda, signed, errorOf, fn } from './api.js';
 import { loadLogs, loadMetrics } from './telemetry.js';
 import { publishButton, aliasTable, deleteCard, startMarker } from './function-actions.js';
 import { metricCharts } from './charts.js';
+import { imagePullRow } from './image-pull.js';
 
 export async function functionPage(name) {
   const element = h('section', { id: 'function' }, h('p', {}, h('a', { href: '#/functions' }, '← Functions')), h('h1', {}, name));
   let timer = null;
+  let pull = null;
   try {
     const [got, versions, aliases] = await Promise.all([
       lambda('GET', fn(name)),
@@ -15,9 +17,14 @@ export async function functionPage(name) {
       lambda('GET', fn(name) + '/aliases'),
     ]);
     const c = got.Configuration || {};
+    // Once a Pending function settles, its state cell shows the new state (the rest of the page reloads on navigation).
+    pull = imagePullRow(name, report => {
+      const state = element.querySelector('#config .state');
+      if (state) { state.className = 'state state-' + report.state.toLowerCase(); state.textContent = report.state; }
+    });
     element.append(
       h('div', { class: 'grid' },
-        h('div', { class: 'card', id: 'config' }, h('h2', {}, 'Configuration'), configTable(c, got.Code || {})),
+        h('div', { class: 'card', id: 'config' }, h('h2', {}, 'Configuration'), configTable(c, got.Code || {}, pull.element)),
         h('div', { class: 'card', id: 'versions' }, h('h2', {}, 'Versions'),
           table(['Version', 'Description', 'Code SHA-256', 'Modified'],
             (versions.Versions || []).map(v => [v.Version, v.Description || '', (v.CodeSha256 || '').slice(0, 12), v.LastModified || ''])),
@@ -42,19 +49,21 @@ export async function functionPage(name) {
       }
       charts.replaceChildren(...metricCharts(await loadMetrics(name).catch(() => null)));
     };
+    pull.start();
     await refresh();
     timer = setInterval(() => refresh().catch(() => {}), 5000);
   } catch (e) {
     element.append(errorBox(e));
   }
-  return { name: 'function', element, stop: () => clearInterval(timer) };
+  return { name: 'function', element, stop: () => { clearInterval(timer); if (pull) pull.stop(); } };
 }
 
-function configTable(c, code) {
+function configTable(c, code, pullElement) {
   const vars = c.Environment && c.Environment.Variables ? Object.entries(c.Environment.Variables).map(([k, v]) => `${k}=${v}`).join('\n') : '';
   const rows = [
     ['State', h('span', { class: 'state state-' + String(c.State || '').toLowerCase() }, c.State || '', c.StateReason ? ` — ${c.StateReason}` : '')],
     ['Last update', c.LastUpdateStatus || ''],
+    ['Image pull', pullElement],
     ['Image', code.ImageUri || ''],
     ['Resolved image', code.ResolvedImageUri || ''],
     ['Package type', c.PackageType || ''],

@@ -12,6 +12,7 @@ namespace Lamina.Control.Async;
 /// events  id (insertion order) · request_id · function_name · qualifier (as invoked, '' = none)
 ///         invoked_arn · config (FunctionConfig JSON resolved at invoke time) · payload · client_context
 ///         enqueued_at · due_at (unix ms) · retries (function errors so far) · invoke_count · claimed (0/1)
+///         traceparent (W3C, of the accepting Invoke span; null when untraced)
 /// </code>
 /// A row is inserted (and fsynced) before the API answers 202, claimed while a worker runs it and deleted
 /// when it finished for good; claims are cleared at start, so an event in flight at a crash runs again.
@@ -39,6 +40,8 @@ public sealed class AsyncDatabase(string path) : SqliteFile(path, Migrate)
         );
         CREATE INDEX events_due ON events(claimed, due_at);
         """,
+        // 2: the accepting request's trace context (W3C traceparent), so the run continues its trace
+        "ALTER TABLE events ADD COLUMN traceparent TEXT;",
     ];
 
     private static void Migrate(SqliteConnection connection) => SchemaMigrations.Apply(connection, Migrations, "async.db");

@@ -23,4 +23,11 @@ public sealed record AsyncEvent(
     string? ClientContext,
     DateTimeOffset EnqueuedAt,
     int Retries,
-    int InvokeCount);
+    int InvokeCount)
+{
+    /// <summary>
+    /// The W3C traceparent of the span that accepted the event (the Invoke API span), or null when nobody traced it:
+    /// the parent of each run's <c>event.run</c> span, so an Event invoke is one trace from 202 to its last attempt.
+    /// </summary>
+    public string? TraceParent { get; init; }
+}

@@ -8,17 +8,21 @@ namespace Lamina.Control.Async;
 /// <summary>The queue's persistence in <see cref="AsyncDatabase"/>: every change is one committed transaction.</summary>
 public sealed class AsyncEventStore(AsyncDatabase db, TimeProvider time)
 {
-    private const string Columns = "id, request_id, qualifier, invoked_arn, config, payload, client_context, enqueued_at, retries, invoke_count";
+    private const string Columns = "id, request_id, qualifier, invoked_arn, config, payload, client_context, enqueued_at, retries, invoke_count, traceparent";
 
-    /// <summary>Stores an accepted event, due now; returns once it is durable (fsynced).</summary>
+    /// <summary>
+    /// Stores an accepted event, due now; returns once it is durable (fsynced). The current span's W3C id (the Invoke
+    /// API span, when traced) is stored with it as the parent of the runs' spans.
+    /// </summary>
     public Task AddAsync(InvokeRequest request, string? qualifier, CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         return db.WriteAsync((c, tx) => c.Execute(tx,
             """
-            INSERT INTO events(request_id, function_name, qualifier, invoked_arn, config, payload, client_context, enqueued_at, due_at)
-            VALUES ($r, $f, $q, $a, $c, $p, $x, $t, $t)
+            INSERT INTO events(request_id, function_name, qualifier, invoked_arn, config, payload, client_context, enqueued_at, due_at, traceparent)
+            VALUES ($r, $f, $q, $a, $c, $p, $x, $t, $t, $tp)
             """,
+            ("$tp", Diagnostics.InvokeTracing.CurrentTraceParent()),
             ("$r", request.RequestId), ("$f", request.Function.FunctionName), ("$q", qualifier ?? ""), ("$a", request.InvokedFunctionArn),
             ("$c", ControlJson.WriteConfig(request.Function)), ("$p", request.Payload.ToArray()), ("$x", request.ClientContext), ("$t", now)), ct);
     }
@@ -59,5 +63,8 @@ public sealed class AsyncEventStore(AsyncDatabase db, TimeProvider time)
     private static AsyncEvent Map(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2) is { Length: > 0 } q ? q : null, r.GetString(3),
         ControlJson.Read<FunctionConfig>(r.GetString(4)), (byte[])r.GetValue(5), r.IsDBNull(6) ? null : r.GetString(6),
-        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)), r.GetInt32(8), r.GetInt32(9));
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)), r.GetInt32(8), r.GetInt32(9))
+    {
+        TraceParent = r.IsDBNull(10) ? null : r.GetString(10),
+    };
 }

@@ -114,13 +114,17 @@ public sealed partial class AsyncInvokeWorker(
 
         var request = new InvokeRequest(e.Function, e.InvokedArn, e.RequestId, e.Payload, InvocationType.Event, false, e.ClientContext);
         InvokeResult result;
-        try
+        using (var span = Diagnostics.InvokeTracing.StartEventRun(e.TraceParent, e.RequestId, e.InvokedArn, e.InvokeCount + 1))
         {
-            result = await invoker.InvokeAsync(request, ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            result = InvokeResult.Failed(new LambdaError(LambdaErrorType.Service, ex.Message));
+            try
+            {
+                result = await invoker.InvokeAsync(request, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                result = InvokeResult.Failed(new LambdaError(LambdaErrorType.Service, ex.Message));
+            }
+            Diagnostics.InvokeTracing.Completed(span, result.Error?.Type.ToString() ?? result.FunctionError);
         }
         var count = e.InvokeCount + 1;
         var now = time.GetUtcNow();

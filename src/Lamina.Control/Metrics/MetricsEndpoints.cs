@@ -4,6 +4,7 @@ using Lamina.Aws;
 using Lamina.Control.Async;
 using Lamina.Control.Invoke;
 using Lamina.Control.Logs;
+using Lamina.Control.States;
 using Lamina.Control.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +15,8 @@ namespace Lamina.Control.Metrics;
 
 /// <summary>
 /// GET /metrics (Prometheus text) and the console's JSON API:
-/// GET /lamina/api/v1/functions/{name}/metrics?minutes=N and GET /lamina/api/v1/functions/{name}/invocations?limit=N.
+/// GET /lamina/api/v1/functions/{name}/metrics?minutes=N, GET /lamina/api/v1/functions/{name}/invocations?limit=N and
+/// GET /lamina/api/v1/functions/{name}/image-pull (how far the pull of $LATEST's image has got; docs/cli.md).
 /// Errors are <c>{"error":{"code","message"}}</c> with 400, 401 or 404 (docs/logs.md).
 /// </summary>
 public static class MetricsEndpoints
@@ -27,6 +29,7 @@ public static class MetricsEndpoints
         var logs = sp.GetRequiredService<LogIngestion>();
         var events = sp.GetRequiredService<AsyncEventStore>();
         var store = sp.GetRequiredService<ControlStore>();
+        var pulls = sp.GetService<IImagePullProgress>();
         e.MapGet("/metrics", (HttpContext c) =>
         {
             if (!ApiAccess.Allowed(c, auth)) return Unauthorized();
@@ -61,6 +64,20 @@ public static class MetricsEndpoints
             {
                 ["functionName"] = name,
                 ["invocations"] = new JsonArray([.. (f?.Recent(limit) ?? []).Select(r => (JsonNode)Invocation(r))]),
+            });
+        });
+        e.MapGet("/lamina/api/v1/functions/{name}/image-pull", (HttpContext c, string name) =>
+        {
+            if (!ApiAccess.Allowed(c, auth)) return Unauthorized();
+            var latest = store.Read(s => s.Function(name))?.Latest;
+            if (latest is null) return Error(404, "ResourceNotFound", $"Function not found: {name}");
+            return Results.Json(new JsonObject
+            {
+                ["functionName"] = name,
+                ["state"] = latest.State.ToString(),
+                ["lastUpdateStatus"] = latest.LastUpdateStatus.ToString(),
+                ["imageUri"] = latest.ImageUri,
+                ["pull"] = pulls?.Status(latest.ImageUri)?.ToJson(),
             });
         });
         return e;
