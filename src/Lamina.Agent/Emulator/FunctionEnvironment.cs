@@ -98,10 +98,10 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         _channel = channel;
         var start = Stopwatch.GetTimestamp();
         using var stopLimit = new CancellationTokenSource(TimeSpan.FromSeconds(options.InitTimeoutSeconds));
+        log.InitStart(options.FunctionName, options.FunctionVersion);
         // External extensions start first and register before the runtime starts, as on Lambda.
         var extensions = ExtensionHost.Start(options, runtimeApiAddress(), log, host => _extensions = host);
         extensions.Telemetry.InitStart(options.FunctionName, options.FunctionVersion);
-        log.InitStart(options.FunctionName, options.FunctionVersion);
         try
         {
             await extensions.WaitForRegistrationsAsync(stopLimit.Token);

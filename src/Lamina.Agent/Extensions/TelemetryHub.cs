@@ -127,6 +127,15 @@ internal sealed class TelemetryHub
         Deliver(category, telemetry, logs);
     }
 
+    /// <summary>Sends every subscription's queued records now; completes when they went out.</summary>
+    public Task FlushAsync()
+    {
+        lock (_lock)
+        {
+            return Task.WhenAll(_byExtension.Values.Select(s => s.FlushAsync()).ToList());
+        }
+    }
+
     /// <summary>Flushes and stops every subscription (end of the runtime lifetime).</summary>
     public void Close()
     {
