@@ -120,13 +120,28 @@ internal sealed class AgentProcess : IAsyncDisposable
     private async Task WaitForSocketAsync(string path)
     {
         var deadline = DateTime.UtcNow + Patience;
-        while (!File.Exists(path))
+        // The file appears at bind(2), a moment before listen(2): ready means a connection is accepted.
+        while (!File.Exists(path) || !await AcceptsAsync(path))
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"lamina-init did not create {path}:\n" + string.Join('\n', _stderr));
+                throw new InvalidOperationException($"lamina-init did not listen on {path}:\n" + string.Join('\n', _stderr));
             }
             await Task.Delay(10);
+        }
+    }
+
+    private static async Task<bool> AcceptsAsync(string path)
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
         }
     }
 

@@ -5,18 +5,26 @@ using Lamina.Scheduler.Tests.Fixtures;
 
 namespace Lamina.Scheduler.Tests;
 
-/// <summary>LoggingConfig end to end with the real AWS CLI v2: JSON format reaches the agent in a real sandbox, whose
-/// platform lines become AWS's JSON records in the log, while the function's own lines pass through as text.</summary>
+/// <summary>LoggingConfig end to end with the real AWS CLIs: JSON format reaches the agent in a real sandbox, whose
+/// platform lines become AWS's JSON records in the log, while the function's own lines pass through as text.
+/// <c>--logging-config</c> goes through the pip CLI v1 (botocore 1.43): this machine's /usr/bin/aws (v2.9.19)
+/// predates the LoggingConfig model; everything else uses v2.</summary>
 public sealed class LoggingConfigTests(ExecutionServer server) : IClassFixture<ExecutionServer>
 {
+    private Task<ToolRunner.Result> CliV1Async(params string[] args) =>
+        ToolRunner.RunAsync("aws", ["--endpoint-url", server.Endpoint, "--output", "json", "lambda", .. args], server.AwsEnv());
+
     [Fact]
     public async Task Json_log_format_writes_platform_records_and_keeps_the_runtime_lines_as_text()
     {
-        await server.LambdaAsync(null, "create-function", "--function-name", "echo-json-logs", "--package-type", "Image",
+        var created = await CliV1Async("create-function", "--function-name", "echo-json-logs", "--package-type", "Image",
             "--code", $"ImageUri={server.Authority}/sched/echo:v1", "--role", "arn:aws:iam::123456789012:role/lambda-role",
             "--logging-config", "LogFormat=JSON,SystemLogLevel=DEBUG");
+        Assert.True(created.ExitCode == 0, created.ToString());
         await server.LambdaAsync(null, "wait", "function-active-v2", "--function-name", "echo-json-logs");
-        var config = JsonDocument.Parse(await server.LambdaAsync(null, "get-function-configuration", "--function-name", "echo-json-logs")).RootElement;
+        var got = await CliV1Async("get-function-configuration", "--function-name", "echo-json-logs");
+        Assert.True(got.ExitCode == 0, got.ToString());
+        var config = JsonDocument.Parse(got.Stdout).RootElement;
         var logging = config.GetProperty("LoggingConfig");
         Assert.Equal("JSON", logging.GetProperty("LogFormat").GetString());
         Assert.Equal("INFO", logging.GetProperty("ApplicationLogLevel").GetString());
@@ -47,13 +55,15 @@ public sealed class LoggingConfigTests(ExecutionServer server) : IClassFixture<E
     public async Task Log_levels_with_text_format_are_refused_and_change_nothing()
     {
         await server.CreateFunctionAsync("echo-text-logs");
-        var refused = await ToolRunner.RunAsync(ExecutionServer.CliV2, ["--endpoint-url", server.Endpoint, "--output", "json", "lambda",
-            "update-function-configuration", "--function-name", "echo-text-logs", "--logging-config", "LogFormat=Text,ApplicationLogLevel=DEBUG"], server.AwsEnv());
+        var refused = await CliV1Async("update-function-configuration", "--function-name", "echo-text-logs",
+            "--logging-config", "LogFormat=Text,ApplicationLogLevel=DEBUG");
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("InvalidParameterValueException", refused.Stderr);
         Assert.Contains("LogLevel is not supported when LogFormat is set to \"Text\"", refused.Stderr);
 
-        var config = JsonDocument.Parse(await server.LambdaAsync(null, "get-function-configuration", "--function-name", "echo-text-logs")).RootElement;
+        var got = await CliV1Async("get-function-configuration", "--function-name", "echo-text-logs");
+        Assert.True(got.ExitCode == 0, got.ToString());
+        var config = JsonDocument.Parse(got.Stdout).RootElement;
         var logging = config.GetProperty("LoggingConfig");
         Assert.Equal("Text", logging.GetProperty("LogFormat").GetString());
         Assert.False(logging.TryGetProperty("ApplicationLogLevel", out _));
