@@ -42,9 +42,11 @@ internal sealed class AgentHost : IAsyncDisposable
 
     /// <summary>Binds every server (port 0 picks free ports).</summary>
     /// <exception cref="System.Net.Sockets.SocketException">An address cannot be bound; nothing stays bound.</exception>
-    public static AgentHost Start(EmulatorOptions options, Stream stdout)
+    public static AgentHost Start(EmulatorOptions options)
     {
-        var log = new PlatformLog(stdout, Console.OpenStandardError());
+        // One poller for every pipe of every environment; the function's log is the agent's stdout (fd 1) and stderr (fd 2).
+        var poller = new OutputPoller(OutputSink.For(1), OutputSink.For(2));
+        var log = new PlatformLog(poller, options.JsonLogFormat, options.SystemLogLevel);
         var runtimeApis = new List<HttpServer>();
         var environments = new List<FunctionEnvironment>();
         try

@@ -25,7 +25,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
 try
 {
-    await using var host = AgentHost.Start(options, Console.OpenStandardOutput());
+    await using var host = AgentHost.Start(options);
     if (options.ControlSocket is null)
     {
         // The emulator's readiness line (tests and bench/agent wait for it). With a control socket the host

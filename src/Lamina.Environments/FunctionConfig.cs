@@ -31,6 +31,9 @@ public sealed record FunctionConfig(
     /// <summary>AWS_LAMBDA_INITIALIZATION_TYPE: on-demand, or provisioned-concurrency for environments kept initialised.</summary>
     public string InitializationType { get; init; } = "on-demand";
 
+    /// <summary>LoggingConfig; null is Text format with the default log group (nothing extra reaches the agent).</summary>
+    public LoggingSettings? Logging { get; init; }
+
     /// <summary>Network mode of the sandbox (none by default).</summary>
     public NetworkMode Network { get; init; } = NetworkMode.None;
 }

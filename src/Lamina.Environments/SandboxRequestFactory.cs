@@ -26,13 +26,18 @@ public static class SandboxRequestFactory
         foreach (var (k, v) in function.Variables ?? new Dictionary<string, string>()) variables[k] = v;
         // Not a name the sandbox reserves, so set after the function's own: the limit is the platform's.
         variables["AWS_LAMBDA_FUNCTION_TIMEOUT"] = function.TimeoutSeconds.ToString(CultureInfo.InvariantCulture);
+        function.Logging?.AddVariables(variables);
 
         return new SandboxRequest(
             id,
             layers,
             new ImageProcessConfig(config.Entrypoint, config.Cmd, config.WorkingDir, config.Env),
             function.ImageConfig,
-            new LambdaEnvironment(function.FunctionName, function.Version, function.Region, handler) { InitializationType = function.InitializationType },
+            new LambdaEnvironment(function.FunctionName, function.Version, function.Region, handler)
+            {
+                InitializationType = function.InitializationType,
+                LogGroupName = function.Logging?.LogGroup,
+            },
             variables,
             function.MemoryMb,
             function.EphemeralStorageMb)

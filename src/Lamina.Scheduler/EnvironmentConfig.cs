@@ -1,3 +1,4 @@
+using Lamina.Environments;
 using Lamina.Sandbox;
 using ControlConfig = Lamina.Control.Domain.FunctionConfig;
 using EnvironmentFunctionConfig = Lamina.Environments.FunctionConfig;
@@ -18,5 +19,6 @@ internal static class EnvironmentConfig
             ImageConfig = config.ImageConfig is { } ic ? new ImageConfigOverrides(ic.EntryPoint, ic.Command, ic.WorkingDirectory) : null,
             Region = region,
             InitializationType = provisioned ? "provisioned-concurrency" : "on-demand",
+            Logging = config.Logging is { } l ? new LoggingSettings(l.LogFormat, l.ApplicationLogLevel, l.SystemLogLevel, l.GroupFor(config.FunctionName)) : null,
         };
 }

@@ -17,7 +17,7 @@ internal sealed class AgentProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _stderr = new();
     private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private AgentProcess(Process process)
+    private AgentProcess(Process process, bool readStdout = true)
     {
         _process = process;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { _stdout.Enqueue(e.Data); } };
@@ -34,9 +34,15 @@ internal sealed class AgentProcess : IAsyncDisposable
                 _listening.TrySetResult(e.Data);
             }
         };
-        process.BeginOutputReadLine();
+        if (readStdout)
+        {
+            process.BeginOutputReadLine();
+        }
         process.BeginErrorReadLine();
     }
+
+    /// <summary>Starts reading stdout (for an agent started with <c>readStdout: false</c>, whose log nobody read so far).</summary>
+    public void StartReadingStdout() => _process.BeginOutputReadLine();
 
     public HttpClient Client { get; } = new() { Timeout = TimeSpan.FromMinutes(3) };
 
@@ -54,7 +60,7 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// <summary>Starts the agent with <paramref name="command"/> as the runtime and waits until it listens.</summary>
     /// <param name="executable">The program and leading arguments that run the agent (e.g. chroot DIR /lamina-init);
     /// default: the dll under dotnet, or $LAMINA_INIT_BINARY.</param>
-    public static async Task<AgentProcess> StartAsync(IEnumerable<string> command, IDictionary<string, string>? env = null, string? workingDirectory = null, IEnumerable<string>? flags = null, bool waitForListening = true, IReadOnlyList<string>? executable = null)
+    public static async Task<AgentProcess> StartAsync(IEnumerable<string> command, IDictionary<string, string>? env = null, string? workingDirectory = null, IEnumerable<string>? flags = null, bool waitForListening = true, IReadOnlyList<string>? executable = null, bool readStdout = true)
     {
         // LAMINA_INIT_BINARY runs the suite against a published (NativeAOT) lamina-init instead of the dll.
         var native = executable?[0] ?? Environment.GetEnvironmentVariable("LAMINA_INIT_BINARY");
@@ -88,7 +94,7 @@ internal sealed class AgentProcess : IAsyncDisposable
         {
             info.Environment[key] = value;
         }
-        var agent = new AgentProcess(Process.Start(info)!);
+        var agent = new AgentProcess(Process.Start(info)!, readStdout);
         if (!waitForListening)
         {
             return agent;
@@ -114,19 +120,34 @@ internal sealed class AgentProcess : IAsyncDisposable
     private async Task WaitForSocketAsync(string path)
     {
         var deadline = DateTime.UtcNow + Patience;
-        while (!File.Exists(path))
+        // The file appears at bind(2), a moment before listen(2): ready means a connection is accepted.
+        while (!File.Exists(path) || !await AcceptsAsync(path))
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"lamina-init did not create {path}:\n" + string.Join('\n', _stderr));
+                throw new InvalidOperationException($"lamina-init did not listen on {path}:\n" + string.Join('\n', _stderr));
             }
             await Task.Delay(10);
         }
     }
 
+    private static async Task<bool> AcceptsAsync(string path)
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The python test runtime (fixtures/runtime.py) as the command.</summary>
-    public static Task<AgentProcess> StartPythonAsync(IDictionary<string, string>? env = null) =>
-        StartAsync([Tools.Python(), Path.Combine(AppContext.BaseDirectory, "fixtures", "runtime.py")], env);
+    public static Task<AgentProcess> StartPythonAsync(IDictionary<string, string>? env = null, bool readStdout = true) =>
+        StartAsync([Tools.Python(), Path.Combine(AppContext.BaseDirectory, "fixtures", "runtime.py")], env, readStdout: readStdout);
 
     /// <summary>POSTs an invoke for function <paramref name="name"/>.</summary>
     public async Task<HttpResponseMessage> InvokeAsync(string json, string name = "function", Action<HttpRequestHeaders>? headers = null)

@@ -36,4 +36,20 @@ public sealed class ReportLineTests
         Assert.Equal(new ReportLine(null, null), report);
         Assert.Null(ReportLine.FindLast(["START RequestId: x", "garbage"]));
     }
+
+    [Fact]
+    public void A_json_platform_report_record_gives_the_same_figures()
+    {
+        string[] lines =
+        [
+            """{"time":"2026-11-24T07:00:00.000Z","type":"platform.start","record":{"requestId":"a","version":"$LATEST"}}""",
+            """{"time":"2026-11-24T07:00:00.010Z","type":"platform.report","record":{"requestId":"a","status":"success","metrics":{"durationMs":1.5,"billedDurationMs":2,"memorySizeMB":128,"maxMemoryUsedMB":3,"initDurationMs":12.25}}}""",
+            """{"time":"2026-11-24T07:00:01.000Z","type":"platform.report","record":{"requestId":"b","status":"success","metrics":{"durationMs":9}}}""",
+        ];
+        Assert.Equal(new ReportLine(1.5, 12.25), ReportLine.FindLast(lines, "a"));
+        Assert.Equal(new ReportLine(9.0, null), ReportLine.FindLast(lines));
+        Assert.Null(ReportLine.FindLast(lines, "c"));
+        // A function's own JSON line that merely mentions the type, and broken JSON, are not reports.
+        Assert.Null(ReportLine.FindLast(["""{"msg":"platform.report"}""", """{"type":"platform.report" broken"""]));
+    }
 }

@@ -52,7 +52,13 @@ internal sealed record EmulatorOptions
     /// for a host that runs the agent in a dedicated sandbox cgroup); false: the runtime's process tree ("proc").</summary>
     public bool MemoryFromCgroup { get; init; }
 
-    public string LogGroupName => $"/aws/lambda/{FunctionName}";
+    /// <summary>True when AWS_LAMBDA_LOG_FORMAT is JSON (LoggingConfig LogFormat): platform events are written as JSON records.</summary>
+    public bool JsonLogFormat { get; init; }
+
+    /// <summary>Which platform records the JSON log gets (LAMINA_SYSTEM_LOG_LEVEL: DEBUG, INFO or WARN; default INFO).</summary>
+    public int SystemLogLevel { get; init; } = PlatformLog.Info;
+
+    public string LogGroupName { get; init; } = "/aws/lambda/function";
 
     public string LogStreamName { get; init; } = "$LATEST";
 
@@ -132,6 +138,11 @@ internal sealed record EmulatorOptions
             Region = NonEmpty(env("AWS_REGION")) ?? NonEmpty(env("AWS_DEFAULT_REGION")) ?? "us-east-1",
             LogStreamName = NonEmpty(env("AWS_LAMBDA_LOG_STREAM_NAME")) ?? "$LATEST",
             MemoryFromCgroup = MemorySource(env("LAMINA_MAX_MEMORY_SOURCE"), ref error),
+            LogGroupName = NonEmpty(env("AWS_LAMBDA_LOG_GROUP_NAME")) ?? "/aws/lambda/" + functionName,
+            JsonLogFormat = LogFormat(env("AWS_LAMBDA_LOG_FORMAT"), ref error),
+            SystemLogLevel = NonEmpty(env("LAMINA_SYSTEM_LOG_LEVEL")) is { } system
+                ? PlatformLog.ParseLevel(system) ?? Invalid(ref error, $"LAMINA_SYSTEM_LOG_LEVEL must be DEBUG, INFO or WARN, got '{system}'")
+                : PlatformLog.Info,
             // LOG_LEVEL may be the function's own variable with its own vocabulary: an unknown value is ignored, not an error.
             LogLevel = NonEmpty(env("LOG_LEVEL")) is { } level && AgentLog.Parse(level) is not null && !args.Any(a => a.StartsWith("--log-level", StringComparison.Ordinal)) ? level : options.LogLevel,
         };
@@ -149,6 +160,27 @@ internal sealed record EmulatorOptions
                 error ??= $"LAMINA_MAX_MEMORY_SOURCE must be 'cgroup' or 'proc', got '{value}'";
                 return false;
         }
+    }
+
+    /// <summary>AWS's values are JSON and Text; any case is accepted (the emulator's users type them by hand).</summary>
+    private static bool LogFormat(string? value, ref string? error)
+    {
+        if (string.IsNullOrEmpty(value) || value.Equals("Text", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        if (value.Equals("JSON", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        error ??= $"AWS_LAMBDA_LOG_FORMAT must be JSON or Text, got '{value}'";
+        return false;
+    }
+
+    private static int Invalid(ref string? error, string message)
+    {
+        error ??= message;
+        return PlatformLog.Info;
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

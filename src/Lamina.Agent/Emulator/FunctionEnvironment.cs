@@ -98,6 +98,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         _channel = channel;
         var start = Stopwatch.GetTimestamp();
         using var stopLimit = new CancellationTokenSource(TimeSpan.FromSeconds(options.InitTimeoutSeconds));
+        log.InitStart(options.FunctionName, options.FunctionVersion);
         // External extensions start first and register before the runtime starts, as on Lambda.
         var extensions = ExtensionHost.Start(options, runtimeApiAddress(), log, host => _extensions = host);
         extensions.Telemetry.InitStart(options.FunctionName, options.FunctionVersion);
@@ -136,9 +137,16 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         if (ready.IsCompletedSuccessfully && ready.Result)
         {
             AgentLog.Write(AgentLog.Debug, string.Create(CultureInfo.InvariantCulture, $"init done in {initMs:F2} ms"));
-            extensions.Telemetry.InitDone("success", initMs);
-            // What the runtime printed during init comes before the first START line.
+            // What the runtime printed during init comes before the records of init's end and the first START line.
             runtime.DrainOutput();
+            foreach (var (name, events) in extensions.Registry.Snapshot())
+            {
+                // AWS reports each extension that registered once init is over (state Ready).
+                extensions.Telemetry.Extension(name, "Ready", events);
+                log.Extension(name, "Ready", events);
+            }
+            extensions.Telemetry.InitDone("success", initMs);
+            log.InitDone(initMs);
             _runtime = runtime;
             return null;
         }
@@ -209,6 +217,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         InvokeOutcome outcome;
         string? status = null;
         string? forgetReason = null;
+        string? fault = null;
         if (invocation.Completion.Task.IsCompleted && !timedOut)
         {
             var result = invocation.Completion.Task.Result;
@@ -229,11 +238,13 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
             forgetReason = "FAILURE";
             status = "error";
             outcome = InvokeOutcome.Platform(RuntimeErrorTypes.ExitError, id, ExitDetail(runtime.Exited.Result));
+            fault = $"RequestId: {id} Error: {ExitDetail(runtime.Exited.Result)}";
         }
         else
         {
             // Step 3: timed out.
             log.TimedOut(id, options.TimeoutSeconds);
+            fault = string.Create(CultureInfo.InvariantCulture, $"RequestId: {id} Error: Task timed out after {options.TimeoutSeconds:F2} seconds");
             await runtime.KillAsync();
             forgetReason = "TIMEOUT";
             status = "timeout";
@@ -248,8 +259,18 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         }
         // Step 4: what the runtime wrote before it answered goes to the log before END and REPORT.
         runtime.DrainOutput();
-        _extensions.Telemetry.InvokeDone(id, status ?? (outcome.FunctionError ? "error" : "success"), durationMs, options.MemorySizeMb, memoryMb, initMs);
-        log.EndAndReport(id, durationMs, options.MemorySizeMb, memoryMb, initMs, status);
+        var recordStatus = status ?? (outcome.FunctionError ? "error" : "success");
+        if (fault is not null)
+        {
+            _extensions.Telemetry.Fault(fault);
+            if (status != "timeout")
+            {
+                // A timeout's record was written with the timeout line above.
+                log.Fault(fault);
+            }
+        }
+        _extensions.Telemetry.InvokeDone(id, recordStatus, durationMs, options.MemorySizeMb, memoryMb, initMs);
+        log.EndAndReport(id, durationMs, options.MemorySizeMb, memoryMb, initMs, status, recordStatus);
         if (forgetReason is not null)
         {
             // Re-init on the next invoke; extensions get SHUTDOWN (TIMEOUT or FAILURE) first.

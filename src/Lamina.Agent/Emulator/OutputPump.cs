@@ -3,15 +3,15 @@ using Microsoft.Win32.SafeHandles;
 namespace Lamina.Agent.Emulator;
 
 /// <summary>
-/// Copies one child pipe (a runtime's or an extension's stdout or stderr) to the agent's own stream
-/// and cuts it into lines for the Telemetry and Logs APIs. One fixed 64 KiB buffer; lines longer than
+/// One child pipe (a runtime's or an extension's stdout or stderr): copied to the agent's own stream and cut
+/// into lines for the Telemetry and Logs APIs. One fixed 64 KiB buffer; lines longer than
 /// <see cref="MaxLineBytes"/> are delivered in pieces, as Lambda does.
 /// <para>
-/// Every read happens under one lock, and only for bytes FIONREAD says are there, so reads never
-/// block and a reader never holds bytes another has not seen: <see cref="Drain"/> (called before END
-/// and REPORT) reads what the runtime wrote before it answered, on the caller's thread, and the log
-/// keeps the order it had when the runtime wrote to the agent's stdout directly. A background thread
-/// waits in poll(2) for the rest.
+/// No thread of its own: the agent's <see cref="OutputPoller"/> reads it when poll(2) says it is readable.
+/// Every read happens under the poller's lock and only for bytes FIONREAD says are there, so reads never
+/// block and a reader never holds bytes another has not seen: <see cref="Drain"/> (called before END and
+/// REPORT) reads what the runtime wrote before it answered, on the caller's thread, and the log keeps the
+/// order it had when the runtime wrote to the agent's stdout directly.
 /// </para>
 /// </summary>
 internal sealed class OutputPump
@@ -19,82 +19,81 @@ internal sealed class OutputPump
     /// <summary>Lambda's limit for one log record.</summary>
     public const int MaxLineBytes = 256 * 1024;
 
-    private readonly Lock _lock = new();
+    private readonly OutputPoller _poller;
+    private readonly OutputSink _sink;
     private readonly SafePipeHandle _pipe;
-    private readonly int _fd;
-    private readonly Action<ReadOnlySpan<byte>> _forward;
     private readonly Action<ReadOnlySpan<byte>> _line;
     private readonly byte[] _buffer = new byte[64 * 1024];
     private byte[] _partial = [];
     private int _partialLength;
     private bool _closed;
 
-    private OutputPump(SafePipeHandle pipe, Action<ReadOnlySpan<byte>> forward, Action<ReadOnlySpan<byte>> line)
+    private OutputPump(OutputPoller poller, OutputSink sink, SafePipeHandle pipe, Action<ReadOnlySpan<byte>> line)
     {
+        _poller = poller;
+        _sink = sink;
         _pipe = pipe;
-        _fd = (int)pipe.DangerousGetHandle();
-        _forward = forward;
+        Fd = (int)pipe.DangerousGetHandle();
         _line = line;
     }
 
-    /// <summary>Starts pumping <paramref name="pipe"/>: raw bytes to <paramref name="forward"/>, each complete
-    /// line (without its newline) to <paramref name="line"/>. The pump owns the handle and closes it at end of file.</summary>
-    public static OutputPump Start(SafePipeHandle pipe, Action<ReadOnlySpan<byte>> forward, Action<ReadOnlySpan<byte>> line)
+    /// <summary>True once the pipe reached end of file (read under the poller's lock).</summary>
+    public bool IsClosed => _closed;
+
+    /// <summary>The pipe's descriptor (valid until the pump closes).</summary>
+    public int Fd { get; }
+
+    /// <summary>Starts pumping <paramref name="pipe"/>: raw bytes to <paramref name="sink"/>, each complete line (without its
+    /// newline) to <paramref name="line"/>. The pump owns the handle and closes it at end of file.</summary>
+    public static OutputPump Start(OutputPoller poller, OutputSink sink, SafePipeHandle pipe, Action<ReadOnlySpan<byte>> line)
     {
-        var pump = new OutputPump(pipe, forward, line);
-        // A small stack: the thread only polls and copies into the fixed buffer.
-        new Thread(pump.Run, 256 * 1024) { IsBackground = true, Name = "lamina-output" }.Start();
+        var pump = new OutputPump(poller, sink, pipe, line);
+        poller.Add(pump);
         return pump;
     }
 
-    /// <summary>Processes every byte already in the pipe, now, on the calling thread.</summary>
+    /// <summary>Processes every byte already in the pipe, now, on the calling thread — unless the agent's own
+    /// stdout is backed up (then the bytes stay in the pipe: waiting for the log's reader is never done here).</summary>
     public void Drain()
     {
-        lock (_lock)
+        lock (_poller.Lock)
         {
-            while (!_closed && Libc.Pending(_fd) > 0 && ReadOnce())
+            while (!_closed && _poller.HasRoom && Libc.Pending(Fd) > 0 && ReadOnce())
             {
             }
         }
     }
 
-    private void Run()
+    /// <summary>The poller saw <paramref name="revents"/> on the pipe (its lock held); true once the pipe is closed.</summary>
+    public bool OnReadable(short revents)
     {
-        while (true)
+        if (_closed)
         {
-            var events = Libc.WaitReadable(_fd);
-            lock (_lock)
-            {
-                if (_closed)
-                {
-                    return;
-                }
-                if (Libc.Pending(_fd) > 0)
-                {
-                    ReadOnce();
-                    continue;
-                }
-                if ((events & (Libc.PollHup | Libc.PollErr)) != 0)
-                {
-                    // Every writer closed the pipe and nothing is left in it.
-                    Close();
-                    return;
-                }
-            }
+            return true;
         }
+        if (Libc.Pending(Fd) > 0)
+        {
+            ReadOnce();
+        }
+        else if ((revents & (Libc.PollHup | Libc.PollErr | Libc.PollNval)) != 0)
+        {
+            // Every writer closed the pipe and nothing is left in it.
+            Close();
+        }
+        return _closed;
     }
 
     /// <summary>One read of at most what is pending; false once the pipe is closed.</summary>
     private bool ReadOnce()
     {
-        var read = Libc.ReadInto(_fd, _buffer);
+        var read = Libc.ReadInto(Fd, _buffer);
         if (read <= 0)
         {
             Close();
             return false;
         }
         var chunk = _buffer.AsSpan(0, read);
-        _forward(chunk);
+        _poller.WriteLocked(_sink, chunk);
         Split(chunk);
         return true;
     }

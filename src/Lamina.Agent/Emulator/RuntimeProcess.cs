@@ -8,7 +8,7 @@ namespace Lamina.Agent.Emulator;
 
 /// <summary>
 /// The function's runtime (or an external extension) as a child process. Its stdout and stderr are
-/// pipes that <see cref="OutputPump"/>s copy, byte for byte, to the agent's own stdout and stderr (the
+/// pipes that <see cref="OutputPump"/>s (read by the agent's one <see cref="OutputPoller"/> thread) copy, byte for byte, to the agent's own stdout and stderr (the
 /// function's log) and cut into lines for the Telemetry and Logs APIs.
 /// </summary>
 internal sealed class RuntimeProcess
@@ -23,8 +23,8 @@ internal sealed class RuntimeProcess
         _process = process;
         Id = process.Id;
         _memory = new MemoryProbe(Id);
-        _stdout = OutputPump.Start(PipeOf(process.StandardOutput), log.ForwardStdout, line);
-        _stderr = OutputPump.Start(PipeOf(process.StandardError), log.ForwardStderr, line);
+        _stdout = OutputPump.Start(log.Poller, log.Poller.Stdout, PipeOf(process.StandardOutput), line);
+        _stderr = OutputPump.Start(log.Poller, log.Poller.Stderr, PipeOf(process.StandardError), line);
         Exited = WaitAsync(process, _memory);
     }
 

@@ -14,6 +14,9 @@ internal sealed class ExtensionHost
     /// <summary>Time extensions get after SHUTDOWN before SIGKILL (Lambda: 2 000 ms minus the runtime's share).</summary>
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromMilliseconds(1700);
 
+    /// <summary>How long SHUTDOWN waits for queued telemetry to reach the subscribers.</summary>
+    private static readonly TimeSpan FlushGrace = TimeSpan.FromMilliseconds(500);
+
     private readonly List<RuntimeProcess> _processes = [];
     private readonly TaskCompletionSource<(string ErrorType, string Detail)> _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
@@ -98,6 +101,9 @@ internal sealed class ExtensionHost
             Telemetry.Close();
             return;
         }
+        // What the last invoke produced goes out before SHUTDOWN: extensions commonly exit on it. Bounded, so a
+        // listener that does not answer cannot hold up the shutdown.
+        await Task.WhenAny(Telemetry.FlushAsync(), Task.Delay(FlushGrace));
         Registry.PublishShutdown(reason, DateTimeOffset.UtcNow.Add(ShutdownGrace).ToUnixTimeMilliseconds());
         var exited = Task.WhenAll(_processes.Select(p => p.Exited));
         await Task.WhenAny(exited, Task.Delay(ShutdownGrace));

@@ -103,6 +103,25 @@ internal sealed class ExtensionRegistry
         }
     }
 
+    private static readonly string[] InvokeAndShutdown = ["INVOKE", "SHUTDOWN"];
+    private static readonly string[] InvokeOnly = ["INVOKE"];
+    private static readonly string[] ShutdownOnly = ["SHUTDOWN"];
+
+    /// <summary>Each registered extension's name and the events it registered for (platform.extension records).</summary>
+    public List<(string Name, string[] Events)> Snapshot()
+    {
+        lock (_lock)
+        {
+            return _byId.Values.Select(e => (e.Name, (e.WantsInvoke, e.WantsShutdown) switch
+            {
+                (true, true) => InvokeAndShutdown,
+                (true, false) => InvokeOnly,
+                (false, true) => ShutdownOnly,
+                _ => [],
+            })).ToList();
+        }
+    }
+
     /// <summary>Sends INVOKE to the extensions that subscribed to it.</summary>
     public void PublishInvoke(Invocation invocation) => Publish(e => e.WantsInvoke, Json(w =>
     {

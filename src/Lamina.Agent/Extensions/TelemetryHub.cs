@@ -1,6 +1,5 @@
-using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
+using Lamina.Agent.Emulator;
 
 namespace Lamina.Agent.Extensions;
 
@@ -64,13 +63,25 @@ internal sealed class TelemetryHub
         Publish("platform", "platform.telemetrySubscription", record, "platform.logsSubscription", record);
     }
 
-    public void InitStart(string functionName, string functionVersion) => Publish("platform", "platform.initStart", w =>
+    public void InitStart(string functionName, string functionVersion) =>
+        Publish("platform", "platform.initStart", PlatformRecords.InitStart(functionName, functionVersion), null, null);
+
+    /// <summary>platform.extension (both APIs): one extension that registered, with the events it asked for.</summary>
+    public void Extension(string name, string state, IReadOnlyList<string> events)
     {
-        w.WriteString("initializationType", "on-demand");
-        w.WriteString("phase", "init");
-        w.WriteString("functionName", functionName);
-        w.WriteString("functionVersion", functionVersion);
-    }, null, null);
+        var record = PlatformRecords.Extension(name, state, events);
+        Publish("platform", "platform.extension", record, "platform.extension", record);
+    }
+
+    /// <summary>platform.fault (Logs API only, as AWS's older schema has it): the invocation failed in the platform's
+    /// view — the runtime exited or timed out — with AWS's text, e.g. "RequestId: … Error: Runtime exited with error: exit status 1".</summary>
+    public void Fault(string text)
+    {
+        if (Wanted("platform"))
+        {
+            Deliver("platform", null, PlatformRecords.Render(Now(), "platform.fault", text));
+        }
+    }
 
     public void InitDone(string status, double durationMs, string? errorType = null)
     {
@@ -79,80 +90,27 @@ internal sealed class TelemetryHub
             // Subscriptions happen during init; after it only live delivery is needed.
             _initDone = true;
         }
-        Publish("platform", "platform.initRuntimeDone", w =>
-        {
-            w.WriteString("initializationType", "on-demand");
-            w.WriteString("phase", "init");
-            w.WriteString("status", status);
-            if (errorType is not null)
-            {
-                w.WriteString("errorType", errorType);
-            }
-        }, null, null);
-        Publish("platform", "platform.initReport", w =>
-        {
-            w.WriteString("initializationType", "on-demand");
-            w.WriteString("phase", "init");
-            w.WriteString("status", status);
-            if (errorType is not null)
-            {
-                w.WriteString("errorType", errorType);
-            }
-            w.WriteStartObject("metrics");
-            w.WriteNumber("durationMs", Math.Round(durationMs, 3));
-            w.WriteEndObject();
-        }, null, null);
+        Publish("platform", "platform.initRuntimeDone", PlatformRecords.InitRuntimeDone(status, errorType), null, null);
+        Publish("platform", "platform.initReport", PlatformRecords.InitReport(status, durationMs, errorType), null, null);
     }
 
     public void Start(string requestId, string version)
     {
-        Action<Utf8JsonWriter> record = w =>
-        {
-            w.WriteString("requestId", requestId);
-            w.WriteString("version", version);
-        };
+        var record = PlatformRecords.Start(requestId, version);
         Publish("platform", "platform.start", record, "platform.start", record);
     }
 
     /// <summary>platform.runtimeDone and platform.report for one invocation (and the Logs API's platform.end).</summary>
     public void InvokeDone(string requestId, string status, double durationMs, int memorySizeMb, int maxMemoryUsedMb, double? initMs)
     {
-        Publish("platform", "platform.runtimeDone", w =>
-        {
-            w.WriteString("requestId", requestId);
-            w.WriteString("status", status);
-            w.WriteStartObject("metrics");
-            w.WriteNumber("durationMs", Math.Round(durationMs, 3));
-            w.WriteEndObject();
-        }, "platform.runtimeDone", w =>
+        Publish("platform", "platform.runtimeDone", PlatformRecords.RuntimeDone(requestId, status, durationMs), "platform.runtimeDone", w =>
         {
             w.WriteString("requestId", requestId);
             w.WriteString("status", status);
         });
         Publish("platform", null, null, "platform.end", w => w.WriteString("requestId", requestId));
-        Action<Utf8JsonWriter> metrics = w =>
-        {
-            w.WriteStartObject("metrics");
-            w.WriteNumber("durationMs", Math.Round(durationMs, 3));
-            w.WriteNumber("billedDurationMs", Math.Max(1, (long)Math.Ceiling(durationMs)));
-            w.WriteNumber("memorySizeMB", memorySizeMb);
-            w.WriteNumber("maxMemoryUsedMB", maxMemoryUsedMb);
-            if (initMs is { } init)
-            {
-                w.WriteNumber("initDurationMs", Math.Round(init, 3));
-            }
-            w.WriteEndObject();
-        };
-        Publish("platform", "platform.report", w =>
-        {
-            w.WriteString("requestId", requestId);
-            w.WriteString("status", status);
-            metrics(w);
-        }, "platform.report", w =>
-        {
-            w.WriteString("requestId", requestId);
-            metrics(w);
-        });
+        Publish("platform", "platform.report", PlatformRecords.Report(requestId, status, durationMs, memorySizeMb, maxMemoryUsedMb, initMs),
+            "platform.report", PlatformRecords.Report(requestId, null, durationMs, memorySizeMb, maxMemoryUsedMb, initMs));
     }
 
     /// <summary>One line of output: <paramref name="category"/> is "function" (the runtime) or "extension".
@@ -167,6 +125,15 @@ internal sealed class TelemetryHub
         var telemetry = Render(time, category, line, newline: false);
         var logs = Render(time, category, line, newline: true);
         Deliver(category, telemetry, logs);
+    }
+
+    /// <summary>Sends every subscription's queued records now; completes when they went out.</summary>
+    public Task FlushAsync()
+    {
+        lock (_lock)
+        {
+            return Task.WhenAll(_byExtension.Values.Select(s => s.FlushAsync()).ToList());
+        }
     }
 
     /// <summary>Flushes and stops every subscription (end of the runtime lifetime).</summary>
@@ -232,33 +199,14 @@ internal sealed class TelemetryHub
         }
     }
 
-    private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    private static string Now() => PlatformRecords.Now();
 
-    private static byte[] Render(string time, string type, Action<Utf8JsonWriter> record) => Envelope(time, type, w =>
-    {
-        w.WriteStartObject("record");
-        record(w);
-        w.WriteEndObject();
-    });
+    private static byte[] Render(string time, string type, Action<Utf8JsonWriter> record) => PlatformRecords.Render(time, type, record);
 
     private static byte[] Render(string time, string type, ReadOnlySpan<byte> line, bool newline)
     {
         // Invalid UTF-8 from a process becomes U+FFFD: the record must stay valid JSON.
         var text = System.Text.Encoding.UTF8.GetString(line);
-        return Envelope(time, type, w => w.WriteString("record", newline ? text + "\n" : text));
-    }
-
-    private static byte[] Envelope(string time, string type, Action<Utf8JsonWriter> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("time", time);
-            writer.WriteString("type", type);
-            body(writer);
-            writer.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
+        return PlatformRecords.Render(time, type, newline ? text + "\n" : text);
     }
 }

@@ -27,6 +27,10 @@ internal sealed class TelemetrySubscription
     private long _droppedBytes;
     private Socket? _tcp;
 
+    /// <summary>Queued by <see cref="FlushAsync"/>: everything before it goes out at once, then its waiter completes.</summary>
+    private static readonly byte[] FlushMarker = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<TaskCompletionSource> _flushes = new();
+
     public TelemetrySubscription(SubscriptionRequest request)
     {
         _request = request;
@@ -41,6 +45,21 @@ internal sealed class TelemetrySubscription
 
     /// <summary>Stops accepting records; what is queued is still sent.</summary>
     public void Close() => _records.Writer.TryComplete();
+
+    /// <summary>Sends what is queued now, without waiting for the batch's timeout; completes once it went out
+    /// (before SHUTDOWN, so an extension that exits on SHUTDOWN still gets the last invoke's records).</summary>
+    public Task FlushAsync()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _flushes.Enqueue(done);
+        if (!_records.Writer.TryWrite(FlushMarker))
+        {
+            // Closed: the loop sends what is left on its own.
+            _flushes.TryDequeue(out _);
+            done.TrySetResult();
+        }
+        return done.Task;
+    }
 
     /// <summary>Queues one serialized record <c>{"time","type","record"}</c>, or counts it as dropped.</summary>
     public void Post(byte[] record)
@@ -61,6 +80,7 @@ internal sealed class TelemetrySubscription
         {
             var flushAt = DateTime.UtcNow.AddMilliseconds(_request.TimeoutMs);
             var bytes = 0L;
+            var flush = false;
             if (TakeDropped() is { } dropped)
             {
                 batch.Add(dropped);
@@ -70,6 +90,12 @@ internal sealed class TelemetrySubscription
             {
                 if (reader.TryPeek(out var next))
                 {
+                    if (ReferenceEquals(next, FlushMarker))
+                    {
+                        reader.TryRead(out _);
+                        flush = true;
+                        break;
+                    }
                     if (batch.Count > 0 && bytes + next.Length > _request.MaxBytes)
                     {
                         break;
@@ -103,6 +129,10 @@ internal sealed class TelemetrySubscription
                 await SendAsync(batch);
             }
             batch.Clear();
+            if (flush && _flushes.TryDequeue(out var flushed))
+            {
+                flushed.TrySetResult();
+            }
         }
         _tcp?.Dispose();
     }

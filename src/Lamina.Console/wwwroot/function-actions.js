@@ -44,10 +44,11 @@ export function deleteCard(name) {
   return h('div', { class: 'card', id: 'danger' }, h('h2', {}, 'Delete'), button, status);
 }
 
-/** "cold start (Init Duration N ms)" or "warm", from the REPORT line of the log tail. */
+/** "cold start (Init Duration N ms)" or "warm", from the REPORT line of the log tail (or the JSON log format's platform.report). */
 export function startMarker(log) {
-  if (!log.includes('REPORT RequestId')) return null;
-  const init = /Init Duration: ([\d.]+) ms/.exec(log);
+  const json = /"type":"platform\.report"/.test(log);
+  if (!log.includes('REPORT RequestId') && !json) return null;
+  const init = json ? /"initDurationMs":([\d.]+)/.exec(log) : /Init Duration: ([\d.]+) ms/.exec(log);
   return h('p', { id: 'invoke-start', class: init ? 'cold' : 'muted' }, init ? `cold start (Init Duration ${init[1]} ms)` : 'warm');
 }
 

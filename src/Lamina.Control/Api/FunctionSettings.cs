@@ -40,6 +40,7 @@ public static partial class FunctionSettings
         var command = image?.StringList("Command");
         var workdir = image?.String("WorkingDirectory");
         var architectures = input.StringList("Architectures");
+        var logging = input.Object("LoggingConfig");
         if (input.Error is { } typeError) return typeError;
 
         if (role is not null && !RoleRegex().IsMatch(role))
@@ -69,6 +70,8 @@ public static partial class FunctionSettings
             }
         }
         if (env is not null && ValidateEnvironment(env) is { } envError) return envError;
+        var loggingApplied = ApplyLogging(logging, config.Logging);
+        if (loggingApplied.Error is { } loggingError) return loggingError;
 
         return config with
         {
@@ -80,6 +83,7 @@ public static partial class FunctionSettings
             Environment = env ?? config.Environment,
             ImageConfig = image is null ? config.ImageConfig : new ImageConfigSpec(entry, command, workdir),
             Architectures = architectures ?? config.Architectures,
+            Logging = loggingApplied.Value,
         };
     }
 

@@ -36,7 +36,7 @@ public static class WireJson
             ["Architectures"] = new JsonArray(c.Architectures.Select(a => (JsonNode)JsonValue.Create(a)!).ToArray()),
             ["EphemeralStorage"] = new JsonObject { ["Size"] = c.EphemeralStorage },
             ["SnapStart"] = new JsonObject { ["ApplyOn"] = "None", ["OptimizationStatus"] = "Off" },
-            ["LoggingConfig"] = new JsonObject { ["LogFormat"] = "Text", ["LogGroup"] = "/aws/lambda/" + c.FunctionName },
+            ["LoggingConfig"] = Logging(c.Logging ?? FunctionLogging.Default, c.FunctionName),
         };
         if (c.Environment is { Count: > 0 } env) o["Environment"] = new JsonObject { ["Variables"] = StringMap(env) };
         if (c.StateReason is not null) o["StateReason"] = c.StateReason;
@@ -51,6 +51,16 @@ public static class WireJson
             if (ic.WorkingDirectory is not null) image["WorkingDirectory"] = ic.WorkingDirectory;
             o["ImageConfigResponse"] = new JsonObject { ["ImageConfig"] = image };
         }
+        return o;
+    }
+
+    /// <summary>LoggingConfig as GetFunctionConfiguration returns it: levels only in JSON format.</summary>
+    public static JsonObject Logging(FunctionLogging l, string functionName)
+    {
+        var o = new JsonObject { ["LogFormat"] = l.LogFormat };
+        if (l.ApplicationLogLevel is not null) o["ApplicationLogLevel"] = l.ApplicationLogLevel;
+        if (l.SystemLogLevel is not null) o["SystemLogLevel"] = l.SystemLogLevel;
+        o["LogGroup"] = l.GroupFor(functionName);
         return o;
     }
 

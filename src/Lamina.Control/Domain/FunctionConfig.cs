@@ -25,6 +25,9 @@ public sealed record FunctionConfig
     public ImageConfigSpec? ImageConfig { get; init; }
     public IReadOnlyList<string> Architectures { get; init; } = ["x86_64"];
 
+    /// <summary>LoggingConfig; null means AWS's defaults (<see cref="FunctionLogging.Default"/>).</summary>
+    public FunctionLogging? Logging { get; init; }
+
     /// <summary>The image reference as the user gave it (Code.ImageUri).</summary>
     public required string ImageUri { get; init; }
 
