@@ -96,7 +96,7 @@ public sealed partial class SandboxManager
         }
 
         // Step 2
-        var spec = SpecBuilder.Build(request, control, Options.CgroupParent);
+        var spec = SpecBuilder.Build(request, control, Options.CgroupParent, Options.Cpu);
         await File.WriteAllBytesAsync(Path.Combine(Layout.Bundle(id), "config.json"),
             JsonSerializer.SerializeToUtf8Bytes(spec, SpecJsonContext.Default.RuntimeSpec));
 
