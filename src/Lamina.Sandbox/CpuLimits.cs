@@ -52,10 +52,11 @@ public sealed record CpuLimits(bool Quota = true, double FloorVcpus = CpuLimits.
     }
 
     /// <summary>
-    /// cpu.shares (the weight when CPUs are contended): 1024, a default process's weight, up to 1769 MB, then
-    /// in proportion to memory. Not proportional below one vCPU: a small weight makes the kernel wake the sandbox
-    /// late and preempt it early, and a 128 MB neighbour of a spinning 3.5 GB function waited tens of ms per
-    /// wake-up (docs/reliability.md). The quota, not the weight, is what keeps a small function small.
+    /// cpu.shares (the weight when CPUs are contended): 1024, a default process's weight, for every sandbox. Not
+    /// proportional to memory: a small weight makes the kernel run a waking sandbox late and briefly, and a 128 MB
+    /// neighbour of a spinning 3.5 GB function (weights 74 and 2048) was 6–40× slower per invoke
+    /// (docs/reliability.md). The quota, not the weight, keeps a small function small; equal weights share a
+    /// contended host evenly between the sandboxes that want more than they get.
     /// </summary>
-    public static ulong Shares(int memoryMb) => (ulong)Math.Max(1024L, memoryMb * 1024L / MegabytesPerVcpu);
+    public const ulong Shares = 1024;
 }

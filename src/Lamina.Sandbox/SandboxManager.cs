@@ -24,6 +24,8 @@ public sealed partial class SandboxManager
         _runc = new RuncCli(options.RuncPath, Layout.RuncRoot);
         if (options.CgroupParent.Length == 0 || options.CgroupParent.Contains('/') || options.CgroupParent.Contains(".."))
             throw new ArgumentException("CgroupParent must be a single directory name.", nameof(options));
+        if (options.Cpu.Validate() is [var cpuError, ..])
+            throw new ArgumentException(cpuError, nameof(options));
     }
 
     /// <summary>The manager's settings.</summary>

@@ -29,14 +29,6 @@ public sealed class CpuLimitsTests
     }
 
     [Theory]
-    [InlineData(128, 1024UL)]
-    [InlineData(1769, 1024UL)]
-    [InlineData(3538, 2048UL)]
-    [InlineData(10240, 5927UL)]
-    public void Shares_are_a_default_weight_up_to_one_vcpu_then_proportional(int memoryMb, ulong shares) =>
-        Assert.Equal(shares, CpuLimits.Shares(memoryMb));
-
-    [Theory]
     [InlineData(0.0, "0.01-64")]
     [InlineData(-1.0, "0.01-64")]
     [InlineData(double.NaN, "0.01-64")]
@@ -46,5 +38,13 @@ public sealed class CpuLimitsTests
         var error = Assert.Single(new CpuLimits(FloorVcpus: floor).Validate());
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.Empty(CpuLimits.Default.Validate());
+    }
+
+    [Fact]
+    public void A_manager_refuses_invalid_cpu_settings_up_front()
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            new SandboxManager(new SandboxManagerOptions("/nonexistent", "lamina-x") { Cpu = new CpuLimits(FloorVcpus: double.NaN) }));
+        Assert.Contains("CPU floor NaN vCPU", e.Message, StringComparison.Ordinal);
     }
 }

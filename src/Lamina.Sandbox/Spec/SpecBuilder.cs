@@ -76,7 +76,7 @@ public static class SpecBuilder
         return new ResourcesSpec(
             Devices: [new DeviceRuleSpec(Allow: false, Access: "rwm")],
             Memory: new MemorySpec(bytes, swap, DisableOomKiller: false),
-            Cpu: new CpuSpec(Shares: CpuLimits.Shares(request.MemoryMb),
+            Cpu: new CpuSpec(Shares: CpuLimits.Shares,
                 Quota: cpu.QuotaUs(request.MemoryMb), Period: CpuLimits.PeriodUs),
             Pids: new PidsSpec(request.PidsLimit));
     }
