@@ -18,11 +18,11 @@ import sys, time
 end = time.monotonic() + float(sys.argv[1])
 out = []
 while time.monotonic() < end:
-    time.sleep(0.005)
     t = time.monotonic()
+    time.sleep(0.005)                     # the wake-up delay past these 5 ms is what weights change
     x = 0
     for i in range(4000): x += i          # ~0.2 ms of work
-    out.append((time.monotonic() - t) * 1000)
+    out.append((time.monotonic() - t) * 1000 - 5)
 print(" ".join(f"{v:.3f}" for v in out))
 """
 
@@ -84,7 +84,7 @@ def main():
         except OSError:
             pass
     load = " ".join(open("/proc/loadavg").read().split()[:3])
-    print(f"# pinger round (0.2 ms of work after a 5 ms sleep), {args.rounds} rounds × {args.seconds} s per side; loadavg {load}; {os.cpu_count()} CPUs")
+    print(f"# pinger: ms past a 5 ms sleep until ~0.2 ms of work is done, {args.rounds} rounds × {args.seconds} s per side; loadavg {load}; {os.cpu_count()} CPUs")
     print("| weights (pinger vs spinner) | quiet median | next to the spinner: median | p90 | ratio of medians |")
     print("|---|---|---|---|---|")
     for name in settings:
