@@ -22,6 +22,8 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+# The Runtime API client header stress-runtime.c shares with the tests' C runtimes.
+RUNTIME_API_DIR = os.path.join(REPO, "tests", "Lamina.Environments.Tests", "Fixtures")
 CGROUP_ROOT = "/sys/fs/cgroup"
 
 
@@ -290,7 +292,8 @@ def build_stress_layout(layout_dir, variants=("v1", "v2")):
     for variant in variants:
         with tempfile.TemporaryDirectory() as work:
             exe = os.path.join(work, "bootstrap")
-            subprocess.run(["gcc", "-static", "-O2", f'-DVARIANT="{variant}"', "-o", exe, os.path.join(HERE, "stress-runtime.c")], check=True)
+            subprocess.run(["gcc", "-static", "-O2", f'-DVARIANT="{variant}"', "-I", RUNTIME_API_DIR, "-o", exe,
+                            os.path.join(HERE, "stress-runtime.c")], check=True)
             with open(exe, "rb") as f:
                 fn_gz, fn_diff = _layer({"var/task/bootstrap": (f.read(), 0o755)})
         fn = blob(fn_gz)

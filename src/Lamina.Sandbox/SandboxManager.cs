@@ -24,6 +24,8 @@ public sealed partial class SandboxManager
         _runc = new RuncCli(options.RuncPath, Layout.RuncRoot);
         if (options.CgroupParent.Length == 0 || options.CgroupParent.Contains('/') || options.CgroupParent.Contains(".."))
             throw new ArgumentException("CgroupParent must be a single directory name.", nameof(options));
+        if (options.Cpu.Validate() is [var cpuError, ..])
+            throw new ArgumentException(cpuError, nameof(options));
     }
 
     /// <summary>The manager's settings.</summary>
@@ -96,7 +98,7 @@ public sealed partial class SandboxManager
         }
 
         // Step 2
-        var spec = SpecBuilder.Build(request, control, Options.CgroupParent);
+        var spec = SpecBuilder.Build(request, control, Options.CgroupParent, Options.Cpu);
         await File.WriteAllBytesAsync(Path.Combine(Layout.Bundle(id), "config.json"),
             JsonSerializer.SerializeToUtf8Bytes(spec, SpecJsonContext.Default.RuntimeSpec));
 

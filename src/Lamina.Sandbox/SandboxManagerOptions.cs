@@ -18,4 +18,7 @@ public sealed record SandboxManagerOptions(
     /// in the middle of a fork or a page fault takes a while to stop, and a failed freeze costs an environment.
     /// </summary>
     public TimeSpan FreezeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>CFS quota and shares of every sandbox (Lambda's CPU-per-memory rule, a floor, the host cap).</summary>
+    public CpuLimits Cpu { get; init; } = CpuLimits.Default;
 }

@@ -40,6 +40,18 @@ public sealed class ExecutionOptions
     /// </summary>
     public int SpareSandboxes { get; set; } = 1;
 
+    /// <summary>
+    /// true (default): each sandbox gets a CFS quota of MemorySize / 1769 vCPUs (Lambda's rule), at least
+    /// <see cref="CpuFloorVcpus"/>, at most the host's CPUs; false: no quota, a sandbox may use every core.
+    /// </summary>
+    public bool CpuQuota { get; set; } = true;
+
+    /// <summary>The least CPU quota a sandbox gets, in vCPUs (0.01–64; docs/sandbox.md, "CPU").</summary>
+    public double CpuFloorVcpus { get; set; } = Lamina.Sandbox.CpuLimits.DefaultFloorVcpus;
+
+    /// <summary>The sandboxes' CPU settings these options describe.</summary>
+    public Lamina.Sandbox.CpuLimits ToCpuLimits() => new(CpuQuota, CpuFloorVcpus);
+
     /// <summary>Every problem, as messages a user can act on. Empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -53,6 +65,7 @@ public sealed class ExecutionOptions
         if (string.IsNullOrWhiteSpace(RuncPath)) errors.Add("Execution:RuncPath must be set");
         if (CgroupParent is not null && (CgroupParent.Length is 0 or > 64 || !CgroupParent.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
             errors.Add($"Execution:CgroupParent '{CgroupParent}' must be 1-64 of [a-z0-9-]");
+        errors.AddRange(ToCpuLimits().Validate().Select(e => "Execution:CpuFloorVcpus: " + e));
         if (AgentBinary is not null && AgentBinary.Length == 0) errors.Add("Execution:AgentBinary must not be empty when set");
         return errors;
     }

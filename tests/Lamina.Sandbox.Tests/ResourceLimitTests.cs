@@ -52,8 +52,22 @@ public sealed class ResourceLimitTests
         Assert.Equal((1769L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), Read("memory", "memory.limit_in_bytes"));
         Assert.Equal("100000", Read("cpu", "cpu.cfs_quota_us"));
         Assert.Equal("100000", Read("cpu", "cpu.cfs_period_us"));
+        Assert.Equal("1024", Read("cpu", "cpu.shares"));
         Assert.Equal("1024", Read("pids", "pids.max"));
         if (File.Exists($"/sys/fs/cgroup/memory/{h.CgroupParent}/{sandbox.Id}/memory.memsw.limit_in_bytes"))
             Assert.Equal(Read("memory", "memory.limit_in_bytes"), Read("memory", "memory.memsw.limit_in_bytes"));
+    }
+
+    [Fact]
+    public async Task The_cpu_floor_and_the_quota_switch_reach_the_cgroup()
+    {
+        await using var h = new SandboxHarness();
+        await using var off = new SandboxHarness(new CpuLimits(Quota: false));
+        var floored = await h.StartAsync(SandboxHarness.Request("/bin/probe", "sleep") with { MemoryMb = 128 });
+        var unlimited = await off.StartAsync(SandboxHarness.Request("/bin/probe", "sleep") with { MemoryMb = 128 });
+        static string Quota(SandboxHarness harness, SandboxHandle s) =>
+            File.ReadAllText($"/sys/fs/cgroup/cpu/{harness.CgroupParent}/{s.Id}/cpu.cfs_quota_us").Trim();
+        Assert.Equal("25000", Quota(h, floored)); // the default floor, 0.25 vCPU, not Lambda's 7.2 ms
+        Assert.Equal("-1", Quota(off, unlimited));
     }
 }

@@ -63,13 +63,19 @@ public sealed class SpecBuilderTests
         Assert.Equal("/", ProcessCommand.WorkingDirectory(image with { WorkingDir = null }, null));
     }
 
-    [Theory]
-    [InlineData(128, 7235)]
-    [InlineData(1769, 100000)]
-    [InlineData(3538, 200000)]
-    [InlineData(10240, 578858)]
-    public void Cpu_quota_is_one_vcpu_per_1769_mb(int memoryMb, long quota) =>
-        Assert.Equal(quota, SpecBuilder.CpuQuotaUs(memoryMb));
+    [Fact]
+    public void Cpu_section_carries_the_quota_period_and_shares_of_the_settings()
+    {
+        var cpu = SpecBuilder.Build(Request() with { MemoryMb = 3538 }, "/c", "lamina", new CpuLimits(HostCpus: 4)).Linux.Resources.Cpu;
+        Assert.Equal((1024UL, 200_000L, 100_000UL), (cpu.Shares, cpu.Quota, cpu.Period));
+        // Equal weights whatever the memory: a 128 MB neighbour is not outweighed by a 3.5 GB spinner.
+        Assert.Equal(1024UL, SpecBuilder.Build(Request() with { MemoryMb = 128 }, "/c", "lamina").Linux.Resources.Cpu.Shares);
+        var off = SpecBuilder.Build(Request(), "/c", "lamina", new CpuLimits(Quota: false)).Linux.Resources.Cpu;
+        Assert.Equal(-1, off.Quota);
+        // runc writes -1 (unlimited) to cpu.cfs_quota_us; 0 or a missing field would leave the cgroup's value.
+        Assert.Equal(-1, Json(SpecBuilder.Build(Request(), "/c", "lamina", new CpuLimits(Quota: false)))
+            .GetProperty("linux").GetProperty("resources").GetProperty("cpu").GetProperty("quota").GetInt64());
+    }
 
     [Fact]
     public void Linux_section_isolates_and_limits()

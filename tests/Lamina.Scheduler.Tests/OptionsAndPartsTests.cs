@@ -13,9 +13,10 @@ public sealed class OptionsAndPartsTests
         var errors = new ExecutionOptions
         {
             IdleTimeout = TimeSpan.Zero, AccountConcurrency = 0, ScalingRate = double.NaN, ScalingBurst = 0,
-            MemoryLimitMb = -1, CgroupParent = "../escape", AgentBinary = "", SpareSandboxes = 17,
+            MemoryLimitMb = -1, CgroupParent = "../escape", AgentBinary = "", SpareSandboxes = 17, CpuFloorVcpus = 0,
         }.Validate();
-        Assert.Equal(8, errors.Count);
+        Assert.Equal(9, errors.Count);
+        Assert.Contains(errors, e => e.Contains("Execution:CpuFloorVcpus: CPU floor 0 vCPU is out of range 0.01-64", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("SpareSandboxes 17 is out of range 0-16", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("IdleTimeout", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("CgroupParent '../escape'", StringComparison.Ordinal));

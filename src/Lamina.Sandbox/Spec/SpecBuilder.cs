@@ -19,15 +19,6 @@ public static class SpecBuilder
     /// <summary>Where the per-sandbox control directory appears inside the sandbox.</summary>
     public const string ControlMountPath = "/run/lamina";
 
-    /// <summary>Memory at which Lambda gives a function one full vCPU.</summary>
-    public const int MegabytesPerVcpu = 1769;
-
-    /// <summary>CFS period in microseconds.</summary>
-    public const ulong CpuPeriodUs = 100_000;
-
-    /// <summary>Smallest quota the spec writes (the kernel's floor is 1 ms).</summary>
-    public const long MinCpuQuotaUs = 1_000;
-
     internal static readonly string[] MaskedPaths =
     [
         "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
@@ -42,7 +33,8 @@ public static class SpecBuilder
     /// <param name="request">A request that passed <see cref="SandboxRequestValidator"/>.</param>
     /// <param name="controlDirectory">Host directory bind-mounted read-write at <see cref="ControlMountPath"/>.</param>
     /// <param name="cgroupParent">cgroup parent name, e.g. "lamina"; the sandbox's cgroup is /parent/id.</param>
-    public static RuntimeSpec Build(SandboxRequest request, string controlDirectory, string cgroupParent)
+    /// <param name="cpu">CPU quota settings; null is <see cref="CpuLimits.Default"/>.</param>
+    public static RuntimeSpec Build(SandboxRequest request, string controlDirectory, string cgroupParent, CpuLimits? cpu = null)
     {
         var args = request.InitPrefix.Concat(ProcessCommand.Resolve(request.Image, request.Overrides)).ToList();
         var process = new ProcessSpec(
@@ -61,7 +53,7 @@ public static class SpecBuilder
         var linux = new LinuxSpec(
             namespaces,
             CgroupsPath: "/" + cgroupParent + "/" + request.Id,
-            Resources: Resources(request),
+            Resources: Resources(request, cpu ?? CpuLimits.Default),
             Seccomp: SeccompProfile.Build(),
             MaskedPaths: MaskedPaths,
             ReadonlyPaths: ReadonlyPaths,
@@ -75,11 +67,7 @@ public static class SpecBuilder
     public static byte[] Serialize(RuntimeSpec spec) =>
         System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(spec, SpecJsonContext.Default.RuntimeSpec);
 
-    /// <summary>CFS quota for a memory size: one vCPU (one period) per 1769 MB, at least 1 ms.</summary>
-    public static long CpuQuotaUs(int memoryMb) =>
-        Math.Max(MinCpuQuotaUs, (long)CpuPeriodUs * memoryMb / MegabytesPerVcpu);
-
-    private static ResourcesSpec Resources(SandboxRequest request)
+    private static ResourcesSpec Resources(SandboxRequest request, CpuLimits cpu)
     {
         long bytes = (long)request.MemoryMb * 1024 * 1024;
         // memory.memsw.limit_in_bytes exists only when the kernel accounts swap; runc refuses to set
@@ -88,8 +76,8 @@ public static class SpecBuilder
         return new ResourcesSpec(
             Devices: [new DeviceRuleSpec(Allow: false, Access: "rwm")],
             Memory: new MemorySpec(bytes, swap, DisableOomKiller: false),
-            Cpu: new CpuSpec(Shares: (ulong)Math.Max(2, request.MemoryMb * 1024L / MegabytesPerVcpu),
-                Quota: CpuQuotaUs(request.MemoryMb), Period: CpuPeriodUs),
+            Cpu: new CpuSpec(Shares: CpuLimits.Shares,
+                Quota: cpu.QuotaUs(request.MemoryMb), Period: CpuLimits.PeriodUs),
             Pids: new PidsSpec(request.PidsLimit));
     }
 

@@ -41,12 +41,26 @@ public sealed class HostileServer : IAsyncLifetime
             Port = 0,
             DataDir = DataDir,
             AuthEnabled = false,
-            Execution = new ExecutionOptions { Enabled = true, AgentBinary = AgentBinary.Path, CgroupParent = CgroupParent },
+            Execution = WithCpuSettings(new ExecutionOptions { Enabled = true, AgentBinary = AgentBinary.Path, CgroupParent = CgroupParent }),
         }, l => l.SetMinimumLevel(LogLevel.Warning));
         await Host.StartAsync();
         Http = new HttpClient { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         Tool.Run("/usr/bin/skopeo", "copy", "--dest-tls-verify=false", "--preserve-digests",
             $"oci:{layout}:v1", $"docker://{Host.BaseAddress.Authority}/hostile/rt:v1");
+    }
+
+    /// <summary>
+    /// bench/hostile/neighbour.sh compares CPU settings through LAMINA_HOSTILE_CPU: "quota=off" (shares only) or
+    /// "floor=V" (e.g. 0.01: Lambda's exact proportion). Unset: the defaults, which the tests assert on.
+    /// </summary>
+    private static ExecutionOptions WithCpuSettings(ExecutionOptions execution)
+    {
+        var setting = Environment.GetEnvironmentVariable("LAMINA_HOSTILE_CPU");
+        if (setting == "quota=off") execution.CpuQuota = false;
+        else if (setting?.StartsWith("floor=", StringComparison.Ordinal) == true)
+            execution.CpuFloorVcpus = double.Parse(setting["floor=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        else if (setting is not null) throw new InvalidOperationException($"LAMINA_HOSTILE_CPU={setting}: expected quota=off or floor=V");
+        return execution;
     }
 
     /// <summary>Creates the function (once per name) from hostile/rt:v1 and waits until it is Active.</summary>

@@ -5,7 +5,6 @@
  * so the tests assert on the kernel's own answers. "ping" only answers (a well-behaved neighbour).
  * forkbomb and memhog never answer: the platform must end them (timeout, OOM kill). */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <stdarg.h>
 #include <dirent.h>
 #include <errno.h>
@@ -30,8 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static char host[64];
-static int port;
+#include "runtime-api.h"
+
 static char out[65536];
 static size_t outlen;
 
@@ -54,65 +53,6 @@ static void rc(const char *what, long r) {
     else add("%s ok", what);
 }
 
-
-/* ---- HTTP/1.1 to the Runtime API: one connection per request ---- */
-static int dial(void) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {0};
-    a.sin_family = AF_INET;
-    a.sin_port = htons((unsigned short)port);
-    inet_pton(AF_INET, host, &a.sin_addr);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) { perror("connect"); exit(70); }
-    return fd;
-}
-
-static void write_all(int fd, const char *p, size_t n) {
-    while (n > 0) { ssize_t w = write(fd, p, n); if (w <= 0) exit(71); p += w; n -= (size_t)w; }
-}
-
-/* Sends a request, reads the headers into hdr and the Content-Length body into a malloc'd buffer. */
-static char *exchange(const char *request, size_t len, char *hdr, size_t hdrcap, size_t *bodylen) {
-    int fd = dial();
-    write_all(fd, request, len);
-    size_t n = 0;
-    while (n < 4 || memcmp(hdr + n - 4, "\r\n\r\n", 4) != 0) {
-        if (n + 1 >= hdrcap) exit(72);
-        if (read(fd, hdr + n, 1) != 1) exit(73);
-        hdr[++n] = 0;
-    }
-    char *cl = strcasestr(hdr, "\ncontent-length:");
-    size_t clen = cl ? strtoul(cl + 16, NULL, 10) : 0;
-    char *body = malloc(clen + 1);
-    size_t got = 0;
-    while (got < clen) { ssize_t r = read(fd, body + got, clen - got); if (r <= 0) exit(74); got += (size_t)r; }
-    body[got] = 0;
-    close(fd);
-    *bodylen = got;
-    return body;
-}
-
-static void header(const char *hdr, const char *name, char *value, size_t cap) {
-    char key[128];
-    snprintf(key, sizeof key, "\n%s:", name);
-    const char *v = strcasestr(hdr, key);
-    value[0] = 0;
-    if (!v) return;
-    v += strlen(key);
-    while (*v == ' ') v++;
-    size_t i = 0;
-    while (v[i] && v[i] != '\r' && i + 1 < cap) { value[i] = v[i]; i++; }
-    value[i] = 0;
-}
-
-static void respond(const char *api, const char *id, const char *body, size_t len, char *hdr, size_t hdrcap) {
-    char *post = malloc(len + 512);
-    int pl = snprintf(post, len + 512,
-        "POST /2018-06-01/runtime/invocation/%s/response HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n"
-        "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s", id, api, len, body);
-    size_t ignored;
-    free(exchange(post, (size_t)pl, hdr, hdrcap, &ignored));
-    free(post);
-}
 
 /* ---- the attacks ---- */
 static void try_read(const char *path) {
@@ -300,18 +240,12 @@ static void attack(int argc, char **argv) {
 }
 
 int main(void) {
-    const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
-    if (!api || !strchr(api, ':')) { fprintf(stderr, "AWS_LAMBDA_RUNTIME_API missing\n"); return 64; }
-    snprintf(host, sizeof host, "%.*s", (int)(strchr(api, ':') - api), api);
-    port = atoi(strchr(api, ':') + 1);
-    if (strcmp(host, "localhost") == 0) strcpy(host, "127.0.0.1");
+    rt_init();
     signal(SIGPIPE, SIG_IGN);
-    static char hdr[16384], req[512], id[128];
+    static char hdr[16384], id[128];
     for (long count = 1;; count++) {
-        int rl = snprintf(req, sizeof req, "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", api);
         size_t elen;
-        char *event = exchange(req, (size_t)rl, hdr, sizeof hdr, &elen);
-        header(hdr, "Lambda-Runtime-Aws-Request-Id", id, sizeof id);
+        char *event = rt_next(hdr, sizeof hdr, &elen, id, sizeof id);
         /* The event is a JSON string: drop the quotes, split on spaces. */
         char *argv[32];
         int argc = 0;
@@ -325,7 +259,7 @@ int main(void) {
             argc ? argv[0] : "", getpid(), count);
         if (argc) attack(argc, argv);
         outlen += (size_t)snprintf(out + outlen, sizeof out - outlen, "]}");
-        respond(api, id, out, outlen, hdr, sizeof hdr);
+        rt_respond(id, out, outlen);
         free(event);
     }
 }

@@ -8,9 +8,11 @@ internal sealed class SandboxHarness : IAsyncDisposable
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
     private readonly List<SandboxHandle> _sandboxes = [];
+    private readonly CpuLimits _cpu;
 
-    public SandboxHarness()
+    public SandboxHarness(CpuLimits? cpu = null)
     {
+        _cpu = cpu ?? CpuLimits.Default;
         if (!File.Exists("/usr/sbin/runc")) throw new InvalidOperationException("runc missing: apt-get install -y runc");
         var tag = Guid.NewGuid().ToString("N")[..10];
         DataDirectory = Directory.CreateTempSubdirectory("lamina-sbx-").FullName;
@@ -20,7 +22,7 @@ internal sealed class SandboxHarness : IAsyncDisposable
 
     public string DataDirectory { get; }
     public string CgroupParent { get; }
-    public SandboxManagerOptions Options => new(DataDirectory, CgroupParent);
+    public SandboxManagerOptions Options => new(DataDirectory, CgroupParent) { Cpu = _cpu };
     public SandboxManager Manager { get; }
 
     public static string NewId() => "t-" + Guid.NewGuid().ToString("N")[..12];
