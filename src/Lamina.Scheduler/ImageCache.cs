@@ -6,14 +6,19 @@ using Lamina.Oci;
 namespace Lamina.Scheduler;
 
 /// <summary>
-/// Pulled images by manifest digest. A function's image is pulled from Lamina's own registry over loopback
-/// HTTP with the server's credentials (the image store verifies and unpacks it once into snapshots), when the
-/// function becomes Active and again by the first invoke after a restart (then only the manifest and config
-/// travel: the snapshots are already there). Concurrent requests for one digest share one pull.
+/// Pulled images by manifest digest. An image already unpacked in the image store is opened from disk (no
+/// registry involved: after a restart, and after its source was deleted from the registry, as AWS runs its
+/// own copy). Otherwise it is pulled: from Lamina's own registry over loopback HTTP with the server's
+/// credentials, or from another registry (<see cref="Control.States.RegistriesOptions"/>) by digest.
+/// Concurrent requests for one digest share one pull.
 /// </summary>
-public sealed class ImageCache(Lazy<ImageStore> store, Func<CancellationToken, Task<string>> loopbackAuthority) : IDisposable
+/// <param name="store">The image store (created on first use, so a server that never pulls touches no directory).</param>
+/// <param name="loopbackAuthority">host:port of this server's own registry over loopback.</param>
+/// <param name="isLocal">Whether a reference names this server's registry (else it names another).</param>
+public sealed class ImageCache(Lazy<ImageStore> store, Func<CancellationToken, Task<string>> loopbackAuthority,
+    Func<ImageReference, CancellationToken, Task<bool>> isLocal) : IDisposable
 {
-    /// <summary>The image store (created on first use, so a server that never pulls touches no directory).</summary>
+    /// <summary>The image store.</summary>
     public ImageStore Store => store.Value;
 
     public void Dispose()
@@ -27,19 +32,29 @@ public sealed class ImageCache(Lazy<ImageStore> store, Func<CancellationToken, T
     public async Task<PullResult> GetAsync(string imageUri, string digest, CancellationToken ct)
     {
         var reference = LambdaImageUri.Parse(imageUri);
-        if (reference is null || !Digest.TryParse(digest, out _))
+        if (reference is null || !Digest.TryParse(digest, out var pinned))
             return new PullResult(null, new ImageError(ImageErrorCode.InvalidReference, $"{imageUri}@{digest} is not an image reference"));
-        var pull = _pulls.GetOrAdd(digest, _ => new Lazy<Task<PullResult>>(() => PullAsync(reference.Repository, digest)));
+        var pull = _pulls.GetOrAdd(digest, _ => new Lazy<Task<PullResult>>(() => PullAsync(reference, pinned)));
         var result = await pull.Value.WaitAsync(ct);
         if (!result.Succeeded) _pulls.TryRemove(new(digest, pull));
         return result;
     }
 
+    /// <summary>
+    /// The manifest digest a tag of another registry names now (an index's linux/amd64 image), for pinning;
+    /// or why not (not found, refused, unreachable).
+    /// </summary>
+    public Task<(Digest? Digest, ImageError? Error)> ResolveForeignAsync(ImageReference reference, CancellationToken ct) =>
+        store.Value.ResolveAsync(reference, ct);
+
     // Not cancelled by one caller: others may be waiting on the same pull.
-    private async Task<PullResult> PullAsync(string repository, string digest)
+    private async Task<PullResult> PullAsync(ImageReference reference, Digest digest)
     {
+        // Off the caller's thread: opening reads and hashes the manifest and config files.
+        await Task.Yield();
+        if (store.Value.TryOpen(digest) is { } opened) return new PullResult(opened, null);
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(30));
-        var authority = await loopbackAuthority(cts.Token);
-        return await store.Value.PullAsync($"{authority}/{repository}@{digest}", null, cts.Token);
+        var source = await isLocal(reference, cts.Token) ? await loopbackAuthority(cts.Token) : reference.Registry;
+        return await store.Value.PullAsync(new ImageReference(source, reference.Repository, null, digest), null, cts.Token);
     }
 }
