@@ -126,6 +126,34 @@ public sealed class MetricsPersistenceTests
         Assert.Empty(f.TakeDirty(MetricsStore.MaxSamples));
     }
 
+    [Fact]
+    public void Functions_with_no_minute_in_the_last_day_are_dropped_from_memory_once_written()
+    {
+        var metrics = new InvocationMetrics(TimeProvider.System);
+        var now = DateTimeOffset.UtcNow;
+        metrics.Record(R("deleted-long-ago", now.AddDays(-2), 1));
+        metrics.Record(R("busy", now.AddDays(-2), 1));
+        metrics.Record(R("busy", now, 1));
+        // Not before its minute is written: dropping it would lose the row.
+        Assert.Equal(0, metrics.DropIdle());
+        foreach (var f in metrics.All()) f.TakeDirty(MetricsStore.MaxSamples);
+        Assert.Equal(1, metrics.DropIdle());
+        Assert.Null(metrics.Function("deleted-long-ago"));
+        Assert.Equal(1, metrics.Function("busy")!.Window(metrics.NowMinute - 1, metrics.NowMinute).Invocations);
+
+        // A deleted function goes once its minutes are written and it has been quiet longer than any invocation
+        // (a late record would otherwise start a new, partial row for a minute already written).
+        metrics.Record(R("deleted-recently", now.AddMinutes(-InvocationMetrics.DeletedQuietMinutes), 1));
+        metrics.Record(R("deleted-now", now, 1));
+        Func<IReadOnlyCollection<string>, IReadOnlySet<string>> deleted = names => names.Where(n => n.StartsWith("deleted", StringComparison.Ordinal)).ToHashSet();
+        Assert.Equal(0, metrics.DropIdle(deleted));
+        foreach (var f in metrics.All()) f.TakeDirty(MetricsStore.MaxSamples);
+        Assert.Equal(1, metrics.DropIdle(deleted));
+        Assert.Null(metrics.Function("deleted-recently"));
+        Assert.NotNull(metrics.Function("deleted-now"));
+        Assert.NotNull(metrics.Function("busy"));
+    }
+
     private static List<string> NonEmpty(JsonElement metrics) => [.. metrics.GetProperty("points").EnumerateArray()
         .Where(p => p.GetProperty("invocations").GetInt64() + p.GetProperty("throttles").GetInt64() > 0).Select(p => p.ToString())];
 

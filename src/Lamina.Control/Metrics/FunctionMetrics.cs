@@ -17,6 +17,7 @@ public sealed class FunctionMetrics(string name)
     private readonly Queue<MinuteBucket> _buckets = new();
     private readonly LinkedList<InvocationRecord> _recent = new();
     private readonly HashSet<long> _dirty = [];
+    private MinuteBucket? _newest;
 
     public string Name { get; } = name;
 
@@ -29,12 +30,17 @@ public sealed class FunctionMetrics(string name)
         lock (_gate)
         {
             Totals.Add(r);
-            // Records arrive nearly in order; one from an older minute joins its bucket if still kept.
-            var bucket = _buckets.LastOrDefault(b => b.Minute == minute);
-            if (bucket is null && (_buckets.Count == 0 || _buckets.Last().Minute < minute))
+            // Records arrive nearly in order: almost always the newest bucket (kept at hand, not searched
+            // for among up to 1440); one from an older minute joins its bucket if still kept.
+            MinuteBucket? bucket;
+            if (_newest is null || _newest.Minute < minute)
             {
-                bucket = new MinuteBucket(minute);
+                bucket = _newest = new MinuteBucket(minute);
                 _buckets.Enqueue(bucket);
+            }
+            else
+            {
+                bucket = _newest.Minute == minute ? _newest : _buckets.FirstOrDefault(b => b.Minute == minute);
             }
             bucket?.Add(r);
             if (bucket is not null) _dirty.Add(minute);
@@ -59,6 +65,7 @@ public sealed class FunctionMetrics(string name)
             var newer = _buckets.ToList();
             _buckets.Clear();
             foreach (var b in restored.Concat(newer)) _buckets.Enqueue(b);
+            _newest = _buckets.Count == 0 ? null : newer.LastOrDefault() ?? restored[^1];
         }
     }
 
@@ -81,6 +88,17 @@ public sealed class FunctionMetrics(string name)
     public void MarkDirty(IEnumerable<long> minutes)
     {
         lock (_gate) _dirty.UnionWith(minutes);
+    }
+
+    /// <summary>
+    /// True when nothing waits to be written and no kept minute is within <paramref name="minutes"/> of
+    /// <paramref name="nowMinute"/>. Dropping a function is safe only then: a record arriving later starts a new
+    /// FunctionMetrics whose first flush replaces the rows of the minutes it holds, so it must not hold one
+    /// already written.
+    /// </summary>
+    public bool IsQuietFor(long nowMinute, long minutes)
+    {
+        lock (_gate) return _dirty.Count == 0 && (_newest is null || _newest.Minute <= nowMinute - minutes);
     }
 
     /// <summary>

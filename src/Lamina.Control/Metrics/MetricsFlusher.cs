@@ -7,12 +7,13 @@ namespace Lamina.Control.Metrics;
 /// Makes the per-minute metrics survive a restart: at start, restores the last 24 hours from control.db into
 /// <see cref="InvocationMetrics"/>; then every <see cref="MetricsPersistenceOptions.FlushInterval"/> writes the
 /// minutes that changed in one transaction (never one write per invoke), and once more when the server stops.
-/// Rows older than <see cref="MetricsPersistenceOptions.Retention"/> are deleted about hourly. A SIGKILL loses
+/// Rows older than <see cref="MetricsPersistenceOptions.Retention"/> are deleted about hourly, and functions
+/// with no minute in the last 24 hours, or deleted ones, are dropped from memory once their minutes are written. A SIGKILL loses
 /// at most one interval's records; a failed write keeps the minutes dirty for the next flush. A host disposed
 /// without a stop flushes at disposal.
 /// </summary>
 public sealed partial class MetricsFlusher(InvocationMetrics metrics, MetricsStore store, MetricsPersistenceOptions options,
-    ILogger<MetricsFlusher> logger) : BackgroundService, IAsyncDisposable
+    Storage.ControlStore functions, ILogger<MetricsFlusher> logger) : BackgroundService, IAsyncDisposable
 {
     private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
     private readonly SemaphoreSlim _flushing = new(1, 1);
@@ -86,6 +87,7 @@ public sealed partial class MetricsFlusher(InvocationMetrics metrics, MetricsSto
         {
             var before = metrics.NowMinute - (long)options.Retention.TotalMinutes;
             await store.PruneAsync(before, ct);
+            metrics.DropIdle(names => functions.Read(s => names.Where(n => s.Function(n) is null).ToHashSet(StringComparer.Ordinal)));
         }
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
