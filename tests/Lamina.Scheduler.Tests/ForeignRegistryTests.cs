@@ -44,6 +44,24 @@ public sealed class ForeignRegistryTests(ForeignRegistryServer server) : IClassF
         await server.LambdaAsync(null, "wait", "function-active-v2", "--function-name", "foreign-basic");
         var answer = await server.InvokeAsync("foreign-basic", """{"basic":true}""");
         Assert.True(answer.Json.GetProperty("echo").GetProperty("basic").GetBoolean());
+
+        // An update to an image we may not pull fails as AWS's does: still Active on the old image.
+        await server.LambdaAsync(null, "update-function-code", "--function-name", "foreign-basic",
+            "--image-uri", $"localhost:{server.Locked.Port}/{ForeignRegistryServer.Repository}:v2");
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        JsonElement state;
+        do
+        {
+            state = JsonDocument.Parse(await server.LambdaAsync(null, "get-function-configuration", "--function-name", "foreign-basic")).RootElement;
+            if (state.GetProperty("LastUpdateStatus").GetString() != "InProgress") break;
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+        Assert.Equal("Failed", state.GetProperty("LastUpdateStatus").GetString());
+        Assert.Equal("ImageAccessDenied", state.GetProperty("LastUpdateStatusReasonCode").GetString());
+        Assert.Equal("Active", state.GetProperty("State").GetString());
+        var after = await server.InvokeAsync("foreign-basic", "{}");
+        Assert.False(after.Json.TryGetProperty("variant", out _));
     }
 
     [Fact]
