@@ -33,7 +33,8 @@ public static class SchedulerModule
     /// Registers the scheduler when execution is enabled and possible here; otherwise a <see cref="DisabledInvoker"/>
     /// that says why. Returns that reason, or null when execution is on.
     /// </summary>
-    public static string? AddLaminaScheduler(this IServiceCollection services, ExecutionOptions options, string dataDir)
+    /// <param name="registries">Logins and insecure hosts for images in other registries; none when null.</param>
+    public static string? AddLaminaScheduler(this IServiceCollection services, ExecutionOptions options, string dataDir, RegistriesOptions? registries = null)
     {
         var root = Path.Combine(Path.GetFullPath(dataDir), "execution");
         var why = options.Enabled == false ? "execution is disabled (Execution:Enabled=false)" : ExecutionAvailability.WhyNot(options) ?? SocketPathProblem(root);
@@ -50,24 +51,35 @@ public static class SchedulerModule
             sp.GetRequiredService<Credentials>().Region) { SpareSandboxes = options.SpareSandboxes });
         services.AddSingleton(new SandboxManager(new SandboxManagerOptions(root, cgroupParent, options.RuncPath) { Cpu = options.ToCpuLimits() }));
         services.AddSingleton(sp => new EnvironmentFactory(sp.GetRequiredService<SandboxManager>(), new EnvironmentOptions(agent)));
+        services.AddSingleton(sp => new RegistryImageResolver(sp.GetRequiredService<IRegistryMetadata>(), sp.GetRequiredService<ILocalRegistryHosts>()));
         services.AddSingleton(sp =>
         {
             var credentials = sp.GetRequiredService<Credentials>();
             var server = sp.GetRequiredService<IServer>();
+            var localHosts = sp.GetRequiredService<ILocalRegistryHosts>();
+            var resolver = sp.GetRequiredService<RegistryImageResolver>();
+            var logins = registries?.Logins() ?? new Dictionary<string, RegistryLogin>();
+            var own = new RegistryCredentials(credentials.AccessKeyId, credentials.SecretAccessKey);
             return new ImageCache(
                 new Lazy<ImageStore>(() => new ImageStore(new ImageStoreOptions
                 {
                     DataDirectory = root,
-                    Registry = new RegistryClientOptions { Credentials = _ => new RegistryCredentials(credentials.AccessKeyId, credentials.SecretAccessKey) },
+                    Registry = new RegistryClientOptions
+                    {
+                        // The server's own keys go only to its own registry; another registry gets its configured login or none.
+                        Credentials = host => localHosts.IsLocal(host) ? own
+                            : logins.TryGetValue(host, out var login) ? new RegistryCredentials(login.Username, login.Password) : null,
+                        InsecureRegistries = registries?.Insecure.Select(h => h.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase) ?? [],
+                    },
                 })),
-                ct => LoopbackAuthorityAsync(server, ct));
+                ct => LoopbackAuthorityAsync(server, ct),
+                resolver.IsLocalAsync);
         });
         services.AddSingleton<IImagePullProgress>(sp => sp.GetRequiredService<ImageCache>());
         services.AddSingleton<Scheduler>();
         services.AddSingleton<IFunctionInvoker>(sp => sp.GetRequiredService<Scheduler>());
         services.AddSingleton<IFunctionImageResolver>(sp => new PullingImageResolver(
-            new RegistryImageResolver(sp.GetRequiredService<IRegistryMetadata>(), sp.GetRequiredService<ILocalRegistryHosts>()),
-            sp.GetRequiredService<ImageCache>()));
+            sp.GetRequiredService<RegistryImageResolver>(), sp.GetRequiredService<ImageCache>()));
         services.AddSingleton<SchedulerService>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SchedulerService>());
         return null;

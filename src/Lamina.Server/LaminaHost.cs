@@ -93,7 +93,7 @@ public sealed class LaminaHost : IAsyncDisposable
         builder.Services.AddLaminaRegistry(options.Registry, options.DataDir, options.AuthEnabled);
         // A test's own invoker (registered above) wins; otherwise real environments, or an invoker that says why not.
         if (!builder.Services.Any(d => d.ServiceType == typeof(IFunctionInvoker)))
-            builder.Services.AddLaminaScheduler(options.Execution, options.DataDir);
+            builder.Services.AddLaminaScheduler(options.Execution, options.DataDir, options.Registries);
         // Options a test registered above win; otherwise the Async and Logs sections (LAMINA__Async__*, LAMINA__Logs__*).
         builder.Services.TryAddSingleton(options.Async);
         builder.Services.TryAddSingleton(options.Logs);

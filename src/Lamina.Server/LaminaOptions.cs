@@ -31,6 +31,9 @@ public sealed class LaminaOptions
 
     public RegistryOptions Registry { get; set; } = new();
 
+    /// <summary>Other registries function images are pulled from: logins, docker config.json, insecure hosts (<c>LAMINA__Registries__*</c>).</summary>
+    public Lamina.Control.States.RegistriesOptions Registries { get; set; } = new();
+
     /// <summary>Running functions: on when runc exists, we are root and lamina-init is found, unless disabled.</summary>
     public ExecutionOptions Execution { get; set; } = new();
 
@@ -66,6 +69,7 @@ public sealed class LaminaOptions
         if (string.IsNullOrWhiteSpace(DataDir)) errors.Add("data directory must be set");
         if (LogFormat is not ("text" or "json")) errors.Add($"log format '{LogFormat}' must be 'text' or 'json'");
         errors.AddRange(Registry.Validate());
+        errors.AddRange(Registries.Validate());
         errors.AddRange(Execution.Validate());
         errors.AddRange(Async.Validate());
         errors.AddRange(Logs.Validate());

@@ -3,8 +3,10 @@ using Lamina.Control.Invoke;
 namespace Lamina.Control.Metrics;
 
 /// <summary>
-/// One function's metrics: per-minute buckets for the last 24 hours, totals since the server started
-/// (Prometheus counters must never go down) and the most recent invocations.
+/// One function's metrics: per-minute buckets for the last 24 hours (restored from control.db after a restart,
+/// see <see cref="MetricsFlusher"/>), totals since the server started (Prometheus counters must never go down)
+/// and the most recent invocations. Memory is bounded per function: at most <see cref="RetainedMinutes"/> buckets
+/// of at most <see cref="MinuteBucket.MaxSamples"/> samples, and <see cref="RecentLimit"/> records.
 /// </summary>
 public sealed class FunctionMetrics(string name)
 {
@@ -14,6 +16,8 @@ public sealed class FunctionMetrics(string name)
     private readonly Lock _gate = new();
     private readonly Queue<MinuteBucket> _buckets = new();
     private readonly LinkedList<InvocationRecord> _recent = new();
+    private readonly HashSet<long> _dirty = [];
+    private MinuteBucket? _newest;
 
     public string Name { get; } = name;
 
@@ -26,18 +30,75 @@ public sealed class FunctionMetrics(string name)
         lock (_gate)
         {
             Totals.Add(r);
-            // Records arrive nearly in order; one from an older minute joins its bucket if still kept.
-            var bucket = _buckets.LastOrDefault(b => b.Minute == minute);
-            if (bucket is null && (_buckets.Count == 0 || _buckets.Last().Minute < minute))
+            // Records arrive nearly in order: almost always the newest bucket (kept at hand, not searched
+            // for among up to 1440); one from an older minute joins its bucket if still kept.
+            MinuteBucket? bucket;
+            if (_newest is null || _newest.Minute < minute)
             {
-                bucket = new MinuteBucket(minute);
+                bucket = _newest = new MinuteBucket(minute);
                 _buckets.Enqueue(bucket);
             }
+            else
+            {
+                bucket = _newest.Minute == minute ? _newest : _buckets.FirstOrDefault(b => b.Minute == minute);
+            }
             bucket?.Add(r);
+            if (bucket is not null) _dirty.Add(minute);
             while (_buckets.Count > 0 && _buckets.Peek().Minute <= minute - RetainedMinutes) _buckets.Dequeue();
             _recent.AddFirst(r);
             if (_recent.Count > RecentLimit) _recent.RemoveLast();
         }
+    }
+
+    /// <summary>
+    /// Adds persisted buckets older than every bucket held (a restart: records that arrived before the restore
+    /// keep their own, newer buckets), within <see cref="RetainedMinutes"/> of <paramref name="nowMinute"/>.
+    /// </summary>
+    public void Restore(IEnumerable<MinuteRow> rows, long nowMinute)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        lock (_gate)
+        {
+            var before = _buckets.Count == 0 ? long.MaxValue : _buckets.Peek().Minute;
+            var restored = rows.Where(r => r.Minute < before && r.Minute > nowMinute - RetainedMinutes)
+                .OrderBy(r => r.Minute).Select(MinuteBucket.FromRow).ToList();
+            var newer = _buckets.ToList();
+            _buckets.Clear();
+            foreach (var b in restored.Concat(newer)) _buckets.Enqueue(b);
+            _newest = _buckets.Count == 0 ? null : newer.LastOrDefault() ?? restored[^1];
+        }
+    }
+
+    /// <summary>
+    /// The buckets changed since the last call, as rows (samples reduced to <paramref name="maxSamples"/>); they
+    /// count as clean from now on. Put them back with <see cref="MarkDirty"/> when they could not be written.
+    /// </summary>
+    public List<MinuteRow> TakeDirty(int maxSamples)
+    {
+        lock (_gate)
+        {
+            if (_dirty.Count == 0) return [];
+            var rows = _buckets.Where(b => _dirty.Contains(b.Minute)).Select(b => b.ToRow(Name, maxSamples)).ToList();
+            _dirty.Clear();
+            return rows;
+        }
+    }
+
+    /// <summary>Marks minutes as changed again (a failed write is retried at the next flush).</summary>
+    public void MarkDirty(IEnumerable<long> minutes)
+    {
+        lock (_gate) _dirty.UnionWith(minutes);
+    }
+
+    /// <summary>
+    /// True when nothing waits to be written and no kept minute is within <paramref name="minutes"/> of
+    /// <paramref name="nowMinute"/>. Dropping a function is safe only then: a record arriving later starts a new
+    /// FunctionMetrics whose first flush replaces the rows of the minutes it holds, so it must not hold one
+    /// already written.
+    /// </summary>
+    public bool IsQuietFor(long nowMinute, long minutes)
+    {
+        lock (_gate) return _dirty.Count == 0 && (_newest is null || _newest.Minute <= nowMinute - minutes);
     }
 
     /// <summary>

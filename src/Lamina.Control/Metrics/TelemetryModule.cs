@@ -11,7 +11,7 @@ namespace Lamina.Control.Metrics;
 /// <summary>Registers the logs store (DATA/logs.db, the Logs JSON API) and the metrics, as the server's <see cref="IInvocationTelemetry"/>.</summary>
 public static class TelemetryModule
 {
-    /// <summary>A <see cref="LogsOptions"/> or <see cref="IInvocationTelemetry"/> registered earlier wins.</summary>
+    /// <summary>A <see cref="LogsOptions"/>, <see cref="MetricsPersistenceOptions"/> or <see cref="IInvocationTelemetry"/> registered earlier wins.</summary>
     public static IServiceCollection AddLaminaTelemetry(this IServiceCollection services, string dataDir, bool authEnabled)
     {
         services.TryAddSingleton(new LogsOptions());
@@ -20,6 +20,10 @@ public static class TelemetryModule
         services.AddSingleton<LogIngestion>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LogIngestion>());
         services.AddSingleton<InvocationMetrics>();
+        services.TryAddSingleton(new MetricsPersistenceOptions());
+        services.AddSingleton<MetricsStore>();
+        services.AddSingleton<MetricsFlusher>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MetricsFlusher>());
         services.TryAddSingleton<IInvocationTelemetry, InvocationTelemetry>();
         services.AddAwsJsonService<LogsService>(authEnabled);
         return services;

@@ -8,7 +8,8 @@ namespace Lamina.Control.States;
 /// Resolves image URIs that name Lamina's own registry, in process through <see cref="IRegistryMetadata"/>.
 /// An ImageUri names this registry when its host:port is one of <see cref="LocalHosts"/> (this server's
 /// addresses), or when its host is a loopback name and the repository exists here. Other registries are
-/// reported InvalidImage until the image store can pull from them.
+/// reported InvalidImage here: this resolver cannot pull; with execution on, the scheduler's
+/// PullingImageResolver resolves them against their registry instead (see <see cref="IsLocalAsync"/>).
 /// </summary>
 public sealed class RegistryImageResolver(IRegistryMetadata registry, ILocalRegistryHosts localHosts) : IFunctionImageResolver
 {
@@ -16,12 +17,10 @@ public sealed class RegistryImageResolver(IRegistryMetadata registry, ILocalRegi
     {
         var reference = LambdaImageUri.Parse(imageUri);
         if (reference is null) return ImageResolution.Failed(ImageFailure.InvalidImage, $"Source image {imageUri} is not valid.");
-        var isLocal = localHosts.IsLocal(reference.Registry)
-            || (IsLoopbackName(reference.Registry) && await registry.GetRepositoryAsync(reference.Repository, ct) is not null);
-        if (!isLocal)
+        if (!await IsLocalAsync(reference, ct))
         {
             return ImageResolution.Failed(ImageFailure.InvalidImage,
-                $"Source image {imageUri} is in a registry this server cannot pull from yet; push it to this server's registry.");
+                $"Source image {imageUri} is in another registry, which this server pulls from only with execution on; push it to this server's registry.");
         }
 
         ManifestRecord? manifest = reference.Digest is { } pinned
@@ -33,6 +32,18 @@ public sealed class RegistryImageResolver(IRegistryMetadata registry, ILocalRegi
         }
         var digest = manifest.Digest.ToString();
         return ImageResolution.Resolved(digest, $"{reference.Registry}/{reference.Repository}@{digest}");
+    }
+
+    /// <summary>
+    /// Whether <paramref name="reference"/> names this server's registry: its host:port is one of this server's,
+    /// or its host is a loopback name and the repository exists here (a client reaching this server through
+    /// another loopback port). Everything else is another registry.
+    /// </summary>
+    public async Task<bool> IsLocalAsync(ImageReference reference, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return localHosts.IsLocal(reference.Registry)
+            || (IsLoopbackName(reference.Registry) && await registry.GetRepositoryAsync(reference.Repository, ct) is not null);
     }
 
     private static bool IsLoopbackName(string host)

@@ -63,6 +63,25 @@ internal static class ControlSchema
             PRIMARY KEY (function_name, qualifier)
         ) WITHOUT ROWID;
         """,
+        // 3: per-minute invocation metrics (Metrics/MetricsStore.cs); no foreign key: like CloudWatch's, a
+        // deleted function's metrics stay until retention drops them. durations: sampled float64 little-endian.
+        """
+        CREATE TABLE metric_minutes (
+            function_name        TEXT NOT NULL,
+            minute               INTEGER NOT NULL,
+            invocations          INTEGER NOT NULL,
+            errors               INTEGER NOT NULL,
+            throttles            INTEGER NOT NULL,
+            platform_errors      INTEGER NOT NULL,
+            cold_starts          INTEGER NOT NULL,
+            init_duration_sum_ms REAL NOT NULL,
+            max_concurrency      INTEGER NOT NULL,
+            ran                  INTEGER NOT NULL,
+            durations            BLOB NOT NULL,
+            PRIMARY KEY (function_name, minute)
+        ) WITHOUT ROWID;
+        CREATE INDEX metric_minutes_by_minute ON metric_minutes (minute);
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

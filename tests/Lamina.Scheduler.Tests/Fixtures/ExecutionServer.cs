@@ -43,16 +43,21 @@ public class ExecutionServer : IAsyncLifetime
         Push(Host, "v2");
     }
 
+    /// <summary>A derived fixture's changes to the options of every server it starts (e.g. other registries' logins).</summary>
+    protected virtual void Configure(LaminaOptions options) { }
+
     /// <summary>Starts a server with execution on, as the fixture's; tests that dispose a server start their own.</summary>
     public async Task<LaminaHost> StartHostAsync(string dataDir, string cgroupParent, IInvocationTelemetry telemetry)
     {
-        var host = LaminaHost.Create(new LaminaOptions
+        var options = new LaminaOptions
         {
             Port = 0,
             DataDir = dataDir,
             AuthEnabled = true,
             Execution = new ExecutionOptions { Enabled = true, AgentBinary = AgentBinary.Path, IdleTimeout = IdleTimeout, CgroupParent = cgroupParent },
-        }, l => l.SetMinimumLevel(LogLevel.Warning), s => s.AddSingleton(telemetry));
+        };
+        Configure(options);
+        var host = LaminaHost.Create(options, l => l.SetMinimumLevel(LogLevel.Warning), s => s.AddSingleton(telemetry));
         await host.StartAsync();
         return host;
     }
