@@ -40,8 +40,16 @@ public sealed partial class RunProcess : IAsyncDisposable
     /// </summary>
     public static Task<RunProcess> StartAsync(IEnumerable<string> args, bool ownProcessGroup = false)
     {
-        var start = new ProcessStartInfo(ownProcessGroup ? "/usr/bin/setsid" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        if (ownProcessGroup) start.ArgumentList.Add("dotnet");
+        var start = new ProcessStartInfo(ownProcessGroup ? "/usr/bin/env" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        if (ownProcessGroup)
+        {
+            // A terminal's foreground job has SIGINT at its default. The test host may not: a test run started in
+            // the background by a non-interactive shell (`.ci/run &`) ignores SIGINT, every child inherits that,
+            // and .NET then (rightly, as any Unix program) leaves Ctrl-C ignored — the lamina run never stopped.
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add("/usr/bin/setsid");
+            start.ArgumentList.Add("dotnet");
+        }
         start.ArgumentList.Add(CliRunner.LaminaDll);
         foreach (var a in args) start.ArgumentList.Add(a);
         foreach (var name in new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "LAMINA_INIT_BINARY" }) start.Environment.Remove(name);
