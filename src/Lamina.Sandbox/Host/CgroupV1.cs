@@ -43,20 +43,12 @@ internal static class CgroupV1
     {
         var dirs = Directories(parent, id);
         if (dirs.Count == 0) return [];
-        // Frozen tasks cannot die; a missing freezer group is fine (the answer is ignored either way).
-        await Freezer.ThawAsync(parent, id);
-        var deadline = DateTime.UtcNow + timeout;
+        // One kill loop for both paths: freeze, SIGKILL every listed pid, thaw, until empty (a fork bomb cannot
+        // outrun it; a frozen task still dies once thawed).
+        await CgroupKill.KillAllAsync(parent, id, timeout);
         var left = new List<string>();
         foreach (var dir in dirs)
         {
-            while (true)
-            {
-                var pids = Pids(dir);
-                if (pids.Count == 0) break;
-                foreach (var pid in pids) Libc.kill(pid, 9);
-                if (DateTime.UtcNow > deadline) break;
-                await Task.Delay(10);
-            }
             // Children first: a sandbox never creates sub-cgroups, but a leftover may have.
             foreach (var sub in Directory.GetDirectories(dir, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
                 TryRmdir(sub);
