@@ -10,6 +10,9 @@ namespace Lamina.Registry.Tests.Distribution;
 /// A 1 GiB blob pushed as one streamed PATCH and pulled back: the managed heap of the process (server and
 /// client share it) must stay flat, proving neither path buffers the blob.
 /// </summary>
+// Alone: the heap it samples is the whole test process's, and other classes (the reclaim tests' pushers) must
+// not add theirs to it while it runs.
+[Collection(LargeBlobCollection.Name)]
 public class LargeBlobTests(ITestOutputHelper output)
 {
     private const long Size = 1L << 30;
@@ -110,4 +113,10 @@ public class LargeBlobTests(ITestOutputHelper output)
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class LargeBlobCollection
+{
+    public const string Name = "large blob, alone";
 }
