@@ -19,6 +19,9 @@ public sealed class ApplicationLogFilter
     /// <summary>Numeric levels, lowest (most detail) first.</summary>
     public const int Trace = 0, Debug = 1, Info = 2, Warn = 3, Error = 4, Fatal = 5;
 
+    // Longer than every level name and platform record type ("platform.initRuntimeDone").
+    private const int MaxValueChars = 48;
+
     private ApplicationLogFilter(int threshold) => Threshold = threshold;
 
     /// <summary>The lowest level kept.</summary>
@@ -32,17 +35,21 @@ public sealed class ApplicationLogFilter
         return threshold == Trace ? null : new ApplicationLogFilter(threshold);
     }
 
-    /// <summary>The numeric level of a name, or null when it is not one.</summary>
-    public static int? ParseLevel(string? name) => name?.ToUpperInvariant() switch
+    private static readonly (string Name, int Level)[] Names =
+        [("TRACE", Trace), ("DEBUG", Debug), ("INFO", Info), ("WARN", Warn), ("WARNING", Warn), ("ERROR", Error), ("FATAL", Fatal), ("CRITICAL", Fatal)];
+
+    /// <summary>The numeric level of a name (any case), or null when it is not one.</summary>
+    public static int? ParseLevel(string? name) => name is null ? null : ParseLevel(name.AsSpan());
+
+    /// <inheritdoc cref="ParseLevel(string?)"/>
+    public static int? ParseLevel(ReadOnlySpan<char> name)
     {
-        "TRACE" => Trace,
-        "DEBUG" => Debug,
-        "INFO" => Info,
-        "WARN" or "WARNING" => Warn,
-        "ERROR" => Error,
-        "FATAL" or "CRITICAL" => Fatal,
-        _ => null,
-    };
+        foreach (var (known, level) in Names)
+        {
+            if (name.Equals(known, StringComparison.OrdinalIgnoreCase)) return level;
+        }
+        return null;
+    }
 
     /// <summary>Removes the lines below the threshold, in place, keeping the order of the rest.</summary>
     public void Apply(List<string> lines) => lines.RemoveAll(l => !Keep(l));
@@ -77,6 +84,8 @@ public sealed class ApplicationLogFilter
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return (Info, false);
             int? level = null;
             var platform = false;
+            // Values are copied to the stack, not to strings: this runs for every JSON line of a filtered function.
+            Span<char> value = stackalloc char[MaxValueChars];
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isLevel = level is null && reader.ValueTextEquals("level"u8);
@@ -84,9 +93,9 @@ public sealed class ApplicationLogFilter
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String && (isLevel || isType))
                 {
-                    var value = reader.GetString();
-                    if (isLevel) level = ParseLevel(value) ?? Info;
-                    else platform = value?.StartsWith("platform.", StringComparison.Ordinal) == true;
+                    var copied = reader.ValueSpan.Length <= MaxValueChars ? reader.CopyString(value) : -1;
+                    if (isLevel) level = (copied < 0 ? null : ParseLevel(value[..copied])) ?? Info;
+                    else platform = copied >= 0 && value[..copied].StartsWith("platform.", StringComparison.Ordinal);
                 }
                 else
                 {
