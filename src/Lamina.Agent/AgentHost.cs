@@ -75,7 +75,10 @@ internal sealed class AgentHost : IAsyncDisposable
                     throw new SocketException((int)SocketError.AddressAlreadyInUse, $"control socket path {path} already exists");
                 }
                 var control = new ControlApiHandler(new InvokeApiHandler(options, pool, trustedCaller: true), pool, () => shutdown.Cancel());
-                invokeApi = HttpServer.Start(new UnixDomainSocketEndPoint(path), control, new HttpLimits(InvokeApiHandler.MaxPayloadBytes));
+                // In a sandbox the function shares the agent's uid: only the pid namespace tells the host apart.
+                var gate = options.ControlHostOnly ? new HostPeerGate() : null;
+                invokeApi = HttpServer.Start(new UnixDomainSocketEndPoint(path), control, new HttpLimits(InvokeApiHandler.MaxPayloadBytes),
+                    gate is null ? null : gate.Admit);
             }
             else
             {
@@ -103,7 +106,15 @@ internal sealed class AgentHost : IAsyncDisposable
         }
         if (_invokeApi.LocalEndPoint is UnixDomainSocketEndPoint)
         {
-            File.Delete(_invokeApi.LocalEndPoint.ToString()!);
+            try
+            {
+                File.Delete(_invokeApi.LocalEndPoint.ToString()!);
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            {
+                // In a sandbox the host seals the control directory once the agent listens (root-owned, so the
+                // function cannot replace the socket); the host removes it with the sandbox.
+            }
         }
         _shutdown.Dispose();
     }

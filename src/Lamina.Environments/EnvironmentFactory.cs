@@ -140,6 +140,9 @@ public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOption
             return (startMs, 0, new(EnvironmentErrorCode.AgentNotReady, sandbox.Exited.IsCompleted
                 ? $"lamina-init exited before its control socket answered: {Tail(sandbox.StderrPath)}"
                 : $"lamina-init did not answer on {control.SocketPath} within {options.ReadyTimeout.TotalSeconds:0} s: {Tail(sandbox.StderrPath)}"));
+        // Before the runtime starts (at init): the function must not reach or replace the agent's socket.
+        if (manager.SealControlDirectory(sandbox) is { } sealError)
+            return (startMs, 0, new(EnvironmentErrorCode.SandboxFailed, sealError.ToString()));
         return (startMs, Lap(clock), null);
     }
 

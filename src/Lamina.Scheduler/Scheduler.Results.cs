@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Lamina.Control.Domain;
 using Lamina.Control.Invoke;
+using Lamina.Control.Logs;
 using Lamina.Environments;
 using AgentAnswer = Lamina.Environments.InvokeResult;
 using InvokeResult = Lamina.Control.Invoke.InvokeResult;
@@ -14,11 +15,14 @@ public sealed partial class Scheduler
     private List<string> ForwardLog(PooledEnvironment environment)
     {
         var lines = EnvironmentLog.ReadNewLines(environment);
+        // ApplicationLogLevel (JSON format): dropped before the store and the tail, as Lambda drops them.
+        if (lines.Count > 0 && environment.Environment.Function.Logging is { LogFormat: "JSON" } logging)
+            ApplicationLogFilter.For(logging.LogFormat, logging.ApplicationLogLevel)?.Apply(lines);
         if (lines.Count > 0)
         {
             var now = _time.GetUtcNow();
             _telemetry.AppendLog(new FunctionLogBatch(environment.Key.FunctionName, environment.LogStreamName,
-                lines.Select(l => new FunctionLogEvent(now, l)).ToList()));
+                lines.Select(l => new FunctionLogEvent(now, l)).ToList(), environment.Environment.Function.Logging?.LogGroup));
         }
         return lines;
     }

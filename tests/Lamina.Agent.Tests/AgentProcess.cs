@@ -214,6 +214,6 @@ internal sealed class AgentProcess : IAsyncDisposable
         return end < 0 ? line[start..] : line[start..end];
     }
 
-    private static string DotnetHost() =>
+    internal static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 }

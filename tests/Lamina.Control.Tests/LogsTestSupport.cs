@@ -19,12 +19,16 @@ public static class LogsTestSupport
     }
 
     /// <summary>Appends <paramref name="messages"/> (one ms apart from <paramref name="start"/>) and waits until the store holds them.</summary>
-    public static async Task AppendAsync(ControlTestHost t, string function, string stream, DateTimeOffset start, params string[] messages)
+    public static Task AppendAsync(ControlTestHost t, string function, string stream, DateTimeOffset start, params string[] messages) =>
+        AppendToGroupAsync(t, function, null, stream, start, messages);
+
+    /// <summary><see cref="AppendAsync"/> for a function whose LoggingConfig.LogGroup is <paramref name="group"/> (null: the default).</summary>
+    public static async Task AppendToGroupAsync(ControlTestHost t, string function, string? group, string stream, DateTimeOffset start, params string[] messages)
     {
         var store = t.Host.Services.GetRequiredService<LogStore>();
         var before = store.EventCount();
         t.Host.Services.GetRequiredService<IInvocationTelemetry>().AppendLog(new FunctionLogBatch(function, stream,
-            [.. messages.Select((m, i) => new FunctionLogEvent(start.AddMilliseconds(i), m))]));
+            [.. messages.Select((m, i) => new FunctionLogEvent(start.AddMilliseconds(i), m))], group));
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (store.EventCount() < before + messages.Length)
         {

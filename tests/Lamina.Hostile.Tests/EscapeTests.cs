@@ -73,6 +73,30 @@ public sealed class EscapeTests(HostileServer server, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_function_can_neither_drive_nor_replace_its_own_agents_control_socket()
+    {
+        const string socket = "/run/lamina/control.sock";
+        var control = await AttackAsync($"control {socket}");
+        var tamper = await AttackAsync("tamper /run/lamina");
+        var sandboxes = server.SandboxesOf(Fn);
+        Assert.NotEmpty(sandboxes);
+
+        // The directory is root's and 0700 once the agent listens: no connect, no rename, no new file.
+        Assert.Equal($"control:{socket} errno=EACCES", control.Of($"control:{socket}"));
+        Refused(tamper);
+        Assert.Equal(4, tamper.Results.Count);
+        foreach (var sandbox in sandboxes)
+        {
+            Assert.True(File.Exists(Path.Combine(sandbox.ControlDirectory, "control.sock")), $"the agent's socket is still in {sandbox.ControlDirectory}");
+            Assert.False(File.Exists(Path.Combine(sandbox.ControlDirectory, "planted")));
+            Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(sandbox.ControlDirectory));
+        }
+        // The agent was not shut down: its environment keeps answering.
+        Assert.Contains("pong", (await server.InvokeAsync(Fn, "ping")).Body, StringComparison.Ordinal);
+        Assert.All(sandboxes, s => Assert.False(s.Exited.IsCompleted, $"sandbox {s.Id} exited"));
+    }
+
+    [Fact]
     public async Task Host_services_on_loopback_are_unreachable()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

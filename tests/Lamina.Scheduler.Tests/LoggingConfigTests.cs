@@ -52,6 +52,46 @@ public sealed class LoggingConfigTests(ExecutionServer server) : IClassFixture<E
     }
 
     [Fact]
+    public async Task Application_log_level_drops_the_lower_lines_and_a_custom_log_group_receives_the_stream()
+    {
+        var created = await CliV1Async("create-function", "--function-name", "echo-warn-logs", "--package-type", "Image",
+            "--code", $"ImageUri={server.Authority}/sched/echo:v1", "--role", "arn:aws:iam::123456789012:role/lambda-role",
+            "--logging-config", "LogFormat=JSON,ApplicationLogLevel=WARN,LogGroup=/custom/group");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        await server.LambdaAsync(null, "wait", "function-active-v2", "--function-name", "echo-warn-logs");
+
+        var invocation = await server.InvokeAsync("echo-warn-logs", "\"loglevels\"", tail: true);
+        Assert.Equal(200, invocation.StatusCode);
+        var tail = invocation.Log!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var stored = server.Telemetry.Batches.Where(b => b.FunctionName == "echo-warn-logs").ToList();
+        var lines = stored.SelectMany(b => b.Events).Select(e => e.Message).ToList();
+
+        // WARN and above stay; TRACE/DEBUG/INFO records, the plain line and the runtime's plain stderr (INFO) go.
+        foreach (var log in new[] { tail, lines.ToArray() })
+        {
+            Assert.Contains(log, l => l.Contains("\"at WARN\"", StringComparison.Ordinal));
+            Assert.Contains(log, l => l.Contains("\"at ERROR\"", StringComparison.Ordinal));
+            Assert.Contains(log, l => l.Contains("\"at FATAL\"", StringComparison.Ordinal));
+            Assert.DoesNotContain(log, l => l.Contains("\"at INFO\"", StringComparison.Ordinal) || l.Contains("\"at DEBUG\"", StringComparison.Ordinal)
+                || l.Contains("\"at TRACE\"", StringComparison.Ordinal) || l == "plain line" || l.StartsWith("echo-runtime:", StringComparison.Ordinal));
+            // Platform records are the system log's, not filtered by the application level.
+            Assert.Contains(log, l => l.Contains("\"type\":\"platform.report\"", StringComparison.Ordinal));
+        }
+        Assert.All(stored, b => Assert.Equal("/custom/group", b.LogGroupName));
+        Assert.Equal(InvocationOutcome.Success, Assert.Single(server.Telemetry.RecordsOf("echo-warn-logs")).Outcome);
+
+        // Back to INFO: the INFO record and the plain line come back, DEBUG stays out.
+        var updated = await CliV1Async("update-function-configuration", "--function-name", "echo-warn-logs",
+            "--logging-config", "LogFormat=JSON,ApplicationLogLevel=INFO");
+        Assert.True(updated.ExitCode == 0, updated.ToString());
+        await server.LambdaAsync(null, "wait", "function-updated-v2", "--function-name", "echo-warn-logs");
+        var info = (await server.InvokeAsync("echo-warn-logs", "\"loglevels\"", tail: true)).Log!.Split('\n');
+        Assert.Contains(info, l => l.Contains("\"at INFO\"", StringComparison.Ordinal));
+        Assert.Contains("plain line", info);
+        Assert.DoesNotContain(info, l => l.Contains("\"at DEBUG\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Log_levels_with_text_format_are_refused_and_change_nothing()
     {
         await server.CreateFunctionAsync("echo-text-logs");

@@ -23,6 +23,10 @@ internal sealed record EmulatorOptions
     /// Unix socket (docs/agent-protocol.md) and no TCP invoke port is opened.</summary>
     public string? ControlSocket { get; init; }
 
+    /// <summary>True when only a peer outside the agent's pid namespace (the host) may use the control socket
+    /// (<see cref="Control.HostPeerGate.Required"/>: the agent is pid 1, or LAMINA_CONTROL_HOST_ONLY=1).</summary>
+    public bool ControlHostOnly { get; init; }
+
     /// <summary>The runtime command and its arguments; empty when none was given and no bootstrap exists.</summary>
     public IReadOnlyList<string> Command { get; init; } = [];
 
@@ -127,6 +131,7 @@ internal sealed record EmulatorOptions
         {
             Command = command,
             ControlSocket = options.ControlSocket ?? NonEmpty(env("LAMINA_CONTROL_SOCKET")),
+            ControlHostOnly = Control.HostPeerGate.Required(env),
             FunctionName = functionName,
             FunctionVersion = NonEmpty(env("AWS_LAMBDA_FUNCTION_VERSION")) ?? "$LATEST",
             MemorySizeMb = PositiveInt(env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), 3008, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", ref error),

@@ -14,9 +14,12 @@ internal sealed class HttpServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
 
-    private HttpServer(Socket listener, IHttpHandler handler, HttpLimits limits)
+    private readonly Func<Socket, bool>? _admit;
+
+    private HttpServer(Socket listener, IHttpHandler handler, HttpLimits limits, Func<Socket, bool>? admit)
     {
         _listener = listener;
+        _admit = admit;
         LocalEndPoint = listener.LocalEndPoint!;
         _acceptLoop = AcceptAsync(handler, limits);
     }
@@ -25,9 +28,10 @@ internal sealed class HttpServer : IAsyncDisposable
     /// or a <see cref="UnixDomainSocketEndPoint"/>.</summary>
     public EndPoint LocalEndPoint { get; }
 
-    /// <summary>Binds a TCP or Unix domain socket endpoint and starts accepting.</summary>
+    /// <summary>Binds a TCP or Unix domain socket endpoint and starts accepting. When <paramref name="admit"/> is
+    /// given, each accepted connection it returns false for is closed at once, before a byte is read.</summary>
     /// <exception cref="SocketException">The endpoint cannot be bound (in use, no permission).</exception>
-    public static HttpServer Start(EndPoint endpoint, IHttpHandler handler, HttpLimits limits)
+    public static HttpServer Start(EndPoint endpoint, IHttpHandler handler, HttpLimits limits, Func<Socket, bool>? admit = null)
     {
         var unix = endpoint is UnixDomainSocketEndPoint;
         var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, unix ? ProtocolType.Unspecified : ProtocolType.Tcp);
@@ -45,7 +49,7 @@ internal sealed class HttpServer : IAsyncDisposable
             listener.Dispose();
             throw;
         }
-        return new HttpServer(listener, handler, limits);
+        return new HttpServer(listener, handler, limits, admit);
     }
 
     private async Task AcceptAsync(IHttpHandler handler, HttpLimits limits)
@@ -64,6 +68,11 @@ internal sealed class HttpServer : IAsyncDisposable
                 {
                     return;
                 }
+                continue;
+            }
+            if (_admit is not null && !_admit(socket))
+            {
+                socket.Dispose();
                 continue;
             }
             if (socket.ProtocolType == ProtocolType.Tcp)

@@ -9,7 +9,7 @@ namespace Lamina.Control.Invoke;
 /// </summary>
 public interface IInvocationTelemetry
 {
-    /// <summary>Log events of one environment, in order, for log group <c>/aws/lambda/{FunctionName}</c>.</summary>
+    /// <summary>Log events of one environment, in order, for the batch's log group (<c>/aws/lambda/{FunctionName}</c> by default).</summary>
     void AppendLog(FunctionLogBatch batch);
 
     /// <summary>One invocation finished (any outcome) or was throttled.</summary>
@@ -19,8 +19,9 @@ public interface IInvocationTelemetry
 /// <summary>
 /// Log events for one stream. <paramref name="LogStreamName"/> follows Lambda's form
 /// <c>YYYY/MM/DD/[VERSION]&lt;32 hex chars&gt;</c>: one stream per execution environment.
+/// <paramref name="LogGroupName"/> is the function's LoggingConfig.LogGroup; null means <c>/aws/lambda/{FunctionName}</c>.
 /// </summary>
-public sealed record FunctionLogBatch(string FunctionName, string LogStreamName, IReadOnlyList<FunctionLogEvent> Events);
+public sealed record FunctionLogBatch(string FunctionName, string LogStreamName, IReadOnlyList<FunctionLogEvent> Events, string? LogGroupName = null);
 
 /// <summary>One log line (without its trailing newline) and when the host read it.</summary>
 public readonly record struct FunctionLogEvent(DateTimeOffset Timestamp, string Message);

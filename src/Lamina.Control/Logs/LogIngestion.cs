@@ -8,8 +8,8 @@ namespace Lamina.Control.Logs;
 /// <summary>
 /// Takes function output off the invoke path: <see cref="TryEnqueue"/> never blocks (a bounded channel;
 /// a full queue drops the batch and counts it in <see cref="Dropped"/>), and one writer task stores
-/// whatever has accumulated in one transaction, creating <c>/aws/lambda/NAME</c> groups and streams on
-/// first use. It also runs the retention and size-cap sweep every <see cref="LogsOptions.SweepInterval"/>.
+/// whatever has accumulated in one transaction, creating groups (<c>/aws/lambda/NAME</c>, or the function's
+/// LoggingConfig.LogGroup) and streams on first use. It also runs the retention and size-cap sweep every <see cref="LogsOptions.SweepInterval"/>.
 /// </summary>
 public sealed partial class LogIngestion(LogStore store, LogsOptions options, ILogger<LogIngestion> logger) : BackgroundService
 {
@@ -58,7 +58,7 @@ public sealed partial class LogIngestion(LogStore store, LogsOptions options, IL
     private async Task WriteAsync(List<FunctionLogBatch> batches, CancellationToken ct)
     {
         if (batches.Count == 0) return;
-        var rows = batches.Select(b => (LogGroups.ForFunction(b.FunctionName), b.LogStreamName,
+        var rows = batches.Select(b => (GroupOf(b), b.LogStreamName,
             (IReadOnlyList<NewLogEvent>)b.Events.Select(e => new NewLogEvent(e.Timestamp.ToUnixTimeMilliseconds(), e.Message)).ToList())).ToList();
         try
         {
@@ -71,6 +71,11 @@ public sealed partial class LogIngestion(LogStore store, LogsOptions options, IL
             LogWriteFailed(logger, e, batches.Count);
         }
     }
+
+    /// <summary>The batch's group: the function's LoggingConfig.LogGroup (validated by the API), else /aws/lambda/NAME.
+    /// A name the store would refuse falls back to the default rather than failing the whole write.</summary>
+    internal static string GroupOf(FunctionLogBatch batch) =>
+        batch.LogGroupName is { } custom && LogGroups.ValidateGroupName(custom) is null ? custom : LogGroups.ForFunction(batch.FunctionName);
 
     private async Task SweepLoopAsync(CancellationToken ct)
     {

@@ -59,6 +59,14 @@ int main(void) {
             free(event);
             continue;
         }
+        if (strstr(event, "loglevels")) {
+            /* One JSON log record per level, then a plain line: what ApplicationLogLevel filtering sees. */
+            static const char *levels[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"};
+            for (int i = 0; i < 6; i++)
+                printf("{\"timestamp\":\"2026-01-01T00:00:00Z\",\"level\":\"%s\",\"message\":\"at %s\"}\n", levels[i], levels[i]);
+            printf("plain line\n");
+            fflush(stdout);
+        }
         if (strstr(event, "crash")) { fprintf(stderr, "echo-runtime: crashing on request\n"); exit(3); }
         if (strstr(event, "hang")) sleep(3600);
         if (strstr(event, "wait")) while (access("/tmp/release", F_OK) != 0) usleep(10000);

@@ -88,6 +88,44 @@ static void try_unix(const char *path) {
     close(fd);
 }
 
+/* Connects to the agent's control socket and asks it to shut down: "control:PATH closed" when the agent hung
+ * up without answering, "control:PATH status=NNN" when it answered, or the errno of connect/read. */
+static void try_control(const char *path) {
+    char what[160];
+    snprintf(what, sizeof what, "control:%s", path);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un a = {0};
+    a.sun_family = AF_UNIX;
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) { add("%s errno=%s", what, strerrorname_np(errno)); close(fd); return; }
+    struct timeval tv = {10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    static const char request[] = "POST /lamina/v1/shutdown HTTP/1.1\r\nHost: agent\r\nContent-Length: 0\r\n\r\n";
+    if (send(fd, request, sizeof request - 1, MSG_NOSIGNAL) < 0) { add("%s send errno=%s", what, strerrorname_np(errno)); close(fd); return; }
+    char buf[64] = {0};
+    ssize_t n = recv(fd, buf, sizeof buf - 1, 0);
+    close(fd);
+    if (n < 0) add("%s errno=%s", what, strerrorname_np(errno));
+    else if (n == 0) add("%s closed", what);
+    else if (n >= 12 && !strncmp(buf, "HTTP/1.1 ", 9)) add("%s status=%.3s", what, buf + 9);
+    else add("%s answered", what);
+}
+
+/* Tries to take over the control directory: remove or rename the agent's socket, create a file beside it,
+ * make the directory world-writable. */
+static void tamper(const char *dir) {
+    char path[200], other[200];
+    snprintf(path, sizeof path, "%s/control.sock", dir);
+    snprintf(other, sizeof other, "%s/moved.sock", dir);
+    rc("rename-socket", rename(path, other));
+    rc("unlink-socket", unlink(path));
+    snprintf(other, sizeof other, "%s/planted", dir);
+    int fd = open(other, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    rc("create-file", fd);
+    if (fd >= 0) close(fd);
+    rc("chmod-dir", chmod(dir, 0777));
+}
+
 /* Writes 1 MiB chunks to path until the kernel refuses or limitMb is reached; reports the size, then deletes it. */
 static void fill(const char *path, long limitMb) {
     static char chunk[1 << 20];
@@ -152,6 +190,8 @@ static void attack(int argc, char **argv) {
     }
     if (!strcmp(a, "tcp")) { for (int i = 1; i < argc; i++) try_tcp(argv[i]); return; }
     if (!strcmp(a, "unix")) { for (int i = 1; i < argc; i++) try_unix(argv[i]); return; }
+    if (!strcmp(a, "control")) { for (int i = 1; i < argc; i++) try_control(argv[i]); return; }
+    if (!strcmp(a, "tamper")) { tamper(argv[1]); return; }
     if (!strcmp(a, "scan")) { scan_tmp(argv[1]); return; }
     if (!strcmp(a, "write")) {
         for (int i = 1; i < argc; i++) {
