@@ -19,7 +19,7 @@ public sealed class InvokeCacheTests
     }
 
     [Fact]
-    public void Cached_read_is_served_from_memory_until_any_write_through_the_store()
+    public async Task Cached_read_is_served_from_memory_until_any_write_through_the_store()
     {
         var dir = Directory.CreateTempSubdirectory("lamina-cache-");
         try
@@ -36,9 +36,9 @@ public sealed class InvokeCacheTests
             Assert.Equal(2, store.ReadCached("other", Count)); // another key is its own read
 
             // A committed write and a refused (rolled back) one both end what was cached before them.
-            Assert.True(store.WriteAsync(_ => (Result<int>)1).GetAwaiter().GetResult().IsOk);
+            Assert.True((await store.WriteAsync(_ => (Result<int>)1)).IsOk);
             Assert.Equal(3, store.ReadCached("k", Count));
-            Assert.False(store.WriteAsync(_ => (Result<int>)LambdaError.FunctionNotFound("arn")).GetAwaiter().GetResult().IsOk);
+            Assert.False((await store.WriteAsync(_ => (Result<int>)LambdaError.FunctionNotFound("arn"))).IsOk);
             Assert.Equal(4, store.ReadCached("k", Count));
             Assert.Equal(4, store.ReadCached("k", Count));
         }
