@@ -3,8 +3,10 @@ using System.Diagnostics;
 namespace Lamina.Bench.Invoke;
 
 /// <summary>One measured level: per-request latencies (ms) and wall time of the whole batch.</summary>
-internal sealed record LoadResult(double[] LatenciesMs, double WallSeconds, int Errors)
+internal sealed record LoadResult(double[] LatenciesMs, double WallSeconds, int Errors, double CpuSeconds)
 {
+    /// <summary>This process's CPU time (user + system, every thread: server, client and echo alike) per request, in ms.</summary>
+    public double CpuMsPerOp => LatenciesMs.Length == 0 ? 0 : CpuSeconds * 1000 / LatenciesMs.Length;
     public double P50 => Stats.Percentile(LatenciesMs, 0.50);
     public double P99 => Stats.Percentile(LatenciesMs, 0.99);
     public double PerSecond => LatenciesMs.Length / WallSeconds;
@@ -20,6 +22,7 @@ internal static class Load
         var latencies = new double[total];
         var next = -1;
         var errors = 0;
+        var cpu0 = ProcessCpuSeconds();
         var wall = Stopwatch.StartNew();
         var clients = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
@@ -33,7 +36,15 @@ internal static class Load
         })).ToArray();
         await Task.WhenAll(clients);
         wall.Stop();
-        return new LoadResult(latencies, wall.Elapsed.TotalSeconds, errors);
+        return new LoadResult(latencies, wall.Elapsed.TotalSeconds, errors, ProcessCpuSeconds() - cpu0);
+    }
+
+    /// <summary>utime + stime of this process from /proc/self/stat (clock ticks of 10 ms; fields 14 and 15).</summary>
+    public static double ProcessCpuSeconds()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // fields from 3 on: state is f[0]
+        return (long.Parse(f[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(f[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
     }
 }
 

@@ -38,7 +38,7 @@ var payload = "{\"bench\":\"invoke\",\"pad\":\"" + new string('x', 64) + "\"}";
 Console.WriteLine($"host: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
 Console.WriteLine($"execution: AccountConcurrency {execution.AccountConcurrency}, ScalingBurst {execution.ScalingBurst}, ScalingRate {execution.ScalingRate}/s, MemoryLimitMb {execution.MemoryLimitMb}; MemorySize 128");
 var tsv = Path.Combine(work, "results.tsv");
-File.WriteAllText(tsv, "rep\tclients\trequests\tlamina_p50_ms\tlamina_p99_ms\tlamina_per_s\techo_p50_ms\techo_p99_ms\techo_per_s\tlamina_errors\tload1\n");
+File.WriteAllText(tsv, "rep\tclients\trequests\tlamina_p50_ms\tlamina_p99_ms\tlamina_per_s\techo_p50_ms\techo_p99_ms\techo_per_s\tlamina_errors\tload1\tlamina_cpu_ms\tsandbox_cpu_ms\techo_cpu_ms\n");
 var scaleTsv = Path.Combine(work, "scaleout.tsv");
 File.WriteAllText(Path.Combine(work, "thaw-freeze.tsv"), "rep\tthaw_p50_ms\tfreeze_p50_ms\tload1\n");
 File.WriteAllText(Path.Combine(work, "phases.tsv"), "rep\tclients\tinvokes\tadmit_ms\tenvironment_ms\tlogs_ms\tfinish_ms\tclient_mean_ms\n");
@@ -105,11 +105,13 @@ for (var rep = 1; rep <= reps; rep++)
 
         load1 = Load1();
         platform.Phases.Reset();
+        var sandboxCpu0 = SandboxCpuSeconds(execution.CgroupParent);
         var lamina = await Load.RunAsync(async () => (await platform.InvokeAsync("echo", payload))?.Contains("\"echo\":", StringComparison.Ordinal) == true, clients, requests);
+        var sandboxCpuMs = (SandboxCpuSeconds(execution.CgroupParent) - sandboxCpu0) * 1000 / requests;
         var phases = platform.Phases.Means();
         var plain = await Load.RunAsync(EchoOnce, clients, requests);
         File.AppendAllText(tsv, string.Create(inv,
-            $"{rep}\t{clients}\t{requests}\t{lamina.P50:F3}\t{lamina.P99:F3}\t{lamina.PerSecond:F0}\t{plain.P50:F3}\t{plain.P99:F3}\t{plain.PerSecond:F0}\t{lamina.Errors}\t{load1}\n"));
+            $"{rep}\t{clients}\t{requests}\t{lamina.P50:F3}\t{lamina.P99:F3}\t{lamina.PerSecond:F0}\t{plain.P50:F3}\t{plain.P99:F3}\t{plain.PerSecond:F0}\t{lamina.Errors}\t{load1}\t{lamina.CpuMsPerOp:F3}\t{sandboxCpuMs:F3}\t{plain.CpuMsPerOp:F3}\n"));
         if (clients == 1)
         {
             var (thawMs, freezeMs) = await platform.TimeThawFreezeAsync(20);
@@ -123,6 +125,8 @@ for (var rep = 1; rep <= reps; rep++)
             $"logs {phases.LogsMs:F2} ms, record + release {phases.FinishMs:F2} ms; client mean {lamina.Mean:F2} ms → API, SigV4 and HTTP {lamina.Mean - phases.AdmitMs - phases.EnvironmentMs - phases.LogsMs - phases.FinishMs:F2} ms"));
         Console.WriteLine(string.Create(inv,
             $"rep {rep} clients {clients,3}: lamina p50 {lamina.P50:F2} ms p99 {lamina.P99:F2} ms {lamina.PerSecond:F0}/s ({lamina.Errors} errors{(lamina.Errors > 0 ? ": " + platform.LastError : "")}) | echo p50 {plain.P50:F2} ms p99 {plain.P99:F2} ms {plain.PerSecond:F0}/s | environments {envs} | load {load1}"));
+        Console.WriteLine(string.Create(inv,
+            $"rep {rep} clients {clients,3}: CPU per request: lamina process {lamina.CpuMsPerOp:F3} ms + sandboxes (agent + runtime) {sandboxCpuMs:F3} ms | echo process {plain.CpuMsPerOp:F3} ms (process = server + client + signing, utime+stime of /proc/self/stat)"));
     }
 }
 
@@ -136,5 +140,12 @@ foreach (var hierarchy in Directory.GetDirectories("/sys/fs/cgroup"))
 Summary.Write(tsv, scaleTsv, Path.Combine(work, "summary.md"));
 Console.WriteLine();
 Console.WriteLine(File.ReadAllText(Path.Combine(work, "summary.md")));
+
+// CPU of every sandbox (agent + runtime) from the cgroup v1 cpuacct hierarchy of the bench's cgroup parent, in seconds.
+static double SandboxCpuSeconds(string parent)
+{
+    var usage = Path.Combine("/sys/fs/cgroup/cpuacct", parent, "cpuacct.usage");
+    return File.Exists(usage) ? long.Parse(File.ReadAllText(usage).Trim(), CultureInfo.InvariantCulture) / 1e9 : double.NaN;
+}
 
 static string Load1() => File.ReadAllText("/proc/loadavg").Split(' ')[0];

@@ -11,13 +11,13 @@ internal static class Summary
         var inv = CultureInfo.InvariantCulture;
         var rows = Read(tsv);
         var md = new StringBuilder();
-        md.AppendLine("| clients | requests | Lamina p50 ms | echo p50 ms | p50 ratio | Lamina p99 ms | echo p99 ms | Lamina invokes/s | echo req/s | throughput ratio | errors | load1 | reps |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| clients | requests | Lamina p50 ms | echo p50 ms | p50 ratio | Lamina p99 ms | echo p99 ms | Lamina invokes/s | echo req/s | throughput ratio | Lamina CPU ms/invoke (process + sandboxes) | echo CPU ms/req | errors | load1 | reps |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var g in rows.GroupBy(r => r["clients"]).OrderBy(g => int.Parse(g.Key, inv)))
         {
             double M(string col) => Stats.Median(g.Select(r => double.Parse(r[col], inv)));
             md.AppendLine(string.Create(inv,
-                $"| {g.Key} | {g.First()["requests"]} | {M("lamina_p50_ms"):F2} | {M("echo_p50_ms"):F2} | {M("lamina_p50_ms") / M("echo_p50_ms"):F1}× | {M("lamina_p99_ms"):F2} | {M("echo_p99_ms"):F2} | {M("lamina_per_s"):F0} | {M("echo_per_s"):F0} | {M("lamina_per_s") / M("echo_per_s"):F2} | {g.Sum(r => int.Parse(r["lamina_errors"], inv))} | {string.Join(", ", g.Select(r => r["load1"]))} | {g.Count()} |"));
+                $"| {g.Key} | {g.First()["requests"]} | {M("lamina_p50_ms"):F2} | {M("echo_p50_ms"):F2} | {M("lamina_p50_ms") / M("echo_p50_ms"):F1}× | {M("lamina_p99_ms"):F2} | {M("echo_p99_ms"):F2} | {M("lamina_per_s"):F0} | {M("echo_per_s"):F0} | {M("lamina_per_s") / M("echo_per_s"):F2} | {M("lamina_cpu_ms"):F3} + {M("sandbox_cpu_ms"):F3} | {M("echo_cpu_ms"):F3} | {g.Sum(r => int.Parse(r["lamina_errors"], inv))} | {string.Join(", ", g.Select(r => r["load1"]))} | {g.Count()} |"));
         }
         md.AppendLine();
         md.AppendLine("| scale-out to | environments | all placed s (median) | all serving s (median) | per rep all serving s | first invokes | errors | load1 |");

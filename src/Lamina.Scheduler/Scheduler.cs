@@ -66,7 +66,8 @@ public sealed partial class Scheduler : IFunctionInvoker, IFunctionRetirement, I
             return Platform(request, started, $"Function {config.FunctionName} has no resolved image yet.");
 
         // Step 1 and 2 (bookkeeping only)
-        var reserved = _store.Read(s => s.Function(config.FunctionName)?.ReservedConcurrency);
+        // From memory until control.db is written again (PutFunctionConcurrency is a write, so it is seen at once).
+        var reserved = _store.ReadCached(new ReservedKey(config.FunctionName), s => s.Function(config.FunctionName)?.ReservedConcurrency);
         var acquire = SchedulerTracing.StartAcquire();
         var lease = Admit(config, reserved);
         if (lease.Stopped || lease.Throttle is not null) SchedulerTracing.Acquired(acquire, false, null, lease.Throttle ?? "stopped");
@@ -139,6 +140,9 @@ public sealed partial class Scheduler : IFunctionInvoker, IFunctionRetirement, I
             Leave(PoolKey.Of(config));
         }
     }
+
+    /// <summary>Cache key of a function's reserved concurrency (<see cref="ControlStore.ReadCached{T}"/>).</summary>
+    private sealed record ReservedKey(string FunctionName);
 
     [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "Invoke {RequestId}: environment {Id} was gone before the event reached it ({Reason}); retrying on a new one")]
     private static partial void LogRetry(ILogger logger, string requestId, string id, string reason);

@@ -71,17 +71,14 @@ public sealed partial class LambdaApi
         if (jsonOnly && body.Length > 0 && !IsJson(body))
             return (null, new LambdaError(LambdaErrorType.InvalidRequestContent, "Could not parse request body into json: Could not parse payload into json"));
 
-        // Step 2: resolve the version to run.
-        var target = store.Read<Result<(FunctionConfig Config, int? Reserved)>>(s =>
-        {
-            var f = Find(s, name, Arn(name, qualifier));
-            if (!f.IsOk) return f.Error!;
-            var version = PickVersion(s.Alias(name, qualifier ?? ""), qualifier);
-            var c = ResolveQualifier(s, f.Value!, version);
-            return c.IsOk ? (c.Value!, f.Value!.ReservedConcurrency) : c.Error!;
-        });
+        // Step 2: resolve the version to run (from memory unless control.db was written since: ReadInvokeTargets).
+        var targets = ReadInvokeTargets(name, qualifier);
+        if (targets.Error is { } fe) return (null, fe);
+        var version = PickVersion(targets.Alias, qualifier);
+        var target = targets.ByVersion.TryGetValue(version ?? FunctionConfig.Latest, out var picked) ? picked
+            : LambdaError.FunctionNotFound(Arn(name, version)); // not reached: every version the alias routes to was read
         if (target.Error is { } te) return (null, te);
-        var (config, reserved) = target.Value;
+        var (config, reserved) = (target.Value!, targets.Reserved);
         if (config.State != FunctionState.Active)
             return (null, LambdaError.Conflict($"The operation cannot be performed at this time. The function is currently in the following state: {config.State}"));
         if (reserved == 0)
