@@ -28,21 +28,8 @@ public static class PtyRunner
             start.Environment.Remove(name);
         start.Environment["TERM"] = "xterm-256color";
         start.Environment["XDG_DATA_HOME"] = Path.Combine(Path.GetTempPath(), "lamina-cli-no-data-" + Environment.ProcessId);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        // stdin stays open until the child exits: script forwards an end of input to the pty as ^D.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"lamina {string.Join(' ', args)} under a pty did not finish within 5 minutes");
-        }
-        return new CliRunner.Result(process.ExitCode, await stdout, await stderr);
+        // An end of input reaches the pty as ^D: harmless, the commands run here read no stdin.
+        return await CliRunner.RunAsync(start, null, $"lamina {string.Join(' ', args)} under a pty");
     }
 
     private static string Quote(string arg) => "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
