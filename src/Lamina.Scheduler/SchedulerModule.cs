@@ -70,6 +70,8 @@ public static class SchedulerModule
                         Credentials = host => localHosts.IsLocal(host) ? own
                             : logins.TryGetValue(host, out var login) ? new RegistryCredentials(login.Username, login.Password) : null,
                         InsecureRegistries = registries?.Insecure.Select(h => h.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase) ?? [],
+                        SecureRegistries = registries?.Secure.Select(h => h.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase) ?? [],
+                        TrustedCertificates = registries?.TrustedCertificates(),
                     },
                 })),
                 ct => LoopbackAuthorityAsync(server, ct),
