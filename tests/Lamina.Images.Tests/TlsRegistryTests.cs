@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using Lamina.Images.Registry;
 using Lamina.Oci;
@@ -17,14 +16,10 @@ public sealed class TlsRegistryTests : IDisposable
 
     public TlsRegistryTests()
     {
-        MakeCa("ca");
-        MakeCa("other-ca");
+        TestCertificates.MakeCa(dir, "ca");
+        TestCertificates.MakeCa(dir, "other-ca");
         // The registry's certificate: signed by "ca", for IP 127.0.0.1 (what image references name).
-        OpenSsl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", P("server.key"), "-out", P("server.csr"), "-subj", "/CN=127.0.0.1");
-        File.WriteAllText(P("san.ext"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
-        OpenSsl("x509", "-req", "-in", P("server.csr"), "-CA", P("ca.crt"), "-CAkey", P("ca.key"), "-CAcreateserial",
-            "-out", P("server.crt"), "-days", "2", "-sha256", "-extfile", P("san.ext"));
-        registry = new DistributionRegistry(null, (P("server.crt"), P("server.key")));
+        registry = new DistributionRegistry(null, TestCertificates.MakeServer(dir, "ca", "server"));
     }
 
     public void Dispose()
@@ -73,21 +68,5 @@ public sealed class TlsRegistryTests : IDisposable
         });
     }
 
-    private void MakeCa(string name) =>
-        OpenSsl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", P(name + ".key"), "-out", P(name + ".crt"),
-            "-days", "2", "-subj", "/CN=Lamina test " + name, "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-
     private string P(string file) => Path.Combine(dir, file);
-
-    private static void OpenSsl(params string[] args)
-    {
-        const string Binary = "/usr/bin/openssl";
-        if (!File.Exists(Binary)) throw new InvalidOperationException($"{Binary} is required for the TLS registry test: apt-get install -y openssl");
-        var psi = new ProcessStartInfo(Binary, args) { RedirectStandardError = true, RedirectStandardOutput = true };
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"openssl {string.Join(' ', args)}: {stderr.Result}");
-    }
 }
