@@ -70,6 +70,35 @@ public sealed class MetricsRangeTests
         Assert.Equal(300, old.GetProperty("durationP50Ms").GetDouble());
     }
 
+    [Fact]
+    public async Task Long_ranges_of_busy_minutes_keep_their_percentiles_and_exact_maximum_from_thinned_samples()
+    {
+        await using var t = await ControlTestHost.StartAsync();
+        var nowMinute = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
+        t.Host.Services.GetRequiredService<IInvocationTelemetry>().Record(new InvocationRecord(
+            "ranged", "$LATEST", Guid.NewGuid().ToString(), InvocationType.RequestResponse, DateTimeOffset.UtcNow, 1, null, InvocationOutcome.Success, null, 1));
+        // 3000 busy minutes two to four days back, each with 256 stored samples 1..256 ms (sorted, as rows are written).
+        var samples = Enumerable.Range(1, 256).Select(i => (double)i).ToArray();
+        var rows = Enumerable.Range(0, 3000).Select(i => new MinuteRow("ranged", nowMinute - 2 * 24 * 60 - i, 1000, 0, 0, 0, 0, 0, 1, 1000, samples)).ToList();
+        await t.Host.Services.GetRequiredService<MetricsStore>().SaveAsync(rows, CancellationToken.None);
+
+        var (status, week) = await GetAsync(t, "range=7d");
+        Assert.True(status == HttpStatusCode.OK, week.ToString());
+        var summary = week.GetProperty("summary");
+        Assert.Equal(3_000_001, summary.GetProperty("invocations").GetInt64());
+        Assert.Equal(256, summary.GetProperty("durationMaxMs").GetDouble());
+        // About 1 sample per minute for the summary, spread over the distribution: the quantiles stay within a few ms.
+        Assert.InRange(summary.GetProperty("durationP50Ms").GetDouble(), 118, 138);
+        Assert.InRange(summary.GetProperty("durationP90Ms").GetDouble(), 220, 242);
+        var busy = week.GetProperty("points").EnumerateArray().Where(p => p.GetProperty("invocations").GetInt64() == 60_000).ToList();
+        Assert.NotEmpty(busy);
+        Assert.All(busy, p =>
+        {
+            Assert.Equal(256, p.GetProperty("durationMaxMs").GetDouble());
+            Assert.InRange(p.GetProperty("durationP50Ms").GetDouble(), 118, 138);
+        });
+    }
+
     [Theory]
     [InlineData("range=30d")]
     [InlineData("range=1H")]
