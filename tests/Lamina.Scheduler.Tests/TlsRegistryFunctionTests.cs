@@ -10,8 +10,6 @@ namespace Lamina.Scheduler.Tests;
 /// </summary>
 public sealed class TlsRegistryFunctionTests(TlsRegistryServer server) : IClassFixture<TlsRegistryServer>
 {
-    private const string Role = "arn:aws:iam::123456789012:role/lambda-role";
-
     [Fact]
     public async Task A_function_from_a_trusted_tls_registry_runs_and_one_from_an_untrusted_registry_fails_saying_why()
     {
@@ -33,18 +31,7 @@ public sealed class TlsRegistryFunctionTests(TlsRegistryServer server) : IClassF
         Assert.Contains("Registries:CaFile", reason, StringComparison.Ordinal);
     }
 
-    private Task<string> CreateAsync(string name, string imageUri) => server.LambdaAsync(null, "create-function", "--function-name", name,
-        "--package-type", "Image", "--code", $"ImageUri={imageUri}", "--role", Role, "--timeout", "3");
+    private Task<string> CreateAsync(string name, string imageUri) => FunctionCalls.CreateAsync(server, name, imageUri);
 
-    /// <summary>get-function-configuration, polled (generous deadline) until the function has left Pending.</summary>
-    private async Task<JsonElement> SettledAsync(string name)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (true)
-        {
-            var state = JsonDocument.Parse(await server.LambdaAsync(null, "get-function-configuration", "--function-name", name)).RootElement;
-            if (state.GetProperty("State").GetString() != "Pending" || DateTime.UtcNow > deadline) return state;
-            await Task.Delay(200);
-        }
-    }
+    private Task<JsonElement> SettledAsync(string name) => FunctionCalls.SettledAsync(server, name);
 }
