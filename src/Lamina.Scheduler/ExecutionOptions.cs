@@ -49,6 +49,12 @@ public sealed class ExecutionOptions
     /// <summary>The least CPU quota a sandbox gets, in vCPUs (0.01–64; docs/sandbox.md, "CPU").</summary>
     public double CpuFloorVcpus { get; set; } = Lamina.Sandbox.CpuLimits.DefaultFloorVcpus;
 
+    /// <summary>
+    /// How long past a function's timeout the host waits for the agent's answer before it kills the sandbox and answers
+    /// Sandbox.Timedout (<c>EnvironmentOptions.DeadlineGrace</c>); 0.1 s–5 min. Raise it on a heavily loaded host.
+    /// </summary>
+    public TimeSpan DeadlineGrace { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The sandboxes' CPU settings these options describe.</summary>
     public Lamina.Sandbox.CpuLimits ToCpuLimits() => new(CpuQuota, CpuFloorVcpus);
 
@@ -61,6 +67,8 @@ public sealed class ExecutionOptions
         if (!(ScalingRate > 0) || double.IsInfinity(ScalingRate)) errors.Add("Execution:ScalingRate must be a positive number of environments per second");
         if (ScalingBurst < 1) errors.Add("Execution:ScalingBurst must be at least 1");
         if (SpareSandboxes is < 0 or > 16) errors.Add($"Execution:SpareSandboxes {SpareSandboxes} is out of range 0-16");
+        if (DeadlineGrace < TimeSpan.FromMilliseconds(100) || DeadlineGrace > TimeSpan.FromMinutes(5))
+            errors.Add($"Execution:DeadlineGrace {DeadlineGrace} is out of range 00:00:00.1-00:05:00");
         if (MemoryLimitMb < 0) errors.Add("Execution:MemoryLimitMb must not be negative");
         if (string.IsNullOrWhiteSpace(RuncPath)) errors.Add("Execution:RuncPath must be set");
         if (CgroupParent is not null && (CgroupParent.Length is 0 or > 64 || !CgroupParent.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))

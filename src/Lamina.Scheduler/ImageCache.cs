@@ -29,13 +29,50 @@ public sealed class ImageCache(Lazy<ImageStore> store, Func<CancellationToken, T
     }
 
     private readonly ConcurrentDictionary<string, Lazy<Task<PullResult>>> _pulls = new(StringComparer.Ordinal);
-    // Bounded by the distinct images this process pulled: one small tracker each.
+    // One small tracker per digest and one entry per URI, until Prune finds no function using them.
     private readonly ConcurrentDictionary<string, PullTracker> _trackers = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> _digestByUri = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, UriUse> _digestByUri = new(StringComparer.Ordinal);
+
+    /// <summary>The digest a URI was last pulled as, and when (<see cref="Environment.TickCount64"/>, ms).</summary>
+    private sealed record UriUse(string Digest, long UsedAtMs);
+
+    /// <summary>Image URIs and pull trackers this cache holds (for tests and diagnostics).</summary>
+    public (int Uris, int Trackers, int Pulls) Counts => (_digestByUri.Count, _trackers.Count, _pulls.Count);
 
     /// <inheritdoc />
     public ImagePullStatus? Status(string imageUri) =>
-        _digestByUri.TryGetValue(imageUri, out var digest) && _trackers.TryGetValue(digest, out var tracker) ? tracker.Snapshot() : null;
+        _digestByUri.TryGetValue(imageUri, out var use) && _trackers.TryGetValue(use.Digest, out var tracker) ? tracker.Snapshot() : null;
+
+    /// <summary>
+    /// Forgets what no function uses any more: each image URI not in <paramref name="liveUris"/> and unused for
+    /// <paramref name="minIdle"/> (a function created after the caller read <paramref name="liveUris"/> keeps its
+    /// entry), then each digest no remaining URI names — its progress tracker and its finished pull (a later
+    /// <see cref="GetAsync"/> opens the unpacked image from disk again). A pull still running is never forgotten.
+    /// Returns how many URIs and digests were forgotten.
+    /// </summary>
+    public (int Uris, int Digests) Prune(IReadOnlySet<string> liveUris, TimeSpan minIdle)
+    {
+        var idleBefore = Environment.TickCount64 - (long)minIdle.TotalMilliseconds;
+        var uris = 0;
+        foreach (var (uri, use) in _digestByUri)
+        {
+            if (!liveUris.Contains(uri) && use.UsedAtMs <= idleBefore && _digestByUri.TryRemove(new(uri, use))) uris++;
+        }
+        var named = _digestByUri.Values.Select(u => u.Digest).ToHashSet(StringComparer.Ordinal);
+        var digests = 0;
+        foreach (var digest in _trackers.Keys.Union(_pulls.Keys))
+        {
+            if (named.Contains(digest)) continue;
+            if (_pulls.TryGetValue(digest, out var pull))
+            {
+                if (!pull.IsValueCreated || !pull.Value.IsCompleted) continue;
+                _pulls.TryRemove(new(digest, pull));
+            }
+            _trackers.TryRemove(digest, out _);
+            digests++;
+        }
+        return (uris, digests);
+    }
 
     /// <summary>The image of <paramref name="imageUri"/> pinned to <paramref name="digest"/>, pulled and unpacked; or why not.</summary>
     public async Task<PullResult> GetAsync(string imageUri, string digest, CancellationToken ct)
@@ -43,7 +80,7 @@ public sealed class ImageCache(Lazy<ImageStore> store, Func<CancellationToken, T
         var reference = LambdaImageUri.Parse(imageUri);
         if (reference is null || !Digest.TryParse(digest, out var pinned))
             return new PullResult(null, new ImageError(ImageErrorCode.InvalidReference, $"{imageUri}@{digest} is not an image reference"));
-        _digestByUri[imageUri] = digest;
+        _digestByUri[imageUri] = new UriUse(digest, Environment.TickCount64);
         var pull = _pulls.GetOrAdd(digest, _ => new Lazy<Task<PullResult>>(() =>
         {
             var tracker = new PullTracker(digest);

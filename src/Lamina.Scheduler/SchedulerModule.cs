@@ -50,7 +50,7 @@ public static class SchedulerModule
             options.ScalingBurst, options.MemoryLimitMb > 0 ? options.MemoryLimitMb : SchedulerSettings.HostMemoryMb(),
             sp.GetRequiredService<Credentials>().Region) { SpareSandboxes = options.SpareSandboxes });
         services.AddSingleton(new SandboxManager(new SandboxManagerOptions(root, cgroupParent, options.RuncPath) { Cpu = options.ToCpuLimits() }));
-        services.AddSingleton(sp => new EnvironmentFactory(sp.GetRequiredService<SandboxManager>(), new EnvironmentOptions(agent)));
+        services.AddSingleton(sp => new EnvironmentFactory(sp.GetRequiredService<SandboxManager>(), new EnvironmentOptions(agent) { DeadlineGrace = options.DeadlineGrace }));
         services.AddSingleton(sp => new RegistryImageResolver(sp.GetRequiredService<IRegistryMetadata>(), sp.GetRequiredService<ILocalRegistryHosts>()));
         services.AddSingleton(sp =>
         {
@@ -70,6 +70,8 @@ public static class SchedulerModule
                         Credentials = host => localHosts.IsLocal(host) ? own
                             : logins.TryGetValue(host, out var login) ? new RegistryCredentials(login.Username, login.Password) : null,
                         InsecureRegistries = registries?.Insecure.Select(h => h.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase) ?? [],
+                        SecureRegistries = registries?.Secure.Select(h => h.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase) ?? [],
+                        TrustedCertificates = registries?.TrustedCertificates(),
                     },
                 })),
                 ct => LoopbackAuthorityAsync(server, ct),
@@ -82,6 +84,8 @@ public static class SchedulerModule
             sp.GetRequiredService<RegistryImageResolver>(), sp.GetRequiredService<ImageCache>()));
         services.AddSingleton<SchedulerService>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SchedulerService>());
+        services.AddSingleton(sp => new ImageCachePruner(sp.GetRequiredService<ImageCache>(), sp.GetRequiredService<Lamina.Control.Storage.ControlStore>()));
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ImageCachePruner>());
         return null;
     }
 

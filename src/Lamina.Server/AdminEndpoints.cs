@@ -13,7 +13,8 @@ namespace Lamina.Server;
 /// Operator endpoints that have no AWS equivalent, under <c>/lamina/admin/v1/</c>, SigV4-signed with the
 /// server's keys for the signing name <c>lamina</c> (what <c>lamina gc</c> sends):
 /// <c>POST /lamina/admin/v1/gc[?gracePeriodSeconds=N]</c> runs registry garbage collection now and answers
-/// <c>{"blobsDeleted","bytesFreed","gracePeriodSeconds"}</c>.
+/// <c>{"blobsDeleted","bytesFreed","linksRemoved","referrersDeleted","gracePeriodSeconds"}</c> (repository links
+/// dropped; referrer manifests deleted because their subject was gone).
 /// </summary>
 public static class AdminEndpoints
 {
@@ -56,6 +57,8 @@ public static class AdminEndpoints
         {
             ["blobsDeleted"] = result.BlobsDeleted,
             ["bytesFreed"] = result.BytesFreed,
+            ["linksRemoved"] = result.LinksRemoved,
+            ["referrersDeleted"] = result.ReferrersDeleted,
             ["gracePeriodSeconds"] = (long)grace.TotalSeconds,
         });
     }

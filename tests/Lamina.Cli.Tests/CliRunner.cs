@@ -42,6 +42,12 @@ public static class CliRunner
             start.Environment.Remove(name);
         start.Environment["XDG_DATA_HOME"] = Path.Combine(Path.GetTempPath(), "lamina-cli-no-data-" + Environment.ProcessId);
         foreach (var (k, v) in env ?? new Dictionary<string, string?>()) start.Environment[k] = v;
+        return await RunAsync(start, stdin, $"lamina {string.Join(' ', args)}");
+    }
+
+    /// <summary>Starts <paramref name="start"/> (every stream redirected), feeds <paramref name="stdin"/>, waits at most 5 minutes.</summary>
+    public static async Task<Result> RunAsync(ProcessStartInfo start, string? stdin, string what)
+    {
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -55,7 +61,7 @@ public static class CliRunner
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"lamina {string.Join(' ', args)} did not finish within 5 minutes");
+            throw new TimeoutException($"{what} did not finish within 5 minutes");
         }
         return new Result(process.ExitCode, await stdout, await stderr);
     }

@@ -147,6 +147,24 @@ public sealed class DeployTests(DeployFixture server) : IClassFixture<DeployFixt
     }
 
     [Fact]
+    public async Task Deploy_on_a_terminal_draws_its_wait_display_and_prints_the_summary_without_one_no_escape_sequence()
+    {
+        var tty = await PtyRunner.RunAsync(["deploy", "ptywf", "--image", "cli/echo:v1", "--endpoint", server.Endpoint, "--data-dir", server.DataDir]);
+        var shown = PtyRunner.Visible(tty.Stdout);
+        Assert.True(tty.ExitCode == 0, tty + "\n" + shown);
+        // The waiter's live display on the terminal: the cursor hidden while it draws, shown again after it is cleared.
+        Assert.Contains("\x1b[?25l", tty.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\x1b[?25h", tty.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Created arn:aws:lambda:", tty.Stdout, StringComparison.Ordinal);
+        Assert.Contains("wait Active", tty.Stdout, StringComparison.Ordinal);
+
+        var plain = await server.LaminaAsync("deploy", "ptywf", "--image", "cli/echo:v1", "--memory", "192");
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.Contains("Updated arn:aws:lambda:", plain.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\x1b", plain.Stdout + plain.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Server_down_is_exit_3_with_a_hint()
     {
         var endpoint = $"http://127.0.0.1:{RunProcess.FreePort()}";

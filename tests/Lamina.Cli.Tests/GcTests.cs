@@ -16,7 +16,10 @@ public sealed class GcTests(CliServerFixture server) : IClassFixture<CliServerFi
             OciLayoutBuilder.Create(gone, "v1", "gone", layerKiB: 64, layers: 2);
             Assert.Equal(0, (await server.LaminaAsync("push", kept, "gc/kept:v1")).ExitCode);
             Assert.Equal(0, (await server.LaminaAsync("push", gone, "gc/gone:v1")).ExitCode);
+            Assert.Equal(0, (await server.LaminaAsync("push", gone, "gc/untagged:v1")).ExitCode);
             await server.AwsAsync("ecr", "delete-repository", "--repository-name", "gc/gone", "--force");
+            // Deleting an image (not its repository) leaves the repository's links to its blobs for GC to drop.
+            await server.AwsAsync("ecr", "batch-delete-image", "--repository-name", "gc/untagged", "--image-ids", "imageTag=v1");
 
             var gc = await server.LaminaAsync("gc", "--grace-period", "0", "-o", "json");
             Assert.True(gc.ExitCode == 0, gc.ToString());
@@ -24,12 +27,14 @@ public sealed class GcTests(CliServerFixture server) : IClassFixture<CliServerFi
             Assert.True(doc.RootElement.GetProperty("blobsDeleted").GetInt32() >= 2, gc.Stdout);
             Assert.True(doc.RootElement.GetProperty("bytesFreed").GetInt64() >= 2 * 64 * 1024, gc.Stdout);
             Assert.Equal(0, doc.RootElement.GetProperty("gracePeriodSeconds").GetInt64());
+            Assert.True(doc.RootElement.GetProperty("linksRemoved").GetInt32() >= 3, gc.Stdout); // gc/untagged's config and 2 layers
+            Assert.True(doc.RootElement.GetProperty("referrersDeleted").GetInt32() >= 0, gc.Stdout); // present (other tests share this server)
 
             // The image that is still tagged is whole: it pushes again with every blob already there.
             var again = await server.LaminaAsync("push", kept, "gc/kept:v2");
             Assert.Contains("0 blobs uploaded", again.Stdout, StringComparison.Ordinal);
             var text = await server.LaminaAsync("gc");
-            Assert.Matches(@"Deleted \d+ blobs, freed .* \(grace period 3600 s\)\.", text.Stdout);
+            Assert.Matches(@"Deleted \d+ blobs, freed .*; dropped \d+ repository links and \d+ referrers of deleted images \(grace period 3600 s\)\.", text.Stdout);
         }
         finally
         {

@@ -127,6 +127,29 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
         Assert.True(png.Count((0x2f, 0x5f, 0xd0)) > 50, "no chart line in the accent colour is visible");
     }
 
+    [Fact]
+    public async Task The_metrics_range_selector_asks_the_real_endpoint_for_that_range_and_redraws()
+    {
+        var page = await fixture.LoggedInPageAsync();
+        await page.GotoAsync(fixture.Url + "#/functions/" + ConsoleFixture.FunctionName);
+        await page.WaitForSelectorAsync("#charts svg.chart", new() { State = WaitForSelectorState.Attached });
+        Assert.Equal("last hour", await page.InnerTextAsync("#metrics-range-title"));
+        Assert.Equal(["1h", "24h", "7d", "15d"], await page.Locator("#metrics-range option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)"));
+
+        foreach (var (range, points, words) in new[] { ("7d", 168, "last 7 days"), ("15d", 120, "last 15 days"), ("24h", 288, "last 24 hours") })
+        {
+            var answer = page.WaitForResponseAsync(r => r.Url.Contains("/metrics?", StringComparison.Ordinal) && r.Url.Contains("range=" + range, StringComparison.Ordinal));
+            await page.SelectOptionAsync("#metrics-range", range);
+            var response = await answer;
+            Assert.Equal(200, response.Status);
+            using var json = System.Text.Json.JsonDocument.Parse(await response.TextAsync());
+            Assert.Equal(points, json.RootElement.GetProperty("points").GetArrayLength());
+            Assert.Equal(words, await page.InnerTextAsync("#metrics-range-title"));
+            await page.WaitForSelectorAsync("#charts svg.chart", new() { State = WaitForSelectorState.Attached });
+            Assert.Equal(5, await page.Locator("#charts svg.chart").CountAsync());
+        }
+    }
+
     private async Task<Png> ScreenshotAsync(IPage page, string name)
     {
         var path = Path.Combine(fixture.ScreenshotDir, name + ".png");

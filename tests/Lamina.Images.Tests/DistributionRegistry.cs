@@ -17,8 +17,11 @@ public sealed class DistributionRegistry : IDisposable
     public DistributionRegistry() : this(null) { }
 
     /// <param name="authSection">YAML for the config's "auth:" section (indented two spaces), or null for none.</param>
-    public DistributionRegistry(string? authSection)
+    /// <param name="tls">PEM certificate and key files: the registry serves HTTPS only.</param>
+    public DistributionRegistry(string? authSection, (string Certificate, string Key)? tls = null)
     {
+        Tls = tls is not null;
+        var tlsSection = tls is null ? "" : $"  tls:\n    certificate: {tls.Value.Certificate}\n    key: {tls.Value.Key}";
         if (!File.Exists(Binary))
             throw new InvalidOperationException($"{Binary} is missing: run ./test.sh (it installs docker-registry) or apt-get install -y docker-registry");
         dir = Path.Combine(Path.GetTempPath(), "lamina-registry-" + Guid.NewGuid().ToString("n"));
@@ -38,6 +41,7 @@ public sealed class DistributionRegistry : IDisposable
                     enabled: true
                 http:
                   addr: 127.0.0.1:{Port}
+                {tlsSection}
                 {(authSection is null ? "" : "auth:\n" + authSection)}
                 """);
             process = Process.Start(new ProcessStartInfo(Binary, ["serve", config])
@@ -60,15 +64,20 @@ public sealed class DistributionRegistry : IDisposable
 
     public string Host => $"127.0.0.1:{Port}";
 
+    /// <summary>Whether it serves HTTPS (with the certificate given at start).</summary>
+    public bool Tls { get; }
+
     private bool WaitReady()
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        // Readiness only: any certificate will do here; the tests judge trust through the client under test.
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
             try
             {
-                using var response = http.GetAsync($"http://{Host}/v2/").GetAwaiter().GetResult();
+                using var response = http.GetAsync($"{(Tls ? "https" : "http")}://{Host}/v2/").GetAwaiter().GetResult();
                 if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized) return true;
             }
             catch (HttpRequestException) { }

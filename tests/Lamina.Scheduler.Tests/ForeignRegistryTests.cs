@@ -10,8 +10,6 @@ namespace Lamina.Scheduler.Tests;
 /// </summary>
 public sealed class ForeignRegistryTests(ForeignRegistryServer server) : IClassFixture<ForeignRegistryServer>
 {
-    private const string Role = "arn:aws:iam::123456789012:role/lambda-role";
-
     [Fact]
     public async Task A_function_from_an_anonymous_registry_runs_and_an_update_to_a_new_tag_pins_the_new_digest()
     {
@@ -151,20 +149,9 @@ public sealed class ForeignRegistryTests(ForeignRegistryServer server) : IClassF
         }
     }
 
-    private Task<string> CreateAsync(string name, string imageUri, Lamina.Server.LaminaHost? host = null) => server.LambdaAsync(host, "create-function", "--function-name", name,
-        "--package-type", "Image", "--code", $"ImageUri={imageUri}", "--role", Role, "--timeout", "3");
+    private Task<string> CreateAsync(string name, string imageUri, Lamina.Server.LaminaHost? host = null) => FunctionCalls.CreateAsync(server, name, imageUri, host);
 
-    /// <summary>get-function-configuration, polled (generous deadline) until the function has left Pending.</summary>
-    private async Task<JsonElement> SettledAsync(string name)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (true)
-        {
-            var state = JsonDocument.Parse(await server.LambdaAsync(null, "get-function-configuration", "--function-name", name)).RootElement;
-            if (state.GetProperty("State").GetString() != "Pending" || DateTime.UtcNow > deadline) return state;
-            await Task.Delay(200);
-        }
-    }
+    private Task<JsonElement> SettledAsync(string name) => FunctionCalls.SettledAsync(server, name);
 
     private static (string ImageUri, string Resolved) Code(string name, string getFunction)
     {

@@ -7,7 +7,9 @@ namespace Lamina.Cli.Commands;
 
 /// <summary>
 /// <c>lamina gc [--grace-period SECONDS]</c>: registry garbage collection now (the server also runs it
-/// periodically), through the signed admin endpoint <c>POST /lamina/admin/v1/gc</c>.
+/// periodically), through the signed admin endpoint <c>POST /lamina/admin/v1/gc</c>. Prints the blobs deleted and
+/// bytes freed, the repository links dropped and the referrers deleted because their subject was gone
+/// (<c>--output json</c>: the endpoint's answer as is).
 /// </summary>
 internal static class GcCommand
 {
@@ -41,11 +43,16 @@ internal static class GcCommand
                 else
                 {
                     Console.WriteLine($"Deleted {result.GetProperty("blobsDeleted").GetInt32()} blobs, freed " +
-                        $"{Output.Bytes(result.GetProperty("bytesFreed").GetInt64())} (grace period {result.GetProperty("gracePeriodSeconds").GetInt64()} s).");
+                        $"{Output.Bytes(result.GetProperty("bytesFreed").GetInt64())}; dropped {Count(result, "linksRemoved")} repository links " +
+                        $"and {Count(result, "referrersDeleted")} referrers of deleted images (grace period {result.GetProperty("gracePeriodSeconds").GetInt64()} s).");
                 }
             }
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    /// <summary>A count the answer may lack (a server older than the CLI): 0 then.</summary>
+    private static int Count(System.Text.Json.JsonElement result, string name) =>
+        result.TryGetProperty(name, out var value) ? value.GetInt32() : 0;
 }

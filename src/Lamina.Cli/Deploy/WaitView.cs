@@ -15,9 +15,10 @@ internal sealed class BarWaitView(ProgressContext context) : IWaitView
 
     public void Show(string name, string state, string update, ImagePull? pull)
     {
-        _task ??= context.AddTask("", maxValue: 1);
-        var text = pull is { Phase: not "done" } ? pull.Describe() : $"waiting for {name}: {state}, update {update}";
-        _task.Description = Markup.Escape(text);
+        var text = Markup.Escape(pull is { Phase: not "done" } ? pull.Describe() : $"waiting for {name}: {state}, update {update}");
+        // Spectre refuses a task with an empty name (ArgumentException): the first text names it.
+        _task ??= context.AddTask(text, maxValue: 1);
+        _task.Description = text;
         _task.IsIndeterminate = pull is not { BytesTotal: > 0 };
         if (pull is { BytesTotal: > 0 })
         {

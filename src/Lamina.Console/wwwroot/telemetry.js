@@ -20,12 +20,15 @@ export async function loadLogs(functionName, startTime) {
   }
 }
 
+/** The ranges the metrics API offers (?range=), with the words the page shows. */
+export const metricRanges = [['1h', 'last hour'], ['24h', 'last 24 hours'], ['7d', 'last 7 days'], ['15d', 'last 15 days']];
+
 /**
- * Where the metrics JSON lives: the control plane's per-minute series (docs/logs.md, "Metrics"), signed
- * as service lambda. A page may override it (tests do) with globalThis.LAMINA_METRICS_ENDPOINT.
+ * Where the metrics JSON lives: the control plane's series over a range (docs/logs.md, "Metrics"), signed
+ * as service lambda. A page may override it (tests do) with globalThis.LAMINA_METRICS_ENDPOINT(name, range).
  */
 export const metricsEndpoint = globalThis.LAMINA_METRICS_ENDPOINT
-  || (name => ['/lamina/api/v1/functions/' + encodeURIComponent(name) + '/metrics', [['minutes', '60']]]);
+  || ((name, range) => ['/lamina/api/v1/functions/' + encodeURIComponent(name) + '/metrics', [['range', range]]]);
 
 /**
  * The function's metrics as { series: { invocations, errors, throttles, durationP50, durationP99, concurrency } },
@@ -34,9 +37,9 @@ export const metricsEndpoint = globalThis.LAMINA_METRICS_ENDPOINT
  * durationP50Ms, durationP99Ms, maxConcurrency | concurrency }] } (one row per period; a null duration means
  * no sample in that period and is left out, so a function never invoked shows "no data" for durations).
  */
-export async function loadMetrics(functionName) {
+export async function loadMetrics(functionName, range = '1h') {
   if (!metricsEndpoint) return null;
-  const [path, query] = metricsEndpoint(functionName);
+  const [path, query] = metricsEndpoint(functionName, range);
   const r = await signed('lambda', 'GET', path, { query });
   if (r.status !== 200 || !r.json) return null;
   return normalizeMetrics(r.json);

@@ -116,6 +116,12 @@ public sealed class FunctionMetrics(string name)
         }
     }
 
+    /// <summary>Copies of the minutes from <paramref name="fromMinute"/> to <paramref name="toMinute"/> that saw invocations, every sample kept.</summary>
+    public List<MinuteRow> Rows(long fromMinute, long toMinute)
+    {
+        lock (_gate) return [.. _buckets.Where(b => b.Minute >= fromMinute && b.Minute <= toMinute).Select(b => b.ToRow(Name, MinuteBucket.MaxSamples))];
+    }
+
     /// <summary>The buckets from <paramref name="fromMinute"/> on, merged into one point.</summary>
     public MetricPoint Window(long fromMinute, long toMinute)
     {

@@ -15,7 +15,8 @@ namespace Lamina.Control.Metrics;
 
 /// <summary>
 /// GET /metrics (Prometheus text) and the console's JSON API:
-/// GET /lamina/api/v1/functions/{name}/metrics?minutes=N, GET /lamina/api/v1/functions/{name}/invocations?limit=N and
+/// GET /lamina/api/v1/functions/{name}/metrics?minutes=N (per minute, the last 24 h at most) or ?range=1h|24h|7d|15d
+/// (buckets of 1, 5, 60 or 180 minutes; beyond 24 h from control.db, <see cref="RangeSeries"/>), GET /lamina/api/v1/functions/{name}/invocations?limit=N and
 /// GET /lamina/api/v1/functions/{name}/image-pull (how far the pull of $LATEST's image has got; docs/cli.md).
 /// Errors are <c>{"error":{"code","message"}}</c> with 400, 401 or 404 (docs/logs.md).
 /// </summary>
@@ -29,6 +30,7 @@ public static class MetricsEndpoints
         var logs = sp.GetRequiredService<LogIngestion>();
         var events = sp.GetRequiredService<AsyncEventStore>();
         var store = sp.GetRequiredService<ControlStore>();
+        var minuteStore = sp.GetRequiredService<MetricsStore>();
         var pulls = sp.GetService<IImagePullProgress>();
         e.MapGet("/metrics", (HttpContext c) =>
         {
@@ -39,10 +41,27 @@ public static class MetricsEndpoints
         e.MapGet("/lamina/api/v1/functions/{name}/metrics", (HttpContext c, string name) =>
         {
             if (!ApiAccess.Allowed(c, auth)) return Unauthorized();
+            var rangeText = c.Request.Query["range"].ToString();
+            var range = rangeText.Length == 0 ? null : MetricRange.Parse(rangeText);
+            if (rangeText.Length > 0 && range is null)
+                return Error(400, "InvalidParameter", $"range must be one of {string.Join(", ", MetricRange.All.Select(r => r.Name))}");
             if (!Int(c, "minutes", 60, 1, FunctionMetrics.RetainedMinutes, out var minutes)) return Error(400, "InvalidParameter", $"minutes must be an integer from 1 to {FunctionMetrics.RetainedMinutes}");
             var f = metrics.Function(name);
             if (f is null && !store.Read(s => s.Function(name) is not null)) return Error(404, "ResourceNotFound", $"Function not found: {name}");
             var now = metrics.NowMinute;
+            if (range is not null)
+            {
+                var (summary, series) = RangeSeries.Build(name, f, minuteStore, now, range);
+                return Results.Json(new JsonObject
+                {
+                    ["functionName"] = name,
+                    ["range"] = range.Name,
+                    ["minutes"] = range.Minutes,
+                    ["bucketSeconds"] = range.BucketMinutes * 60,
+                    ["summary"] = Point(summary),
+                    ["points"] = new JsonArray([.. series.Select(p => (JsonNode)Point(p))]),
+                });
+            }
             var from = now - minutes + 1;
             var points = f?.Series(from, now) ?? [.. Enumerable.Range(0, minutes).Select(i => MetricPoint.Empty(from + i))];
             return Results.Json(new JsonObject

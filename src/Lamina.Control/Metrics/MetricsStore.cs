@@ -26,6 +26,26 @@ public sealed class MetricsStore(ControlDatabase db)
             FROM metric_minutes WHERE minute >= $from ORDER BY function_name, minute
             """;
         cmd.Parameters.AddWithValue("$from", fromMinute);
+        return ReadRows(cmd);
+    });
+
+    /// <summary>One function's rows from <paramref name="fromMinute"/> to <paramref name="toMinute"/> inclusive (the metrics API's longer ranges).</summary>
+    public List<MinuteRow> LoadFunction(string functionName, long fromMinute, long toMinute) => db.Read(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT function_name, minute, invocations, errors, throttles, platform_errors, cold_starts,
+                   init_duration_sum_ms, max_concurrency, ran, durations
+            FROM metric_minutes WHERE function_name = $f AND minute >= $from AND minute <= $to ORDER BY minute
+            """;
+        cmd.Parameters.AddWithValue("$f", functionName);
+        cmd.Parameters.AddWithValue("$from", fromMinute);
+        cmd.Parameters.AddWithValue("$to", toMinute);
+        return ReadRows(cmd);
+    });
+
+    private static List<MinuteRow> ReadRows(SqliteCommand cmd)
+    {
         using var reader = cmd.ExecuteReader();
         var rows = new List<MinuteRow>();
         while (reader.Read())
@@ -37,7 +57,7 @@ public sealed class MetricsStore(ControlDatabase db)
                 reader.GetInt64(5), reader.GetInt64(6), reader.GetDouble(7), reader.GetInt32(8), reader.GetInt64(9), durations));
         }
         return rows;
-    });
+    }
 
     /// <summary>Writes <paramref name="rows"/> in one transaction (insert or replace).</summary>
     public Task SaveAsync(IReadOnlyList<MinuteRow> rows, CancellationToken ct) => db.WriteAsync((c, tx) =>

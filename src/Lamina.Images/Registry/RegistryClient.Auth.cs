@@ -33,7 +33,8 @@ public sealed partial class RegistryClient
                 }
                 catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
-                    throw new ImageException(ImageErrorCode.RegistryUnavailable, $"registry {image.Registry} unreachable for {what}: {e.Message}", e);
+                    throw new ImageException(ImageErrorCode.RegistryUnavailable,
+                        RegistryTls.Explain(e, image.Registry) ?? $"registry {image.Registry} unreachable for {what}: {e.Message}", e);
                 }
             }
             if (response.IsSuccessStatusCode) return response;

@@ -12,7 +12,8 @@ public sealed record ManifestResponse(ImageManifest Manifest, Digest Digest, byt
 /// Pull side of the OCI distribution API: manifests and blobs, with Bearer-token and Basic authentication.
 /// Every byte is verified: a manifest against the digest asked for (or the registry's Docker-Content-Digest),
 /// a blob against its descriptor's digest and size while it streams, so a wrong byte never goes unnoticed.
-/// Plain HTTP for loopback and configured insecure registries, HTTPS otherwise.
+/// Plain HTTP for loopback and configured insecure registries, HTTPS otherwise (and for loopback hosts listed as
+/// secure); TLS trusts the system's roots plus <see cref="RegistryClientOptions.TrustedCertificates"/>.
 /// </summary>
 public sealed partial class RegistryClient : IDisposable
 {
@@ -25,7 +26,7 @@ public sealed partial class RegistryClient : IDisposable
     public RegistryClient(RegistryClientOptions? options = null)
     {
         this.options = options ?? new RegistryClientOptions();
-        var handler = this.options.Handler ?? new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None };
+        var handler = this.options.Handler ?? RegistryTls.Handler(this.options.TrustedCertificates);
         http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.UserAgent.ParseAdd("lamina/0.1");
     }
@@ -40,6 +41,7 @@ public sealed partial class RegistryClient : IDisposable
     private bool IsPlainHttp(string registry)
     {
         if (options.InsecureRegistries.Contains(registry)) return true;
+        if (options.SecureRegistries.Contains(registry)) return false;
         var host = registry.StartsWith('[') ? registry[..(registry.IndexOf(']', StringComparison.Ordinal) + 1)] : registry.Split(':')[0];
         return host == "localhost" || host == "[::1]" || host.StartsWith("127.", StringComparison.Ordinal);
     }

@@ -15,6 +15,12 @@ public sealed record RegistryClientOptions
     /// <summary>Hosts spoken to over plain HTTP besides loopback ones (localhost, 127.0.0.0/8, [::1]), which always are.</summary>
     public IReadOnlyCollection<string> InsecureRegistries { get; init; } = [];
 
+    /// <summary>Hosts spoken to over HTTPS even when they are loopback ones (a TLS registry on 127.0.0.1).</summary>
+    public IReadOnlyCollection<string> SecureRegistries { get; init; } = [];
+
+    /// <summary>Certificates trusted as roots besides the system's (a private CA, a self-signed registry); null or empty: the system's only.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2Collection? TrustedCertificates { get; init; }
+
     /// <summary>Per request (headers); blob bodies stream without a total timeout.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(100);
 

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace Lamina.Registry.Storage;
 
 /// <summary>
-/// Drops repository links nothing needs (<see cref="IRegistryMetadata.UnlinkUnreferencedAsync"/>), then deletes
+/// Deletes referrers whose subject is gone (<see cref="IRegistryMetadata.DeleteOrphanReferrersAsync"/>), drops
+/// repository links nothing needs (<see cref="IRegistryMetadata.UnlinkUnreferencedAsync"/>), then deletes
 /// blobs nothing refers to, while pushes go on (no stop-the-world). Safety argument:
 /// a blob's file is deleted only by <see cref="RunAsync"/>, holding the digest's lock, right after
 /// <see cref="IRegistryMetadata.TryForgetBlobAsync"/> removed its row in a transaction that re-checked
@@ -24,7 +25,11 @@ public sealed partial class GarbageCollector(
         var deleted = 0;
         long bytes = 0;
 
-        // Step 0: repository links nothing in their repository needs any more (layers of deleted images,
+        // Step 0a: referrers left without their subject (signatures, SBOMs of a deleted image), untagged and
+        // in no index. Their manifest rows go; their blobs' clocks restart, so the bytes follow after the grace period.
+        var referrers = await metadata.DeleteOrphanReferrersAsync(olderThan, ct);
+
+        // Step 0b: repository links nothing in their repository needs any more (layers of deleted images,
         // uploads whose manifest never came), once their clock is past the grace period. Metadata only: the
         // bytes go in step 1, under the digest's lock, if no other repository or manifest holds them.
         var unlinked = await metadata.UnlinkUnreferencedAsync(olderThan, ct);
@@ -53,16 +58,19 @@ public sealed partial class GarbageCollector(
             bytes += size;
             LogDeleted(digest.ToString(), size);
         }
-        LogFinished(unlinked, deleted, bytes);
-        return new GcResult(deleted, bytes, unlinked);
+        LogFinished(referrers, unlinked, deleted, bytes);
+        return new GcResult(deleted, bytes, unlinked, referrers);
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "gc deleted blob {Digest} ({Size} bytes)")]
     private partial void LogDeleted(string digest, long size);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "gc finished: {Links} repository links dropped, {Count} blobs, {Bytes} bytes freed")]
-    private partial void LogFinished(int links, int count, long bytes);
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "gc finished: {Referrers} orphan referrers, {Links} repository links dropped, {Count} blobs, {Bytes} bytes freed")]
+    private partial void LogFinished(int referrers, int links, int count, long bytes);
 }
 
-/// <summary>What one garbage collection removed: blob files and their bytes, and repository links dropped.</summary>
-public sealed record GcResult(int BlobsDeleted, long BytesFreed, int LinksRemoved = 0);
+/// <summary>
+/// What one garbage collection removed: blob files and their bytes, repository links dropped, and referrer
+/// manifests deleted because their subject was gone.
+/// </summary>
+public sealed record GcResult(int BlobsDeleted, long BytesFreed, int LinksRemoved = 0, int ReferrersDeleted = 0);

@@ -66,7 +66,7 @@ public interface IRegistryMetadata
 
     /// <summary>
     /// Deletes the manifest and every tag pointing at it, and the child manifests of a deleted index that nothing
-    /// else keeps (a tag, another manifest, a referrer). Links to the blobs they referenced stay until garbage
+    /// else keeps (a tag, another manifest; a referrer does not keep its subject). Links to the blobs they referenced stay until garbage
     /// collection finds them unreferenced past the grace period (<see cref="UnlinkUnreferencedAsync"/>).
     /// </summary>
     Task<bool> DeleteManifestAsync(string repository, Digest digest, CancellationToken ct = default);
@@ -83,6 +83,12 @@ public interface IRegistryMetadata
     Task<IReadOnlyList<ManifestRecord>> ListReferrersAsync(string repository, Digest subject, CancellationToken ct = default);
 
     // ---- garbage collection -----------------------------------------------------------
+    /// <summary>
+    /// Deletes referrers whose subject is not a manifest of their repository (deleted, or never pushed), that no tag
+    /// or index keeps, pushed before <paramref name="olderThan"/>; referrers of those go too. Returns how many manifests.
+    /// </summary>
+    Task<int> DeleteOrphanReferrersAsync(DateTimeOffset olderThan, CancellationToken ct = default);
+
     /// <summary>
     /// Drops repository links to blobs no manifest of that repository references (nor is), whose clock is older than
     /// <paramref name="olderThan"/>: the layers of deleted images, uploads whose manifest never came. Returns how many.

@@ -31,18 +31,25 @@ public class IndexDeletionTests
         Assert.Null(await f.Metadata.GetManifestAsync("r", plain.Manifest));
         Assert.Null(await f.Metadata.GetManifestAsync("r", nested));
         Assert.Null(await f.Metadata.GetManifestAsync("r", nestedChild.Manifest));
+        Assert.Null(await f.Metadata.GetManifestAsync("r", signed.Manifest));       // a referrer's subject is a weak link
         Assert.NotNull(await f.Metadata.GetManifestAsync("r", tagged.Manifest));    // tagged
         Assert.NotNull(await f.Metadata.GetManifestAsync("r", shared.Manifest));    // in another index
-        Assert.NotNull(await f.Metadata.GetManifestAsync("r", signed.Manifest));    // a referrer names it
-        Assert.NotNull(await f.Metadata.GetManifestAsync("r", signature));
+        Assert.NotNull(await f.Metadata.GetManifestAsync("r", signature));          // until the collection
         Assert.NotNull(await f.Metadata.GetManifestAsync("r", other));
 
         clock.Now += TimeSpan.FromHours(2);
-        await f.Gc.RunAsync(TimeSpan.FromHours(1));
+        var gc = await f.Gc.RunAsync(TimeSpan.FromHours(1));
+        Assert.Equal(1, gc.ReferrersDeleted);
+        Assert.Null(await f.Metadata.GetManifestAsync("r", signature));
         Assert.False(f.Blobs.Exists(plain.Layers[0]));
         Assert.False(f.Blobs.Exists(nestedChild.Layers[0]));
+        Assert.False(f.Blobs.Exists(signed.Layers[0]));
         Assert.False(f.Blobs.Exists(index));
-        Assert.All(tagged.All.Concat(shared.All).Concat(signed.All), d => Assert.True(f.Blobs.Exists(d)));
+        Assert.True(f.Blobs.Exists(signature)); // its clock restarted when the collection deleted it: a grace period more
+        Assert.All(tagged.All.Concat(shared.All), d => Assert.True(f.Blobs.Exists(d)));
+        clock.Now += TimeSpan.FromHours(2);
+        await f.Gc.RunAsync(TimeSpan.FromHours(1));
+        Assert.False(f.Blobs.Exists(signature));
 
         // The other index goes: now nothing keeps its child either.
         Assert.True(await f.Metadata.DeleteManifestAsync("r", other));
