@@ -48,4 +48,14 @@ done
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo "csharp-aot on lamina/provided, $rounds cold starts through runc sandboxes (image local), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  invoke round trip, cold (sandbox create → agent → init → invoke → answer): median $(median < "$work/rt.ms") ms  (all: $(tr '\n' ' ' < "$work/rt.ms"))"
-echo "  Init Duration (REPORT):                                                  median $(median < "$work/init.ms") ms"
+echo "  Init Duration (REPORT):                                                  median $(median < "$work/init.ms") ms  (all: $(tr '\n' ' ' < "$work/init.ms"))"
+# CFS throttling of the environments still alive (each round's, idle until reaped): init + one invoke each.
+throttled=0; periods=0; time_ns=0; groups=0
+for stat in /sys/fs/cgroup/cpu/"$cgroup"/*/cpu.stat; do
+  [ -f "$stat" ] || continue
+  groups=$((groups + 1))
+  periods=$((periods + $(awk '$1=="nr_periods"{print $2}' "$stat")))
+  throttled=$((throttled + $(awk '$1=="nr_throttled"{print $2}' "$stat")))
+  time_ns=$((time_ns + $(awk '$1=="throttled_time"{print $2}' "$stat")))
+done
+echo "  CFS throttling over $groups environments: $throttled of $periods periods throttled, $((time_ns / 1000000)) ms throttled in all ($((groups > 0 ? time_ns / 1000000 / groups : 0)) ms per environment)"

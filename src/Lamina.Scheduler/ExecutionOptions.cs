@@ -49,8 +49,15 @@ public sealed class ExecutionOptions
     /// <summary>The least CPU quota a sandbox gets, in vCPUs (0.01–64; docs/sandbox.md, "CPU").</summary>
     public double CpuFloorVcpus { get; set; } = Lamina.Sandbox.CpuLimits.DefaultFloorVcpus;
 
+    /// <summary>
+    /// true (default): a new environment's init (runtime start to its first /next, bounded by the init timeout)
+    /// runs without the CFS quota, which is written once init is done (what Lambda is observed to do); false:
+    /// the quota applies from the sandbox's first instruction. No effect when <see cref="CpuQuota"/> is off.
+    /// </summary>
+    public bool InitCpuBoost { get; set; } = true;
+
     /// <summary>The sandboxes' CPU settings these options describe.</summary>
-    public Lamina.Sandbox.CpuLimits ToCpuLimits() => new(CpuQuota, CpuFloorVcpus);
+    public Lamina.Sandbox.CpuLimits ToCpuLimits() => new(CpuQuota, CpuFloorVcpus) { InitBoost = InitCpuBoost };
 
     /// <summary>Every problem, as messages a user can act on. Empty when valid.</summary>
     public IReadOnlyList<string> Validate()
