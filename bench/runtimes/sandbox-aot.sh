@@ -11,8 +11,9 @@ rounds="${1:-25}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 agent="${LAMINA_INIT_BINARY:-$(ls -t /var/tmp/lamina-init-aot-*/lamina-init | head -1)}"
 bootstrap="${AOT_BOOTSTRAP:-$(ls -t /var/tmp/lamina-csharp-aot-*/bootstrap | head -1)}"
-dotnet build "$root/src/Lamina.Cli" -c Release --nologo -v q >/dev/null
-lamina=(dotnet "$root/src/Lamina.Cli/bin/Release/net10.0/lamina.dll")
+#   LAMINA_CLI_DLL      a lamina.dll already built (skips the build: A/B runs of one binary while sources change)
+if [ -z "${LAMINA_CLI_DLL:-}" ]; then dotnet build "$root/src/Lamina.Cli" -c Release --nologo -v q >/dev/null; fi
+lamina=(dotnet "${LAMINA_CLI_DLL:-$root/src/Lamina.Cli/bin/Release/net10.0/lamina.dll}")
 work="$(mktemp -d /var/tmp/lamina-bench-aot-XXXXXX)"
 cgroup="lamina-bench-aot-$$"
 server_pid=""
