@@ -41,6 +41,13 @@ public sealed class ExecutionOptions
     public int SpareSandboxes { get; set; } = 1;
 
     /// <summary>
+    /// true (default): a function that becomes Active (create, code or configuration update) gets its pool's
+    /// spares then, so its first invoke is not a cold start on demand; they are reaped after <see cref="IdleTimeout"/>
+    /// unused. false: spares only after a pool's first cold start. No effect when <see cref="SpareSandboxes"/> is 0.
+    /// </summary>
+    public bool PrewarmOnActive { get; set; } = true;
+
+    /// <summary>
     /// true (default): each sandbox gets a CFS quota of MemorySize / 1769 vCPUs (Lambda's rule), at least
     /// <see cref="CpuFloorVcpus"/>, at most the host's CPUs; false: no quota, a sandbox may use every core.
     /// </summary>

@@ -194,7 +194,7 @@ public sealed partial class Scheduler
             Unreserve(config.MemorySize);
             return (null, error);
         }
-        if (!provisioned) RefillSpares(key, pulled.Image!, function);
+        if (!provisioned) _ = RefillSpares(key, pulled.Image!, function);
         var stream = $"{_time.GetUtcNow():yyyy'/'MM'/'dd}/[{config.Version}]{hex}";
         // A provisioned environment's init is done ahead of any invoke: no invoke reports it (as in AWS).
         var pooled = new PooledEnvironment(environment, key, config.MemorySize, stream) { Provisioned = provisioned, Cold = !provisioned };
