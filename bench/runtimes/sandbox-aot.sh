@@ -59,6 +59,8 @@ echo "  Init Duration (REPORT):                                                 
 # The scheduler's own figure (create → agent → init done), from its "Environment … started in N ms" log lines.
 grep -o 'started in [0-9]* ms' "$work/server.log" | grep -o '[0-9]*' | tail -n "$rounds" > "$work/start.ms" || true
 [ -s "$work/start.ms" ] && echo "  environment start on the server (create → agent → init), last $rounds:     median $(median < "$work/start.ms") ms  (all: $(tr '\n' ' ' < "$work/start.ms"))"
+grep -o '[0-9]* ms on the invoke path' "$work/server.log" | grep -o '^[0-9]*' | tail -n "$rounds" > "$work/onpath.ms" || true
+[ -s "$work/onpath.ms" ] && echo "    of which on the invoke path (thaw or create, then init; not a spare's making): median $(median < "$work/onpath.ms") ms  (all: $(tr '\n' ' ' < "$work/onpath.ms"))"
 throttled=0; periods=0; time_ns=0; groups=0
 for g in "${!seen[@]}"; do
   read -r p t n <<< "${seen[$g]}"
