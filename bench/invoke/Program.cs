@@ -29,6 +29,8 @@ var execution = new ExecutionOptions
     // No spare sandboxes: they would count among the sandboxes the scale-out and warm-up gates wait for, and they
     // do not help a burst from zero (bench/coldstart measures cold starts from a spare).
     SpareSandboxes = 0,
+    // LAMINA_BENCH_INIT_CPU_BOOST=false: the CFS quota from create (A/B of Execution:InitCpuBoost, default on).
+    InitCpuBoost = Environment.GetEnvironmentVariable("LAMINA_BENCH_INIT_CPU_BOOST") != "false",
 };
 var layout = Path.Combine(work, "layout");
 if (Directory.Exists(layout)) Directory.Delete(layout, recursive: true);

@@ -108,6 +108,9 @@ public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOption
             var initMs = Lap(clock);
             if (InitFailure(init) is { } failure)
                 return (null, await Fail(sandbox, control, new(EnvironmentErrorCode.InitFailed, failure)));
+            // Init ran on the host's CPUs (CpuLimits.InitBoost); invokes run under the function's quota.
+            if (await manager.EndInitCpuBoostAsync(sandbox) is { } quotaError)
+                return (null, await Fail(sandbox, control, new(EnvironmentErrorCode.SandboxFailed, quotaError.ToString())));
 
             // A freeze that does not complete (a loaded host, a task stuck in the kernel) is undone by the
             // sandbox manager: the environment stays running, idle in /next, and is still good to invoke.

@@ -26,6 +26,18 @@ public sealed record CpuLimits(bool Quota = true, double FloorVcpus = CpuLimits.
     /// <summary>Lambda's proportion, the floor and the host cap applied.</summary>
     public static CpuLimits Default { get; } = new();
 
+    /// <summary>
+    /// true: a sandbox starts with no CFS quota (the host's CPUs, shares still equal) and gets its quota from
+    /// <see cref="SandboxManager.EndInitCpuBoostAsync"/> once the function's init is done: Lambda is observed to
+    /// run init unthrottled, and a 0.25 vCPU quota makes a 20 ms NativeAOT init wait several 100 ms periods.
+    /// The caller that sets this must call that method after init (or destroy the sandbox); false (the default
+    /// here, on in the server's Execution section): the quota is in the spec from the start.
+    /// </summary>
+    public bool InitBoost { get; init; }
+
+    /// <summary>The quota runc writes at create: none while <see cref="InitBoost"/> holds, else <see cref="QuotaUs"/>.</summary>
+    public long CreateQuotaUs(int memoryMb) => InitBoost ? -1 : QuotaUs(memoryMb);
+
     /// <summary>Every problem with these settings, as messages naming the option. Empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -41,6 +41,12 @@ public sealed class SandboxHandle
     /// <summary>Set when Lamina itself stopped the process (so the exit is not the function's doing).</summary>
     internal bool StopRequested { get; set; }
 
+    /// <summary>The CFS quota (µs per period) still to be written when init ends; 0 when none is pending.</summary>
+    internal long PendingQuotaUs;
+
+    /// <summary>true while the sandbox runs without its CFS quota (see <see cref="CpuLimits.InitBoost"/>).</summary>
+    public bool InitCpuBoosted => Volatile.Read(ref PendingQuotaUs) != 0;
+
     /// <summary>Serializes lifecycle operations on this sandbox.</summary>
     internal SemaphoreSlim Gate { get; } = new(1, 1);
 

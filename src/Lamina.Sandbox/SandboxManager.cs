@@ -113,6 +113,7 @@ public sealed partial class SandboxManager
             return new SandboxError(SandboxErrorCode.RuntimeFailed, message);
         }
         sandbox.State = SandboxState.Created;
+        if (Options.Cpu.InitBoost && Options.Cpu.QuotaUs(request.MemoryMb) is > 0 and var quota) sandbox.PendingQuotaUs = quota;
         sandbox.Watch(pid);
         return sandbox;
     }

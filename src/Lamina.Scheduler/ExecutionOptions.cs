@@ -41,6 +41,13 @@ public sealed class ExecutionOptions
     public int SpareSandboxes { get; set; } = 1;
 
     /// <summary>
+    /// true (default): a function that becomes Active (create, code or configuration update) gets its pool's
+    /// spares then, so its first invoke is not a cold start on demand; they are reaped after <see cref="IdleTimeout"/>
+    /// unused. false: spares only after a pool's first cold start. No effect when <see cref="SpareSandboxes"/> is 0.
+    /// </summary>
+    public bool PrewarmOnActive { get; set; } = true;
+
+    /// <summary>
     /// true (default): each sandbox gets a CFS quota of MemorySize / 1769 vCPUs (Lambda's rule), at least
     /// <see cref="CpuFloorVcpus"/>, at most the host's CPUs; false: no quota, a sandbox may use every core.
     /// </summary>
@@ -55,8 +62,15 @@ public sealed class ExecutionOptions
     /// </summary>
     public TimeSpan DeadlineGrace { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// true (default): a new environment's init (runtime start to its first /next, bounded by the init timeout)
+    /// runs without the CFS quota, which is written once init is done (what Lambda is observed to do); false:
+    /// the quota applies from the sandbox's first instruction. No effect when <see cref="CpuQuota"/> is off.
+    /// </summary>
+    public bool InitCpuBoost { get; set; } = true;
+
     /// <summary>The sandboxes' CPU settings these options describe.</summary>
-    public Lamina.Sandbox.CpuLimits ToCpuLimits() => new(CpuQuota, CpuFloorVcpus);
+    public Lamina.Sandbox.CpuLimits ToCpuLimits() => new(CpuQuota, CpuFloorVcpus) { InitBoost = InitCpuBoost };
 
     /// <summary>Every problem, as messages a user can act on. Empty when valid.</summary>
     public IReadOnlyList<string> Validate()

@@ -60,17 +60,21 @@ public sealed partial class Scheduler
         return taken;
     }
 
-    /// <summary>Starts making spares for <paramref name="key"/>'s pool up to the bound, in the background.</summary>
-    private void RefillSpares(PoolKey key, PulledImage image, EnvironmentFunction function)
+    /// <summary>
+    /// Starts making spares for <paramref name="key"/>'s pool up to the bound, in the background; returns the
+    /// task that completes when they are made (or failed), null when none was needed.
+    /// </summary>
+    private Task? RefillSpares(PoolKey key, PulledImage image, EnvironmentFunction function)
     {
-        int need;
         lock (_lock)
         {
-            if (_stopped || !_pools.TryGetValue(key, out var pool) || pool.Draining) return;
-            need = _settings.SpareSandboxes - pool.Spares.Count - pool.SparesPreparing;
-            if (need <= 0) return;
+            if (_stopped || !_pools.TryGetValue(key, out var pool) || pool.Draining) return null;
+            var need = _settings.SpareSandboxes - pool.Spares.Count - pool.SparesPreparing;
+            if (need <= 0) return null;
             pool.SparesPreparing += need;
-            for (var i = 0; i < need; i++) Track(PrepareSpareAsync(key, image, function));
+            var making = new Task[need];
+            for (var i = 0; i < need; i++) Track(making[i] = PrepareSpareAsync(key, image, function));
+            return Task.WhenAll(making);
         }
     }
 

@@ -21,7 +21,7 @@ public sealed partial class SchedulerService(Scheduler scheduler, SchedulerSetti
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(ReapLoopAsync(stoppingToken), ProvisionLoopAsync(stoppingToken));
 
-    /// <summary>Provisioned concurrency: one reconcile pass per second (a pass that starts environments takes longer).</summary>
+    /// <summary>Provisioned concurrency and prewarming: one pass each per second (a pass that starts environments takes longer).</summary>
     private async Task ProvisionLoopAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
@@ -32,6 +32,7 @@ public sealed partial class SchedulerService(Scheduler scheduler, SchedulerSetti
                 try
                 {
                     await scheduler.ReconcileProvisionedAsync(stoppingToken);
+                    await scheduler.PrewarmAsync(stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -18,6 +18,9 @@ public sealed record SchedulerSettings(
     /// <summary>Sandboxes kept made ahead of demand per pool once it has had a cold start (0: none).</summary>
     public int SpareSandboxes { get; init; } = 1;
 
+    /// <summary>Make a pool's spares when its function becomes Active, not after its first cold start (needs spares on).</summary>
+    public bool PrewarmOnActive { get; init; } = true;
+
     /// <summary>The host's MemTotal in MB (from /proc/meminfo); a large fallback when unreadable.</summary>
     public static long HostMemoryMb()
     {

@@ -9,9 +9,11 @@ public sealed class SpareTests(ExecutionServer server) : IClassFixture<Execution
     public async Task The_next_cold_start_takes_the_spare_made_after_the_first_and_a_new_one_is_made()
     {
         await server.CreateFunctionAsync("spare-use", timeout: 300);
-        Assert.Empty(server.Scheduler.SpareSandboxIds("spare-use")); // no demand yet, no spare
-        Assert.Equal(1, (await server.InvokeAsync("spare-use", "{}")).Json.GetProperty("count").GetInt32());
+        // The spare made when the function became Active (prewarm on Active) serves the first invoke.
         await InvokeTests.WaitUntilAsync(() => server.Scheduler.SpareSandboxIds("spare-use").Count == 1);
+        var prewarmed = server.Scheduler.SpareSandboxIds("spare-use")[0];
+        Assert.Equal(1, (await server.InvokeAsync("spare-use", "{}")).Json.GetProperty("count").GetInt32());
+        await InvokeTests.WaitUntilAsync(() => server.Scheduler.SpareSandboxIds("spare-use") is [var s] && s != prewarmed);
         var spare = server.Scheduler.SpareSandboxIds("spare-use")[0];
         // A spare runs no runtime before it is used.
         Assert.DoesNotContain("echo-runtime: pid", File.ReadAllText(server.Scheduler.Manager.Find(spare)!.StderrPath));
@@ -27,6 +29,7 @@ public sealed class SpareTests(ExecutionServer server) : IClassFixture<Execution
         var streams = server.Telemetry.StreamsOf("spare-use");
         Assert.Equal(2, streams.Count);
         Assert.Contains(streams, s => s[^32..].StartsWith(spare, StringComparison.Ordinal));
+        Assert.Contains(streams, s => s[^32..].StartsWith(prewarmed, StringComparison.Ordinal));
         var cold = server.Telemetry.RecordsOf("spare-use").Where(r => r.InitDurationMs is not null).ToList();
         Assert.Equal(2, cold.Count); // the spare's first invoke reports its init like any cold start
 

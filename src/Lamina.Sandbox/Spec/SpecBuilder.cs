@@ -77,7 +77,7 @@ public static class SpecBuilder
             Devices: [new DeviceRuleSpec(Allow: false, Access: "rwm")],
             Memory: new MemorySpec(bytes, swap, DisableOomKiller: false),
             Cpu: new CpuSpec(Shares: CpuLimits.Shares,
-                Quota: cpu.QuotaUs(request.MemoryMb), Period: CpuLimits.PeriodUs),
+                Quota: cpu.CreateQuotaUs(request.MemoryMb), Period: CpuLimits.PeriodUs),
             Pids: new PidsSpec(request.PidsLimit));
     }
 

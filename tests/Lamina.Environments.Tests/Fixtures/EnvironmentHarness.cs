@@ -7,12 +7,12 @@ internal sealed class EnvironmentHarness : IAsyncDisposable
 {
     private readonly List<ExecutionEnvironment> _environments = [];
 
-    public EnvironmentHarness(string agentBinary)
+    public EnvironmentHarness(string agentBinary, CpuLimits? cpu = null)
     {
         if (!File.Exists("/usr/sbin/runc")) throw new InvalidOperationException("runc missing: apt-get install -y runc");
         DataDirectory = Directory.CreateTempSubdirectory("lamina-env-sbx-").FullName;
         CgroupParent = "lamina-envtest-" + Guid.NewGuid().ToString("N")[..10];
-        Manager = new SandboxManager(new SandboxManagerOptions(DataDirectory, CgroupParent));
+        Manager = new SandboxManager(new SandboxManagerOptions(DataDirectory, CgroupParent) { Cpu = cpu ?? CpuLimits.Default });
         Factory = new EnvironmentFactory(Manager, new EnvironmentOptions(agentBinary));
     }
 
@@ -37,6 +37,10 @@ internal sealed class EnvironmentHarness : IAsyncDisposable
     /// <summary>The sandbox's freezer.state (FROZEN / THAWED), cgroup v1.</summary>
     public string FreezerState(ExecutionEnvironment env) =>
         File.ReadAllText(Path.Combine("/sys/fs/cgroup/freezer", CgroupParent, env.Sandbox.Id, "freezer.state")).Trim();
+
+    /// <summary>The sandbox's cpu.cfs_quota_us (-1: none), cgroup v1.</summary>
+    public string CpuQuota(SandboxHandle sandbox) =>
+        File.ReadAllText(Path.Combine("/sys/fs/cgroup/cpu", CgroupParent, sandbox.Id, "cpu.cfs_quota_us")).Trim();
 
     /// <summary>Every cgroup directory of a sandbox that still exists.</summary>
     public IEnumerable<string> CgroupLeftovers(string id) =>

@@ -1,0 +1,76 @@
+using Lamina.Control.Domain;
+using Microsoft.Extensions.Logging;
+
+namespace Lamina.Scheduler;
+
+/// <summary>
+/// Prewarm on Active: a function whose $LATEST became Active (created, code or configuration updated) gets its
+/// pool's spares made then, so its first invoke takes a spare (a thaw and the runtime's init) instead of paying
+/// runc create and start on demand. <see cref="PrewarmAsync"/> runs every second beside the provisioned pass.
+/// Bounded: each (function, version, image, revision) is prewarmed once; its spares are reaped after the idle
+/// timeout like any spare, and are not made again; a revision older than the idle timeout is not prewarmed (a
+/// restarted server does not warm every function it has); none is made when the memory budget is spent; at most
+/// <see cref="MaxPrewarmsInFlight"/> are made at once, so a burst of deployments does not starve invokes.
+/// </summary>
+public sealed partial class Scheduler
+{
+    /// <summary>Prewarm spares in the making at once, across functions.</summary>
+    public const int MaxPrewarmsInFlight = 2;
+
+    // Pool keys prewarmed already (pruned to the current candidates each pass).
+    private readonly HashSet<PoolKey> _prewarmed = [];
+    private int _prewarmsInFlight;
+
+    /// <summary>
+    /// One pass: every function whose $LATEST is Active, updated successfully within the idle timeout and not
+    /// prewarmed yet gets its spares made in the background. A no-op when prewarming or spares are off.
+    /// </summary>
+    public async Task PrewarmAsync(CancellationToken ct = default)
+    {
+        if (!_settings.PrewarmOnActive || _settings.SpareSandboxes == 0) return;
+        var now = _time.GetUtcNow();
+        var candidates = _store.Read(s => s.Functions(null, int.MaxValue)).Select(f => f.Latest)
+            .Where(c => c is { State: FunctionState.Active, LastUpdateStatus: LastUpdateStatus.Successful, ImageDigest: not null }
+                        && now - c.LastModified < _settings.IdleTimeout)
+            .ToList();
+        lock (_lock) _prewarmed.IntersectWith(candidates.Select(PoolKey.Of));
+
+        foreach (var config in candidates)
+        {
+            var key = PoolKey.Of(config);
+            List<PooledEnvironment> stale;
+            List<Spare> staleSpares;
+            lock (_lock)
+            {
+                if (_stopped || _prewarmsInFlight >= MaxPrewarmsInFlight) return;
+                if (_prewarmed.Contains(key)) continue;
+                // The memory budget counts environments; a spare waits in ~2 MiB, but it becomes one when taken.
+                if (_liveMemoryMb + config.MemorySize > _settings.MemoryLimitMb) continue;
+                _prewarmed.Add(key);
+                _prewarmsInFlight++;
+                // Makes this revision the current one (an older pool drains: its spares and idle ones go).
+                CurrentPool(key, config.LastModified, out stale, out staleSpares);
+            }
+            foreach (var e in stale) Discard(e);
+            DiscardSpares(staleSpares);
+            Task? making = null;
+            try
+            {
+                var pulled = await _images.GetAsync(config.ImageUri, config.ImageDigest!, ct);
+                if (pulled.Succeeded) making = RefillSpares(key, pulled.Image!, EnvironmentConfig.From(config, _settings.Region, provisioned: false));
+                else LogPrewarmSkipped(_logger, config.FunctionName, pulled.Error!.Message);
+            }
+            finally
+            {
+                lock (_lock)
+                {
+                    if (making is null) _prewarmsInFlight--;
+                    else Track(making.ContinueWith(_ => { lock (_lock) _prewarmsInFlight--; }, TaskScheduler.Default));
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 5205, Level = LogLevel.Warning, Message = "Prewarming {Function} skipped: {Error}")]
+    private static partial void LogPrewarmSkipped(ILogger logger, string function, string error);
+}

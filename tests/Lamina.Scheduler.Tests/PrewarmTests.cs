@@ -1,0 +1,71 @@
+using Lamina.Scheduler.Tests.Fixtures;
+using Lamina.Server;
+
+namespace Lamina.Scheduler.Tests;
+
+/// <summary>
+/// Prewarm on Active (Execution:PrewarmOnActive): a function that becomes Active gets its pool's spare then, so its
+/// first invoke is a cold start from that spare; an update replaces it; off, spares wait for a first cold start.
+/// </summary>
+public sealed class PrewarmTests(ExecutionServer server) : IClassFixture<ExecutionServer>
+{
+    [Fact]
+    public async Task A_created_function_has_a_spare_before_any_invoke_and_its_first_invoke_uses_it()
+    {
+        await server.CreateFunctionAsync("pre-create");
+        await InvokeTests.WaitUntilAsync(() => server.Scheduler.SpareSandboxIds("pre-create").Count == 1);
+        var spare = server.Scheduler.SpareSandboxIds("pre-create")[0];
+        var sandbox = server.Scheduler.Manager.Find(spare)!;
+        Assert.Equal(Lamina.Sandbox.SandboxState.Frozen, sandbox.State);
+        Assert.DoesNotContain("echo-runtime: pid", File.ReadAllText(sandbox.StderrPath)); // no runtime before an invoke
+        Assert.Empty(server.Telemetry.RecordsOf("pre-create"));
+        Assert.Equal(0, server.Scheduler.LiveEnvironmentsOf("pre-create"));
+
+        var first = await server.InvokeAsync("pre-create", """{"n":1}""");
+        Assert.Equal(1, first.Json.GetProperty("count").GetInt32());
+        var record = Assert.Single(server.Telemetry.RecordsOf("pre-create"));
+        Assert.NotNull(record.InitDurationMs); // a cold start, reported as one
+        Assert.StartsWith(spare, Assert.Single(server.Telemetry.StreamsOf("pre-create"))[^32..], StringComparison.Ordinal);
+        Assert.Contains(spare, server.Scheduler.IdleSandboxIds("pre-create"));
+    }
+
+    [Fact]
+    public async Task Update_function_code_replaces_the_spare_before_any_invoke_of_the_new_code()
+    {
+        await server.CreateFunctionAsync("pre-update");
+        await InvokeTests.WaitUntilAsync(() => server.Scheduler.SpareSandboxIds("pre-update").Count == 1);
+        var old = server.Scheduler.SpareSandboxIds("pre-update")[0];
+
+        await server.LambdaAsync(null, "update-function-code", "--function-name", "pre-update", "--image-uri", $"{server.Authority}/sched/echo:v2");
+        await server.LambdaAsync(null, "wait", "function-updated-v2", "--function-name", "pre-update");
+        await InvokeTests.WaitUntilAsync(() => server.Scheduler.SpareSandboxIds("pre-update") is [var next] && next != old);
+        var replacement = server.Scheduler.SpareSandboxIds("pre-update")[0];
+        await InvokeTests.WaitUntilAsync(() => server.Scheduler.Manager.Find(old) is null);
+        Assert.Empty(server.Telemetry.RecordsOf("pre-update"));
+
+        var after = await server.InvokeAsync("pre-update", "{}");
+        Assert.Equal("v2", after.Json.GetProperty("variant").GetString());
+        Assert.StartsWith(replacement, Assert.Single(server.Telemetry.StreamsOf("pre-update"))[^32..], StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Execution:PrewarmOnActive=false: no spare until a pool's first cold start.</summary>
+public sealed class PrewarmOffTests(PrewarmOffTests.Server server) : IClassFixture<PrewarmOffTests.Server>
+{
+    /// <summary>The fixture's server with prewarming off.</summary>
+    public sealed class Server : ExecutionServer
+    {
+        protected override void Configure(LaminaOptions options) => options.Execution.PrewarmOnActive = false;
+    }
+
+    [Fact]
+    public async Task Without_prewarm_a_spare_is_made_only_after_the_first_cold_start()
+    {
+        await server.CreateFunctionAsync("pre-off");
+        // Three provisioned/prewarm passes (one a second) and no spare; a negative can only be checked over a while.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Empty(server.Scheduler.SpareSandboxIds("pre-off"));
+        await server.InvokeAsync("pre-off", "{}");
+        await InvokeTests.WaitUntilAsync(() => server.Scheduler.SpareSandboxIds("pre-off").Count == 1);
+    }
+}
