@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs one bounded afl-fuzz campaign against one Lamina.Fuzz target:
+#   fuzz/run.sh TARGET SECONDS          (targets: dotnet fuzz/Lamina.Fuzz/... list, or see fuzz/README.md)
+# Publishes the harness, instruments the Lamina assemblies under test with SharpFuzz, runs afl-fuzz under
+# nice -n 19 for SECONDS (-V), then prints the campaign's figures. Work and findings go to
+# ${LAMINA_FUZZ_WORK:-/var/tmp/lamina-fuzz}/TARGET (findings in out/default/crashes and hangs).
+# One campaign at a time: the machine is shared.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+target="${1:?usage: fuzz/run.sh TARGET SECONDS}"
+seconds="${2:?usage: fuzz/run.sh TARGET SECONDS}"
+work="${LAMINA_FUZZ_WORK:-/var/tmp/lamina-fuzz}/$target"
+corpus="$root/fuzz/corpus/$target"
+[ -d "$corpus" ] || { echo "no seed corpus $corpus: unknown target '$target'" >&2; exit 2; }
+
+if ! command -v afl-fuzz >/dev/null; then
+  echo "afl-fuzz missing: installing Debian's afl++" >&2
+  apt-get install -y afl++ >/dev/null
+fi
+tools="$root/artifacts/fuzz-tools"
+if [ ! -x "$tools/sharpfuzz" ]; then
+  dotnet tool install SharpFuzz.CommandLine --version 2.3.0 --tool-path "$tools" >/dev/null
+fi
+
+# LAMINA_FUZZ_BIN=DIR reuses a harness published and instrumented by an earlier run (campaigns in a row).
+bin="${LAMINA_FUZZ_BIN:-$work/bin}"
+rm -rf "$work/out" "$work/tmp"
+mkdir -p "$work/tmp"
+if [ -z "${LAMINA_FUZZ_BIN:-}" ] || [ ! -f "$bin/.instrumented" ]; then
+rm -rf "$bin"
+dotnet publish "$root/fuzz/Lamina.Fuzz/Lamina.Fuzz.csproj" -c Release -o "$bin" --nologo -v quiet
+# Only Lamina's own assemblies are instrumented: the runtime and packages are not under test, and their
+# coverage would drown the parsers' paths in afl's map.
+for dll in lamina-init.dll Lamina.Aws.dll Lamina.Build.dll Lamina.Images.dll Lamina.Oci.dll; do
+  "$tools/sharpfuzz" "$bin/$dll" >/dev/null
+done
+touch "$bin/.instrumented"
+fi
+
+dict=()
+[ -f "$root/fuzz/dict/$target.dict" ] && dict=(-x "$root/fuzz/dict/$target.dict")
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+# TMPDIR: the tar target unpacks each input into a fresh directory there.
+TMPDIR="$work/tmp" AFL_SKIP_BIN_CHECK=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 \
+AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_AUTORESUME=0 \
+  nice -n 19 afl-fuzz -i "$corpus" -o "$work/out" -t 5000 -m none -V "$seconds" "${dict[@]}" \
+  -- dotnet "$bin/Lamina.Fuzz.dll" "$target" > "$work/afl.log" 2>&1 || { tail -40 "$work/afl.log" >&2; exit 1; }
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+stats="$work/out/default/fuzzer_stats"
+get() { awk -F' *: *' -v k="$1" '$1 == k { print $2 }' "$stats"; }
+echo "target=$target seconds=$(get run_time) execs=$(get execs_done) execs_per_sec=$(get execs_per_sec)" \
+  "corpus=$(get corpus_count) edges=$(get edges_found) crashes=$(get saved_crashes) hangs=$(get saved_hangs)"
+for f in "$work/out/default/crashes"/id* "$work/out/default/hangs"/id*; do
+  [ -e "$f" ] || continue
+  echo "finding: $f"
+  dotnet "$bin/Lamina.Fuzz.dll" "$target" "$f" 2>/dev/null | tail -1 || true
+done
