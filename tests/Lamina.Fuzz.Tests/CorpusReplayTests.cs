@@ -28,4 +28,13 @@ public sealed class CorpusReplayTests
         Assert.Null(FuzzTargets.Find("no-such-target"));
         Assert.Equal(FuzzTargets.All.Count, FuzzTargets.All.Select(t => t.Name).Distinct().Count());
     }
+
+    [Fact]
+    public void What_escapes_a_target_reaches_the_caller()
+    {
+        // afl-fuzz only sees a crash when the exception leaves Run: the selftest target's "crash" must do so.
+        var selftest = FuzzTargets.Find("selftest")!;
+        Assert.Equal("accepted 5 byte(s)", selftest.Run("crasi"u8.ToArray()));
+        Assert.Throws<InvalidOperationException>(() => selftest.Run("crash"u8.ToArray()));
+    }
 }
