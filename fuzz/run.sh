@@ -24,8 +24,11 @@ fi
 
 # LAMINA_FUZZ_BIN=DIR reuses a harness published and instrumented by an earlier run (campaigns in a row).
 bin="${LAMINA_FUZZ_BIN:-$work/bin}"
-rm -rf "$work/out" "$work/tmp"
-mkdir -p "$work/tmp"
+# Scratch in memory when there is some: the tar target creates and removes a directory tree per input.
+scratch="$work/tmp"
+[ -d /dev/shm ] && [ -w /dev/shm ] && scratch="/dev/shm/lamina-fuzz-$target"
+rm -rf "$work/out" "$scratch"
+mkdir -p "$scratch"
 if [ -z "${LAMINA_FUZZ_BIN:-}" ] || [ ! -f "$bin/.instrumented" ]; then
 rm -rf "$bin"
 dotnet publish "$root/fuzz/Lamina.Fuzz/Lamina.Fuzz.csproj" -c Release -o "$bin" --nologo -v quiet
@@ -41,7 +44,7 @@ dict=()
 [ -f "$root/fuzz/dict/$target.dict" ] && dict=(-x "$root/fuzz/dict/$target.dict")
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 # TMPDIR: the tar target unpacks each input into a fresh directory there.
-TMPDIR="$work/tmp" AFL_SKIP_BIN_CHECK=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 \
+TMPDIR="$scratch" AFL_TMPDIR="$scratch" AFL_SKIP_BIN_CHECK=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 \
 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_AUTORESUME=0 \
   nice -n 19 afl-fuzz -i "$corpus" -o "$work/out" -t 5000 -m none -V "$seconds" "${dict[@]}" \
   -- dotnet "$bin/Lamina.Fuzz.dll" "$target" > "$work/afl.log" 2>&1 || { tail -40 "$work/afl.log" >&2; exit 1; }
@@ -51,8 +54,15 @@ stats="$work/out/default/fuzzer_stats"
 get() { awk -F' *: *' -v k="$1" '$1 == k { print $2 }' "$stats"; }
 echo "target=$target seconds=$(get run_time) execs=$(get execs_done) execs_per_sec=$(get execs_per_sec)" \
   "corpus=$(get corpus_count) edges=$(get edges_found) crashes=$(get saved_crashes) hangs=$(get saved_hangs)"
-for f in "$work/out/default/crashes"/id* "$work/out/default/hangs"/id*; do
-  [ -e "$f" ] || continue
-  echo "finding: $f"
-  dotnet "$bin/Lamina.Fuzz.dll" "$target" "$f" 2>/dev/null | tail -1 || true
-done
+rm -rf "$scratch"
+# Replayed with an uninstrumented build: instrumented assemblies only run under afl-fuzz (they abort without its
+# shared memory). A hang is replayed with a bound, as afl-fuzz ran it.
+findings=("$work/out/default/crashes"/id* "$work/out/default/hangs"/id*)
+if [ -e "${findings[0]}" ] || [ -e "${findings[-1]}" ]; then
+  dotnet build "$root/fuzz/Lamina.Fuzz/Lamina.Fuzz.csproj" -c Release --nologo -v quiet -o "$work/replay" >/dev/null
+  for f in "${findings[@]}"; do
+    [ -e "$f" ] || continue
+    echo "finding: $f"
+    timeout 60 dotnet "$work/replay/Lamina.Fuzz.dll" "$target" "$f" 2>/dev/null | tail -1 || echo "  (exit $?)"
+  done
+fi
