@@ -28,7 +28,7 @@ bin="${LAMINA_FUZZ_BIN:-$work/bin}"
 scratch="$work/tmp"
 [ -d /dev/shm ] && [ -w /dev/shm ] && scratch="/dev/shm/lamina-fuzz-$target"
 rm -rf "$work/out" "$scratch"
-mkdir -p "$scratch"
+mkdir -p "$work" "$scratch"
 if [ -z "${LAMINA_FUZZ_BIN:-}" ] || [ ! -f "$bin/.instrumented" ]; then
 rm -rf "$bin"
 dotnet publish "$root/fuzz/Lamina.Fuzz/Lamina.Fuzz.csproj" -c Release -o "$bin" --nologo -v quiet
