@@ -40,13 +40,16 @@ done
 touch "$bin/.instrumented"
 fi
 
-dict=()
-[ -f "$root/fuzz/dict/$target.dict" ] && dict=(-x "$root/fuzz/dict/$target.dict")
+extra=()
+[ -f "$root/fuzz/dict/$target.dict" ] && extra=(-x "$root/fuzz/dict/$target.dict")
+# selftest's seeds are one bit away from its crash and hang: afl++'s havoc stacks two or more edits, so only
+# the deterministic bit flips (-D, off by default since afl++ 4) are sure to reach them within seconds.
+[ "$target" = selftest ] && extra+=(-D)
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 # TMPDIR: the tar target unpacks each input into a fresh directory there.
 TMPDIR="$scratch" AFL_TMPDIR="$scratch" AFL_SKIP_BIN_CHECK=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 \
 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_AUTORESUME=0 \
-  nice -n 19 afl-fuzz -i "$corpus" -o "$work/out" -t 5000 -m none -V "$seconds" "${dict[@]}" \
+  nice -n 19 afl-fuzz -i "$corpus" -o "$work/out" -t 5000 -m none -V "$seconds" "${extra[@]}" \
   -- dotnet "$bin/Lamina.Fuzz.dll" "$target" > "$work/afl.log" 2>&1 || { tail -40 "$work/afl.log" >&2; exit 1; }
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -5,9 +5,9 @@ namespace Lamina.Fuzz.Targets;
 
 /// <summary>
 /// Proves the pipeline rather than a parser: the input <c>crash</c> throws, <c>hang</c> never returns, anything
-/// else is accepted. Its seeds are one bit away from both (<c>crasi</c>, <c>hanf</c>), so a campaign of a few seconds
-/// that reports no crash and no hang means SharpFuzz and afl-fuzz are not talking, and every other campaign's
-/// "0 crashes" would mean nothing (fuzz/run.sh selftest 60).
+/// else is accepted. Its seeds are one bit away from both (<c>crasi</c>, <c>hanf</c>) and run.sh turns on afl's
+/// deterministic bit flips for it, so a campaign of a minute that reports no crash or no hang means SharpFuzz and
+/// afl-fuzz are not talking, and every other campaign's "0 crashes" would mean nothing (fuzz/run.sh selftest 60).
 /// </summary>
 internal sealed class SelfTestTarget : IFuzzTarget
 {
