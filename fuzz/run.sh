@@ -68,6 +68,6 @@ if [ -e "${findings[0]}" ] || [ -e "${findings[-1]}" ]; then
   for f in "${findings[@]}"; do
     [ -e "$f" ] || continue
     echo "finding: $f"
-    timeout 60 dotnet "$work/replay/Lamina.Fuzz.dll" "$target" "$f" 2>/dev/null | tail -1 || echo "  (exit $?)"
+    timeout 20 dotnet "$work/replay/Lamina.Fuzz.dll" "$target" "$f" 2>/dev/null | tail -1 || echo "  (exit $?)"
   done
 fi
