@@ -108,6 +108,16 @@ public sealed class HostileLayerTests : IDisposable
     }
 
     [Fact]
+    public void A_hardlink_replacing_the_directory_that_holds_its_target_is_refused()
+    {
+        // Found by afl-fuzz (fuzz/, target tar): removing "etc" to put the link there removed etc/hosts first,
+        // and link(2) failed with ENOENT as an IOException instead of a layer error.
+        var tar = new LayerBuilder().Dir("etc/").File("etc/hosts", "127.0.0.1").Hardlink("etc", "etc/hosts").Tar();
+        var e = ws.Refused(tar, ImageErrorCode.InvalidLayer);
+        Assert.Contains("which the entry itself replaces", e.Message);
+    }
+
+    [Fact]
     public void Device_nodes_are_skipped_and_counted()
     {
         var tar = new LayerBuilder()

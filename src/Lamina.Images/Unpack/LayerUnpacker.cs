@@ -82,6 +82,11 @@ public static class LayerUnpacker
         {
             throw new ImageException(ImageErrorCode.InvalidLayer, $"layer is not a valid {Describe(mediaType)}: {e.Message}", e);
         }
+        catch (NotSupportedException e) when (e.TargetSite?.DeclaringType?.Namespace == "System.Formats.Tar")
+        {
+            // GNU sparse files and other entry types the reader cannot read (found by fuzz/, target tar).
+            throw new ImageException(ImageErrorCode.InvalidLayer, $"layer has a tar entry Lamina cannot unpack: {e.Message}", e);
+        }
         writer.Finish();
         progress?.Report(counted.BytesRead);
         return new UnpackResult(Digest.FromHash(DigestAlgorithm.Sha256, hash.GetHashAndReset()), counted.BytesRead, writer.Stats);

@@ -125,6 +125,10 @@ internal sealed partial class SnapshotWriter
         var targetStat = LibC.Lstat(target);
         if (targetStat is null) throw Unsafe(entry, $"is a hardlink to '{TarPath.Show(entry.LinkName)}', which is not in the layer before it");
         if (targetStat.Value.IsDirectory) throw Unsafe(entry, "is a hardlink to a directory");
+        // Replacing a directory removes everything under it, the link's own target too (found by fuzz/, target tar).
+        if (target.StartsWith(path + "/", StringComparison.Ordinal))
+            throw new ImageException(ImageErrorCode.InvalidLayer,
+                $"tar entry '{TarPath.Show(entry.Name)}' is a hardlink to '{TarPath.Show(entry.LinkName)}', which the entry itself replaces");
         var existing = LibC.Lstat(path);
         if (existing is { } e && e.Inode == targetStat.Value.Inode) return;
         RemoveExisting(path, rel);
