@@ -29,7 +29,9 @@ public sealed partial class Scheduler
     {
         if (!_settings.PrewarmOnActive || _settings.SpareSandboxes == 0) return;
         var now = _time.GetUtcNow();
-        var candidates = _store.Read(s => s.Functions(null, int.MaxValue)).Select(f => f.Latest)
+        // From memory until control.db is written again (ControlStore.ReadCached): the pass runs every second,
+        // and a function only becomes a candidate through a write (create, update, state change).
+        var candidates = _store.ReadCached(PrewarmFunctionsKey.Instance, s => (IReadOnlyList<FunctionRecord>)s.Functions(null, int.MaxValue).AsReadOnly()).Select(f => f.Latest)
             .Where(c => c is { State: FunctionState.Active, LastUpdateStatus: LastUpdateStatus.Successful, ImageDigest: not null }
                         && now - c.LastModified < _settings.IdleTimeout)
             .ToList();
@@ -69,6 +71,12 @@ public sealed partial class Scheduler
                 }
             }
         }
+    }
+
+    /// <summary>Cache key of the function list the prewarm pass reads (<see cref="Lamina.Control.Storage.ControlStore.ReadCached{T}"/>).</summary>
+    private sealed record PrewarmFunctionsKey
+    {
+        public static readonly PrewarmFunctionsKey Instance = new();
     }
 
     [LoggerMessage(EventId = 5205, Level = LogLevel.Warning, Message = "Prewarming {Function} skipped: {Error}")]
