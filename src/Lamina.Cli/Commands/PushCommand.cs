@@ -67,6 +67,9 @@ internal static class PushCommand
                     .StartAsync(async ctx =>
                     {
                         var tasks = blobs.ToDictionary(b => b.Digest, b => ctx.AddTask(Markup.Escape(b.Digest[..Math.Min(19, b.Digest.Length)]), maxValue: Math.Max(1, b.Size)));
+                        // Draw the rows at once: a push shorter than Spectre's refresh period would otherwise show
+                        // only its final frame, and the user nothing while the first blob is being checked.
+                        ctx.Refresh();
                         await PushBlobsAsync(b => sent => tasks[b.Digest].Value = sent);
                     });
             }
