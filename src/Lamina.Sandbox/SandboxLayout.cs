@@ -5,6 +5,7 @@ namespace Lamina.Sandbox;
 /// <code>
 /// &lt;data&gt;/
 ///   runc/                        runc --root: runc's container state (one dir per running sandbox)
+///   crun/                        crun --root: the same for crun (Runtime = crun)
 ///   sandboxes/&lt;id&gt;/
 ///     skeleton/                  top overlay layer: empty mount targets (proc dev sys tmp run/lamina agent)
 ///     bundle/config.json         the generated OCI spec
@@ -14,7 +15,7 @@ namespace Lamina.Sandbox;
 ///     stdout.log stderr.log      the first process's output
 ///     runc.log                   runc's own log
 /// </code>
-/// Everything a sandbox owns on the host is under sandboxes/&lt;id&gt;, runc/&lt;id&gt; and the cgroups
+/// Everything a sandbox owns on the host is under sandboxes/&lt;id&gt;, runc/&lt;id&gt; (or crun/&lt;id&gt;) and the cgroups
 /// /&lt;parent&gt;/&lt;id&gt;: that is what destroy and crash recovery remove.
 /// </remarks>
 public sealed class SandboxLayout(string dataDirectory)
@@ -23,7 +24,10 @@ public sealed class SandboxLayout(string dataDirectory)
     public string DataDirectory { get; } = Path.GetFullPath(dataDirectory);
 
     /// <summary>runc's state directory.</summary>
-    public string RuncRoot => Path.Combine(DataDirectory, "runc");
+    public string RuncRoot => RuntimeRoot(OciRuntime.Runc);
+
+    /// <summary>The state directory (--root) of <paramref name="runtime"/>: one per runtime, so recovery finds either's leftovers.</summary>
+    public string RuntimeRoot(OciRuntime runtime) => Path.Combine(DataDirectory, runtime.Name());
 
     /// <summary>Parent of the per-sandbox directories.</summary>
     public string SandboxesDirectory => Path.Combine(DataDirectory, "sandboxes");

@@ -1,4 +1,5 @@
 using Lamina.Sandbox.Host;
+using Lamina.Sandbox.Runc;
 
 namespace Lamina.Sandbox;
 
@@ -26,20 +27,23 @@ public sealed partial class SandboxManager
 
     /// <summary>
     /// Removes everything sandbox <paramref name="id"/> may own, in dependency order:
-    /// 1 runc delete --force (kills, removes runc state and cgroups), 2 kill what is left in the
-    /// cgroups and rmdir them, 3 drop runc's state dir if runc lost track, 4 unmount everything under
+    /// 1 runc (crun) delete --force (kills, removes its state and cgroups), 2 kill what is left in the
+    /// cgroups and rmdir them, 3 drop the runtime's state dir if it lost track, 4 unmount everything under
     /// the sandbox dir, 5 delete the dir — only once no mount remains, so the recursive delete can
     /// never walk into an image snapshot or a host directory.
     /// </summary>
-    private async Task<SandboxError?> CleanupAsync(string id)
+    private Task<SandboxError?> CleanupAsync(string id) => CleanupAsync(id, _runc);
+
+    /// <summary>The same, with the runtime whose state root holds the sandbox (recovery: another runtime's leftovers).</summary>
+    private async Task<SandboxError?> CleanupAsync(string id, RuncCli runtime)
     {
         var left = new List<string>();
         // Step 1
-        var deleted = await _runc.DeleteAsync(id);
+        var deleted = await runtime.DeleteAsync(id);
         // Step 2
         left.AddRange(await CgroupV1.KillAndRemoveAsync(Options.CgroupParent, id, Options.KillTimeout));
         // Step 3
-        var state = Path.Combine(Layout.RuncRoot, id);
+        var state = Path.Combine(runtime.StateRoot, id);
         if (Directory.Exists(state))
         {
             if (deleted.Ok) left.Add(state);

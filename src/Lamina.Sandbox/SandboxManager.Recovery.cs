@@ -1,27 +1,35 @@
 using Lamina.Sandbox.Host;
+using Lamina.Sandbox.Runc;
 
 namespace Lamina.Sandbox;
 
 /// <summary>What <see cref="SandboxManager.RecoverAsync"/> found and removed.</summary>
-/// <param name="SandboxIds">Ids of leftover sandboxes (from runc state, sandbox dirs or cgroups).</param>
+/// <param name="SandboxIds">Ids of leftover sandboxes (from runc or crun state, sandbox dirs or cgroups).</param>
 /// <param name="Problems">Things that could not be removed; empty when the host is clean.</param>
 public sealed record RecoveryReport(IReadOnlyList<string> SandboxIds, IReadOnlyList<string> Problems);
 
 public sealed partial class SandboxManager
 {
     /// <summary>
-    /// Finds sandboxes a previous process left behind — containers in the runc state root,
+    /// Finds sandboxes a previous process left behind — containers in the runc and crun state roots,
     /// directories under sandboxes/, cgroups under the parent, mounts under the data directory —
     /// and removes each with the same steps as destroy. Sandboxes this manager created are kept.
     /// </summary>
     public async Task<RecoveryReport> RecoverAsync()
     {
         var ids = new SortedSet<string>(StringComparer.Ordinal);
-        if (Directory.Exists(Layout.RuncRoot))
+        // Which runtime's state root holds each id: a server that ran with crun and restarts with runc (or the
+        // reverse) still removes the other runtime's containers, with that runtime when it is installed.
+        var owners = new Dictionary<string, RuncCli>(StringComparer.Ordinal);
+        foreach (var runtime in OciRuntimes.All.OrderBy(r => r != Options.Runtime))
         {
-            ids.UnionWith(await _runc.ListAsync());
-            ids.UnionWith(Directory.GetDirectories(Layout.RuncRoot).Select(Path.GetFileName)!);
+            var root = Layout.RuntimeRoot(runtime);
+            if (!Directory.Exists(root)) continue;
+            var cli = runtime == Options.Runtime ? _runc : new RuncCli(Options.PathOf(runtime), root);
+            var found = (await cli.ListAsync()).Concat(Directory.GetDirectories(root).Select(Path.GetFileName)!);
+            foreach (var id in found) owners.TryAdd(id!, cli);
         }
+        ids.UnionWith(owners.Keys);
         if (Directory.Exists(Layout.SandboxesDirectory))
             ids.UnionWith(Directory.GetDirectories(Layout.SandboxesDirectory).Select(Path.GetFileName)!);
         ids.UnionWith(CgroupV1.ChildIds(Options.CgroupParent));
@@ -31,7 +39,7 @@ public sealed partial class SandboxManager
         foreach (var id in ids)
         {
             // Names that could not come from us are not ours to kill.
-            if (SandboxRequestValidator.IsValidId(id) && await CleanupAsync(id) is { } error)
+            if (SandboxRequestValidator.IsValidId(id) && await CleanupAsync(id, owners.GetValueOrDefault(id, _runc)) is { } error)
                 problems.Add(error.Message);
         }
         // Mounts under the sandboxes dir whose directory name was not an id (should not happen).

@@ -7,8 +7,8 @@ using Lamina.Sandbox.Spec;
 namespace Lamina.Sandbox;
 
 /// <summary>
-/// Creates, runs, freezes and destroys sandboxes with runc. One manager owns one data directory,
-/// one runc state root and one cgroup parent; call <see cref="RecoverAsync"/> once at start to
+/// Creates, runs, freezes and destroys sandboxes with runc (or crun: <see cref="SandboxManagerOptions.Runtime"/>).
+/// One manager owns one data directory, one runtime state root and one cgroup parent; call <see cref="RecoverAsync"/> once at start to
 /// remove what a previous process left behind.
 /// </summary>
 public sealed partial class SandboxManager
@@ -21,7 +21,8 @@ public sealed partial class SandboxManager
     {
         Options = options;
         Layout = new SandboxLayout(options.DataDirectory);
-        _runc = new RuncCli(options.RuncPath, Layout.RuncRoot);
+        _runc = new RuncCli(options.RuntimePath, Layout.RuntimeRoot(options.Runtime),
+            hideUnifiedCgroup: options.Runtime == OciRuntime.Crun && HybridCgroups.UnifiedHasControllers());
         if (options.CgroupParent.Length == 0 || options.CgroupParent.Contains('/') || options.CgroupParent.Contains(".."))
             throw new ArgumentException("CgroupParent must be a single directory name.", nameof(options));
         if (options.Cpu.Validate() is [var cpuError, ..])
@@ -71,7 +72,7 @@ public sealed partial class SandboxManager
     private async Task<SandboxResult<SandboxHandle>> CreateCoreAsync(SandboxRequest request, SandboxHandle sandbox)
     {
         var id = request.Id;
-        Directory.CreateDirectory(Layout.RuncRoot);
+        Directory.CreateDirectory(_runc.StateRoot);
         Directory.CreateDirectory(Layout.Bundle(id));
         var control = Layout.Control(id);
         Directory.CreateDirectory(control);
@@ -98,7 +99,7 @@ public sealed partial class SandboxManager
         }
 
         // Step 2
-        var spec = SpecBuilder.Build(request, control, Options.CgroupParent, Options.Cpu);
+        var spec = RuntimeSpecAdapter.For(SpecBuilder.Build(request, control, Options.CgroupParent, Options.Cpu), Options.Runtime);
         await File.WriteAllBytesAsync(Path.Combine(Layout.Bundle(id), "config.json"),
             JsonSerializer.SerializeToUtf8Bytes(spec, SpecJsonContext.Default.RuntimeSpec));
 
@@ -107,7 +108,7 @@ public sealed partial class SandboxManager
             Layout.Stdout(id), Layout.Stderr(id), Layout.RuncLog(id));
         if (!r.Ok || !int.TryParse(await ReadOrEmpty(Layout.PidFile(id)), out var pid))
         {
-            var message = $"runc create failed (exit {r.ExitCode}): {RuncFailureText(id)}";
+            var message = $"{Options.Runtime.Name()} create failed (exit {r.ExitCode}): {RuncFailureText(id)}";
             await CleanupAsync(id);
             _sandboxes.TryRemove(id, out _);
             return new SandboxError(SandboxErrorCode.RuntimeFailed, message);
@@ -123,7 +124,7 @@ public sealed partial class SandboxManager
         TransitionAsync(sandbox, "start", [SandboxState.Created], SandboxState.Running, async () =>
         {
             var r = await _runc.StartAsync(sandbox.Id);
-            return r.Ok ? null : $"runc start exited {r.ExitCode}: {r.Error}";
+            return r.Ok ? null : $"{Options.Runtime.Name()} start exited {r.ExitCode}: {r.Error}";
         });
 
     /// <summary>

@@ -4,12 +4,24 @@ namespace Lamina.Sandbox;
 /// <param name="DataDirectory">Root of the manager's host state (see <see cref="SandboxLayout"/>).</param>
 /// <param name="CgroupParent">cgroup directory name under every hierarchy; sandboxes live at /parent/id.
 /// Two managers must not share a parent: recovery removes everything under it.</param>
-/// <param name="RuncPath">The runc executable.</param>
+/// <param name="RuncPath">The runc executable (used when <see cref="Runtime"/> is runc).</param>
 public sealed record SandboxManagerOptions(
     string DataDirectory,
     string CgroupParent = "lamina",
-    string RuncPath = "/usr/sbin/runc")
+    string RuncPath = OciRuntimes.DefaultRuncPath)
 {
+    /// <summary>Which OCI runtime creates the sandboxes; runc unless set (crun: see docs/sandbox.md, "Runtimes").</summary>
+    public OciRuntime Runtime { get; init; } = OciRuntime.Runc;
+
+    /// <summary>The crun executable (used when <see cref="Runtime"/> is crun).</summary>
+    public string CrunPath { get; init; } = OciRuntimes.DefaultCrunPath;
+
+    /// <summary>The executable of <see cref="Runtime"/>.</summary>
+    public string RuntimePath => PathOf(Runtime);
+
+    /// <summary>The configured executable of <paramref name="runtime"/>.</summary>
+    public string PathOf(OciRuntime runtime) => runtime == OciRuntime.Crun ? CrunPath : RuncPath;
+
     /// <summary>How long destroy waits for killed processes to leave their cgroups.</summary>
     public TimeSpan KillTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

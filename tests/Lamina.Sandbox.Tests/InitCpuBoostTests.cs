@@ -16,10 +16,11 @@ public sealed class InitCpuBoostTests
         Assert.Equal(-1, (new CpuLimits(Quota: false) { InitBoost = true }).CreateQuotaUs(128));
     }
 
-    [Fact]
-    public async Task A_boosted_sandbox_runs_unlimited_until_the_boost_ends()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task A_boosted_sandbox_runs_unlimited_until_the_boost_ends(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness(Boosted);
+        await using var h = new SandboxHarness(Boosted, runtime);
         var sandbox = await h.StartAsync(SandboxHarness.Request("/bin/probe", "sleep") with { MemoryMb = 3538 });
         string Quota() => File.ReadAllText($"/sys/fs/cgroup/cpu/{h.CgroupParent}/{sandbox.Id}/cpu.cfs_quota_us").Trim();
         Assert.Equal("-1", Quota());

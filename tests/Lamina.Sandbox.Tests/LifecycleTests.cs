@@ -11,20 +11,22 @@ public sealed class LifecycleTests
         return lines.Length == 0 ? -1 : long.Parse(lines[^1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>`runc state` (or `crun state`) as the runtime itself reports it.</summary>
     private static string RuncState(SandboxHarness h, string id)
     {
-        var psi = new System.Diagnostics.ProcessStartInfo("/usr/sbin/runc") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--root", h.Manager.Layout.RuncRoot, "state", id }) psi.ArgumentList.Add(a);
+        var psi = new System.Diagnostics.ProcessStartInfo(Runtimes.PathOf(h.Runtime)) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--root", h.RuntimeRoot, "state", id }) psi.ArgumentList.Add(a);
         using var p = System.Diagnostics.Process.Start(psi)!;
         var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
         p.WaitForExit();
         return output;
     }
 
-    [Fact]
-    public async Task A_frozen_sandbox_does_not_advance_and_resumes_when_thawed()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task A_frozen_sandbox_does_not_advance_and_resumes_when_thawed(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var sandbox = await h.StartAsync("/bin/probe", "counter");
         await SandboxHarness.Eventually(() => LastCount(sandbox) >= 3, "the counter to run");
 
@@ -43,10 +45,11 @@ public sealed class LifecycleTests
         await SandboxHarness.Eventually(() => LastCount(sandbox) > frozenAt + 2, "the counter to resume");
     }
 
-    [Fact]
-    public async Task Transitions_not_allowed_by_the_state_are_refused()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task Transitions_not_allowed_by_the_state_are_refused(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var created = await h.Manager.CreateAsync(SandboxHarness.Request("/bin/probe", "sleep"));
         Assert.True(created.Ok, created.Error?.ToString());
         var sandbox = created.Value;
@@ -61,10 +64,11 @@ public sealed class LifecycleTests
         Assert.Equal(SandboxErrorCode.InvalidState, (await h.Manager.StartAsync(sandbox))?.Code);
     }
 
-    [Fact]
-    public async Task Stop_kills_a_process_that_ignores_sigterm_after_the_grace_period()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task Stop_kills_a_process_that_ignores_sigterm_after_the_grace_period(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         // pid 1 of a pid namespace ignores SIGTERM unless it installs a handler; probe does not.
         var sandbox = await h.StartAsync("/bin/probe", "sleep");
         var stopped = await h.Manager.StopAsync(sandbox, TimeSpan.FromMilliseconds(300));
@@ -74,10 +78,11 @@ public sealed class LifecycleTests
         Assert.True(sandbox.Exited.IsCompleted);
     }
 
-    [Fact]
-    public async Task Stop_lets_a_process_that_handles_sigterm_exit_and_works_on_a_frozen_sandbox()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task Stop_lets_a_process_that_handles_sigterm_exit_and_works_on_a_frozen_sandbox(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var sandbox = await h.StartAsync("/bin/sh", "-c", "trap 'echo got-term; exit 0' TERM; echo ready; while true; do sleep 1; done");
         await SandboxHarness.Eventually(() => SandboxHarness.Output(sandbox).Contains("ready"), "the shell to start");
         Assert.Null(await h.Manager.FreezeAsync(sandbox));
@@ -86,10 +91,11 @@ public sealed class LifecycleTests
         Assert.Contains("got-term", SandboxHarness.Output(sandbox));
     }
 
-    [Fact]
-    public async Task Stop_works_on_a_created_but_never_started_sandbox()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task Stop_works_on_a_created_but_never_started_sandbox(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var created = await h.Manager.CreateAsync(SandboxHarness.Request("/bin/probe", "sleep"));
         Assert.True(created.Ok, created.Error?.ToString());
         try
@@ -102,10 +108,11 @@ public sealed class LifecycleTests
         finally { Assert.Null(await h.Manager.DestroyAsync(created.Value)); }
     }
 
-    [Fact]
-    public async Task Destroy_leaves_nothing_behind()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task Destroy_leaves_nothing_behind(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var sandbox = await h.StartAsync("/bin/sh", "-c", "/bin/probe sleep & /bin/probe sleep & echo started; wait");
         await SandboxHarness.Eventually(() => SandboxHarness.Output(sandbox).Contains("started"), "the sandbox to start");
         Assert.Null(await h.Manager.FreezeAsync(sandbox));
@@ -122,10 +129,11 @@ public sealed class LifecycleTests
         Assert.Null(await h.Manager.DestroyAsync(sandbox)); // idempotent
     }
 
-    [Fact]
-    public async Task A_new_manager_cleans_sandboxes_left_by_a_crashed_one()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task A_new_manager_cleans_sandboxes_left_by_a_crashed_one(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var crashed = new SandboxManager(h.Options);
         var created = await crashed.CreateAsync(SandboxHarness.Request("/bin/probe", "sleep"));
         Assert.True(created.Ok, created.Error?.ToString());
@@ -166,7 +174,7 @@ public sealed class LifecycleTests
         var dir = h.Manager.Layout.SandboxDirectory(id);
         Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains(dir, StringComparison.Ordinal));
         Assert.False(Directory.Exists(dir), "sandbox directory left");
-        Assert.False(Directory.Exists(Path.Combine(h.Manager.Layout.RuncRoot, id)), "runc state left");
+        Assert.False(Directory.Exists(Path.Combine(h.RuntimeRoot, id)), h.Runtime.Name() + " state left");
         foreach (var hierarchy in Directory.GetDirectories("/sys/fs/cgroup"))
             Assert.False(Directory.Exists(Path.Combine(hierarchy, h.CgroupParent, id)), "cgroup left in " + hierarchy);
     }

@@ -6,10 +6,11 @@ namespace Lamina.Sandbox.Tests;
 /// <summary>What the sandbox user may do to the kernel: nothing privileged.</summary>
 public sealed class PrivilegeTests
 {
-    [Fact]
-    public async Task Has_no_capabilities_no_new_privileges_and_a_seccomp_filter()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task Has_no_capabilities_no_new_privileges_and_a_seccomp_filter(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var output = await h.ShellAsync("grep -E '^(Cap|NoNewPrivs|Seccomp:)' /proc/self/status");
         foreach (var set in new[] { "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb" })
             Assert.Matches($@"{set}:\s+0000000000000000", output);
@@ -17,40 +18,45 @@ public sealed class PrivilegeTests
         Assert.Matches(@"Seccomp:\s+2", output);
     }
 
-    [Fact]
-    public async Task Runs_as_the_non_root_sandbox_user_whatever_the_image_says()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task Runs_as_the_non_root_sandbox_user_whatever_the_image_says(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var output = await h.ShellAsync("id -u; id -g");
         Assert.Equal(["993", "990"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    public static TheoryData<OciRuntime, string, string> PrivilegedSyscalls => Runtimes.Cross(
+        ("mount", "mount errno=EPERM"), ("ptrace", "ptrace errno=EPERM"), ("unshare", "unshare errno=EPERM"));
+
     [Theory]
-    [InlineData("mount", "mount errno=EPERM")]
-    [InlineData("ptrace", "ptrace errno=EPERM")]
-    [InlineData("unshare", "unshare errno=EPERM")]
-    public async Task Privileged_syscalls_are_refused(string probe, string expected)
+    [MemberData(nameof(PrivilegedSyscalls))]
+    public async Task Privileged_syscalls_are_refused(OciRuntime runtime, string probe, string expected)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var (_, output) = await h.RunAsync("/bin/probe", probe);
         Assert.Contains(expected, output);
     }
 
-    [Fact]
-    public async Task Cannot_load_keys()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task Cannot_load_keys(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var (_, output) = await h.RunAsync("/bin/probe", "keys");
         Assert.Contains("add_key errno=EPERM", output);
         Assert.Contains("keyctl errno=EPERM", output);
     }
 
-    [Fact]
-    public async Task Cannot_overwrite_the_runtime_or_the_agent_through_proc_exe()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task Cannot_overwrite_the_runtime_or_the_agent_through_proc_exe(OciRuntime runtime)
     {
-        var runcHash = SHA256.HashData(await File.ReadAllBytesAsync("/usr/sbin/runc"));
+        var runtimePath = Runtimes.PathOf(runtime);
+        var runtimeHash = SHA256.HashData(await File.ReadAllBytesAsync(runtimePath));
         var agentHash = SHA256.HashData(await File.ReadAllBytesAsync(TestImage.ProbeHostPath));
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var request = SandboxHarness.Request("exe", "/opt/lamina/lamina-init") with
         {
             Agent = new AgentMount(TestImage.ProbeHostPath),
@@ -61,7 +67,7 @@ public sealed class PrivilegeTests
         Assert.Matches("self-exe errno=E(TXTBSY|ROFS|ACCES|PERM)", output);
         Assert.Matches("init-exe errno=E(TXTBSY|ROFS|ACCES|PERM)", output);
         Assert.Matches("/opt/lamina/lamina-init errno=E(TXTBSY|ROFS|ACCES|PERM)", output);
-        Assert.Equal(runcHash, SHA256.HashData(await File.ReadAllBytesAsync("/usr/sbin/runc")));
+        Assert.Equal(runtimeHash, SHA256.HashData(await File.ReadAllBytesAsync(runtimePath)));
         Assert.Equal(agentHash, SHA256.HashData(await File.ReadAllBytesAsync(TestImage.ProbeHostPath)));
     }
 }

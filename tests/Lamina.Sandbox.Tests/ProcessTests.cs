@@ -5,10 +5,11 @@ namespace Lamina.Sandbox.Tests;
 /// <summary>What the sandbox runs and with which environment, end to end through runc.</summary>
 public sealed class ProcessTests
 {
-    [Fact]
-    public async Task Runs_the_agent_then_the_image_command_with_overrides_and_lambda_environment()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task Runs_the_agent_then_the_image_command_with_overrides_and_lambda_environment(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var request = new SandboxRequest(
             SandboxHarness.NewId(), TestImage.Layers,
             new ImageProcessConfig(["/bin/entry-from-image"], ["cmd-from-image"], "/nonexistent", ["FROM_IMAGE=yes"]),
@@ -41,20 +42,22 @@ public sealed class ProcessTests
         Assert.Contains("done", lines);
     }
 
-    [Fact]
-    public async Task The_control_directory_is_shared_with_the_host_and_writable_by_the_sandbox_user()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task The_control_directory_is_shared_with_the_host_and_writable_by_the_sandbox_user(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var sandbox = await h.StartAsync("/bin/sh", "-c", "echo from-sandbox > /run/lamina/hello && echo written");
         await h.Manager.WaitForExitAsync(sandbox).WaitAsync(SandboxHarness.Patience);
         Assert.Contains("written", SandboxHarness.Output(sandbox));
         Assert.Equal("from-sandbox\n", await File.ReadAllTextAsync(Path.Combine(sandbox.ControlDirectory, "hello")));
     }
 
-    [Fact]
-    public async Task Host_network_mode_shares_the_host_interfaces()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task Host_network_mode_shares_the_host_interfaces(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var hostInterfaces = Directory.GetFileSystemEntries("/sys/class/net").Select(Path.GetFileName).Order().ToArray();
         var (_, output) = await h.RunAsync(SandboxHarness.Request("/bin/sh", "-c", "cat /proc/net/dev") with { Network = NetworkMode.Host });
         foreach (var name in hostInterfaces) Assert.Contains(name + ":", output);

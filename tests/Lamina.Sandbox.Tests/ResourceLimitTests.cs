@@ -6,29 +6,32 @@ namespace Lamina.Sandbox.Tests;
 /// <summary>Memory, pids and CPU limits come from the function's configuration.</summary>
 public sealed class ResourceLimitTests
 {
-    [Fact]
-    public async Task A_memory_hog_is_killed_and_reported_as_out_of_memory()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task A_memory_hog_is_killed_and_reported_as_out_of_memory(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var (exit, output) = await h.RunAsync(SandboxHarness.Request("/bin/probe", "memhog") with { MemoryMb = 128 });
         Assert.Equal(SandboxExitReason.OutOfMemory, exit.Reason);
         Assert.True(exit.OomKills >= 1);
         Assert.DoesNotContain("allocated 192 MB", output);
     }
 
-    [Fact]
-    public async Task A_normal_exit_is_not_reported_as_out_of_memory()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task A_normal_exit_is_not_reported_as_out_of_memory(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var (exit, _) = await h.RunAsync("/bin/true");
         Assert.Equal(SandboxExitReason.Exited, exit.Reason);
         Assert.Equal(0, exit.OomKills);
     }
 
-    [Fact]
-    public async Task A_fork_bomb_is_contained_by_the_pids_limit()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task A_fork_bomb_is_contained_by_the_pids_limit(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var sandbox = await h.StartAsync(SandboxHarness.Request("/bin/probe", "forkbomb") with { PidsLimit = 64 });
         await SandboxHarness.Eventually(() => SandboxHarness.Output(sandbox).Contains("forks="), "the fork bomb to hit its limit");
         var output = SandboxHarness.Output(sandbox);
@@ -42,10 +45,11 @@ public sealed class ResourceLimitTests
         Assert.Equal(0, p.ExitCode);
     }
 
-    [Fact]
-    public async Task Cgroup_limits_follow_memory_size()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task Cgroup_limits_follow_memory_size(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
+        await using var h = new SandboxHarness(runtime: runtime);
         var sandbox = await h.StartAsync(SandboxHarness.Request("/bin/probe", "sleep") with { MemoryMb = 1769 });
         string Read(string controller, string file) =>
             File.ReadAllText($"/sys/fs/cgroup/{controller}/{h.CgroupParent}/{sandbox.Id}/{file}").Trim();
@@ -58,11 +62,12 @@ public sealed class ResourceLimitTests
             Assert.Equal(Read("memory", "memory.limit_in_bytes"), Read("memory", "memory.memsw.limit_in_bytes"));
     }
 
-    [Fact]
-    public async Task The_cpu_floor_and_the_quota_switch_reach_the_cgroup()
+    [Theory]
+    [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public async Task The_cpu_floor_and_the_quota_switch_reach_the_cgroup(OciRuntime runtime)
     {
-        await using var h = new SandboxHarness();
-        await using var off = new SandboxHarness(new CpuLimits(Quota: false));
+        await using var h = new SandboxHarness(runtime: runtime);
+        await using var off = new SandboxHarness(new CpuLimits(Quota: false), runtime);
         var floored = await h.StartAsync(SandboxHarness.Request("/bin/probe", "sleep") with { MemoryMb = 128 });
         var unlimited = await off.StartAsync(SandboxHarness.Request("/bin/probe", "sleep") with { MemoryMb = 128 });
         static string Quota(SandboxHarness harness, SandboxHandle s) =>

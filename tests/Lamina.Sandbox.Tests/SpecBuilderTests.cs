@@ -67,11 +67,11 @@ public sealed class SpecBuilderTests
     public void Cpu_section_carries_the_quota_period_and_shares_of_the_settings()
     {
         var cpu = SpecBuilder.Build(Request() with { MemoryMb = 3538 }, "/c", "lamina", new CpuLimits(HostCpus: 4)).Linux.Resources.Cpu;
-        Assert.Equal((1024UL, 200_000L, 100_000UL), (cpu.Shares, cpu.Quota, cpu.Period));
+        Assert.Equal((1024UL, (long?)200_000L, 100_000UL), (cpu.Shares, cpu.Quota, cpu.Period));
         // Equal weights whatever the memory: a 128 MB neighbour is not outweighed by a 3.5 GB spinner.
         Assert.Equal(1024UL, SpecBuilder.Build(Request() with { MemoryMb = 128 }, "/c", "lamina").Linux.Resources.Cpu.Shares);
         var off = SpecBuilder.Build(Request(), "/c", "lamina", new CpuLimits(Quota: false)).Linux.Resources.Cpu;
-        Assert.Equal(-1, off.Quota);
+        Assert.Equal(-1L, off.Quota);
         // runc writes -1 (unlimited) to cpu.cfs_quota_us; 0 or a missing field would leave the cgroup's value.
         Assert.Equal(-1, Json(SpecBuilder.Build(Request(), "/c", "lamina", new CpuLimits(Quota: false)))
             .GetProperty("linux").GetProperty("resources").GetProperty("cpu").GetProperty("quota").GetInt64());

@@ -4,28 +4,42 @@ using Lamina.Sandbox.Spec;
 
 namespace Lamina.Sandbox.Runc;
 
-/// <summary>Runs the runc command line against one state directory (runc --root).</summary>
+/// <summary>Runs the runc (or crun) command line against one state directory (--root).</summary>
 /// <remarks>
 /// Containers are created detached and without a terminal: the container's stdio are the files
 /// runc itself was given, so <c>create</c> runs through <c>/bin/sh -c 'exec runc …'</c> with stdout
 /// and stderr redirected to the sandbox's log files — nothing of ours stays attached to the
 /// container, and no runc process lingers after create returns.
+/// crun takes the same commands and flags Lamina uses (checked against crun 1.8.1: --root, --log, create
+/// --bundle --pid-file, start, kill ID SIGNAL with a bare signal name, delete --force, state, list -q) and prints
+/// the same state JSON; one difference matters: crun's delete --force of an unknown id succeeds, which
+/// cleanup tolerates (it then finds no state directory). A missing executable is a failed result, not an
+/// exception, so recovery can still remove another runtime's leftovers by hand.
 /// </remarks>
-internal sealed class RuncCli(string runcPath, string stateRoot)
+internal sealed class RuncCli(string runcPath, string stateRoot, bool hideUnifiedCgroup = false)
 {
-    /// <summary>runc's state directory.</summary>
+    /// <summary>The runtime's state directory (its --root).</summary>
     public string StateRoot { get; } = stateRoot;
+
+    /// <summary>
+    /// True: create runs in a private mount namespace with /sys/fs/cgroup/unified unmounted (crun on a hybrid
+    /// cgroup host, see <see cref="Host.HybridCgroups"/>); costs an unshare and a umount per create.
+    /// </summary>
+    public bool HideUnifiedCgroup { get; } = hideUnifiedCgroup;
 
     /// <summary>runc create: sets up namespaces, cgroups and mounts; the process waits for start.</summary>
     public Task<RuncResult> CreateAsync(string id, string bundle, string pidFile, string stdout, string stderr, string log)
     {
         const string script = "exec \"$@\" </dev/null >>\"$LAMINA_STDOUT\" 2>>\"$LAMINA_STDERR\"";
-        var psi = new ProcessStartInfo("/bin/sh")
-        {
-            ArgumentList = { "-c", script, "sh", runcPath, "--root", StateRoot, "--log", log, "create",
-                "--bundle", bundle, "--pid-file", pidFile, id },
-            Environment = { ["LAMINA_STDOUT"] = stdout, ["LAMINA_STDERR"] = stderr },
-        };
+        // The umount happens only in the new namespace (private propagation): the host keeps its mount.
+        const string hidden = "umount -l /sys/fs/cgroup/unified || exit 125; " + script;
+        var psi = HideUnifiedCgroup
+            ? new ProcessStartInfo("/usr/bin/unshare") { ArgumentList = { "--mount", "--propagation", "private", "/bin/sh", "-c", hidden } }
+            : new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", script } };
+        foreach (var a in new[] { "sh", runcPath, "--root", StateRoot, "--log", log, "create", "--bundle", bundle, "--pid-file", pidFile, id })
+            psi.ArgumentList.Add(a);
+        psi.Environment["LAMINA_STDOUT"] = stdout;
+        psi.Environment["LAMINA_STDERR"] = stderr;
         return RunAsync(psi);
     }
 
@@ -67,7 +81,10 @@ internal sealed class RuncCli(string runcPath, string stateRoot)
         psi.RedirectStandardError = true;
         psi.RedirectStandardInput = false;
         psi.UseShellExecute = false;
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start " + psi.FileName);
+        Process? started;
+        try { started = Process.Start(psi); }
+        catch (System.ComponentModel.Win32Exception e) { return new RuncResult(127, "", $"cannot run {psi.FileName}: {e.Message}"); }
+        using var p = started ?? throw new InvalidOperationException("cannot start " + psi.FileName);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();

@@ -33,10 +33,10 @@ public sealed record MemorySpec(
     [property: JsonPropertyName("swap")] long? Swap,
     [property: JsonPropertyName("disableOOMKiller")] bool DisableOomKiller);
 
-/// <summary>CFS quota/period (microseconds) and relative shares.</summary>
+/// <summary>CFS quota/period (microseconds) and relative shares; a null quota is left out (the cgroup's own, -1 when new).</summary>
 public sealed record CpuSpec(
     [property: JsonPropertyName("shares")] ulong Shares,
-    [property: JsonPropertyName("quota")] long Quota,
+    [property: JsonPropertyName("quota")] long? Quota,
     [property: JsonPropertyName("period")] ulong Period);
 
 /// <summary>Maximum number of tasks (processes and threads) in the cgroup.</summary>

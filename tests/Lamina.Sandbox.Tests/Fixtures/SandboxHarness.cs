@@ -10,10 +10,12 @@ internal sealed class SandboxHarness : IAsyncDisposable
     private readonly List<SandboxHandle> _sandboxes = [];
     private readonly CpuLimits _cpu;
 
-    public SandboxHarness(CpuLimits? cpu = null)
+    public SandboxHarness(CpuLimits? cpu = null, OciRuntime runtime = OciRuntime.Runc)
     {
         _cpu = cpu ?? CpuLimits.Default;
-        if (!File.Exists("/usr/sbin/runc")) throw new InvalidOperationException("runc missing: apt-get install -y runc");
+        Runtime = runtime;
+        var path = runtime.DefaultPath();
+        if (!File.Exists(path)) throw new InvalidOperationException($"{runtime.Name()} missing at {path}: apt-get install -y {runtime.Name()}");
         var tag = Guid.NewGuid().ToString("N")[..10];
         DataDirectory = Directory.CreateTempSubdirectory("lamina-sbx-").FullName;
         CgroupParent = "lamina-test-" + tag;
@@ -22,7 +24,11 @@ internal sealed class SandboxHarness : IAsyncDisposable
 
     public string DataDirectory { get; }
     public string CgroupParent { get; }
-    public SandboxManagerOptions Options => new(DataDirectory, CgroupParent) { Cpu = _cpu };
+    public OciRuntime Runtime { get; }
+    public SandboxManagerOptions Options => new(DataDirectory, CgroupParent) { Cpu = _cpu, Runtime = Runtime };
+
+    /// <summary>The runtime's state directory (its --root).</summary>
+    public string RuntimeRoot => Manager.Layout.RuntimeRoot(Runtime);
     public SandboxManager Manager { get; }
 
     public static string NewId() => "t-" + Guid.NewGuid().ToString("N")[..12];
