@@ -156,6 +156,30 @@ public sealed class LifecycleTests
         }
     }
 
+    [Theory]
+    [InlineData(OciRuntime.Crun, OciRuntime.Runc)]
+    [InlineData(OciRuntime.Runc, OciRuntime.Crun)]
+    public async Task Recovery_with_one_runtime_removes_what_the_other_left(OciRuntime crashedWith, OciRuntime recoverWith)
+    {
+        await using var h = new SandboxHarness(runtime: crashedWith);
+        var crashed = new SandboxManager(h.Options);
+        var running = (await crashed.CreateAsync(SandboxHarness.Request("/bin/probe", "sleep"))).Value!;
+        Assert.Null(await crashed.StartAsync(running));
+        var createdOnly = (await crashed.CreateAsync(SandboxHarness.Request("/bin/probe", "sleep"))).Value!;
+        Assert.True(Directory.Exists(Path.Combine(h.RuntimeRoot, running.Id)), "no state in " + h.RuntimeRoot);
+
+        // The server restarts with the other runtime configured.
+        var report = await new SandboxManager(h.Options with { Runtime = recoverWith }).RecoverAsync();
+
+        Assert.Empty(report.Problems);
+        foreach (var s in new[] { running, createdOnly })
+        {
+            Assert.Contains(s.Id, report.SandboxIds);
+            AssertNothingLeft(h, s.Id);
+            Assert.False(IsAlive(s.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)), "process survived");
+        }
+    }
+
     private static string Status(string pid)
     {
         try { return File.ReadAllText($"/proc/{pid}/status"); }
