@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 
-"$root/scripts/ensure-packages.sh" skopeo umoci docker-registry awscli runc sqlite3 jq curl python3-boto3 \
+"$root/scripts/ensure-packages.sh" skopeo umoci docker-registry awscli runc crun sqlite3 jq curl python3-boto3 \
   busybox-static gcc libc6-dev docker.io
 # lamina runtimes build (tests/Lamina.Runtimes.Tests) bootstraps Debian with mmdebstrap.
 "$root/scripts/ensure-packages.sh" mmdebstrap

@@ -1,3 +1,5 @@
+using Lamina.Sandbox;
+
 namespace Lamina.Scheduler;
 
 /// <summary>
@@ -28,7 +30,8 @@ public static class ExecutionAvailability
     /// <summary>Null when execution can run with these options; otherwise the reason, for the user.</summary>
     public static string? WhyNot(ExecutionOptions options)
     {
-        if (!File.Exists(options.RuncPath)) return $"runc was not found at {options.RuncPath} (apt-get install -y runc)";
+        var runtime = options.SandboxRuntime.Name();
+        if (!File.Exists(options.RuntimePath)) return $"{runtime} was not found at {options.RuntimePath} (apt-get install -y {runtime})";
         if (!IsRoot()) return "the server does not run as root (runc, cgroups and overlay mounts need it)";
         if (FindAgent(options.AgentBinary) is null)
         {

@@ -15,6 +15,22 @@ public sealed class ExecutionOptions
     /// <summary>The runc executable.</summary>
     public string RuncPath { get; set; } = "/usr/sbin/runc";
 
+    /// <summary>
+    /// The OCI runtime that creates sandboxes: "runc" (default) or "crun" (same config.json and hardening, less CPU per
+    /// sandbox: bench/coldstart/README.md). <c>LAMINA__Execution__Runtime=crun</c>; ./lamina server installs both.
+    /// </summary>
+    public string Runtime { get; set; } = "runc";
+
+    /// <summary>The crun executable (used when <see cref="Runtime"/> is crun).</summary>
+    public string CrunPath { get; set; } = Lamina.Sandbox.OciRuntimes.DefaultCrunPath;
+
+    /// <summary>The runtime <see cref="Runtime"/> names (runc when it names none; <see cref="Validate"/> reports that).</summary>
+    public Lamina.Sandbox.OciRuntime SandboxRuntime =>
+        Lamina.Sandbox.OciRuntimes.TryParse(Runtime, out var runtime) ? runtime : Lamina.Sandbox.OciRuntime.Runc;
+
+    /// <summary>The executable of the configured runtime.</summary>
+    public string RuntimePath => SandboxRuntime == Lamina.Sandbox.OciRuntime.Crun ? CrunPath : RuncPath;
+
     /// <summary>cgroup directory name of this server's sandboxes; null derives one from the data directory, so two servers never share one.</summary>
     public string? CgroupParent { get; set; }
 
@@ -85,6 +101,8 @@ public sealed class ExecutionOptions
             errors.Add($"Execution:DeadlineGrace {DeadlineGrace} is out of range 00:00:00.1-00:05:00");
         if (MemoryLimitMb < 0) errors.Add("Execution:MemoryLimitMb must not be negative");
         if (string.IsNullOrWhiteSpace(RuncPath)) errors.Add("Execution:RuncPath must be set");
+        if (!Lamina.Sandbox.OciRuntimes.TryParse(Runtime, out _)) errors.Add($"Execution:Runtime '{Runtime}' must be runc or crun");
+        if (string.IsNullOrWhiteSpace(CrunPath)) errors.Add("Execution:CrunPath must be set");
         if (CgroupParent is not null && (CgroupParent.Length is 0 or > 64 || !CgroupParent.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
             errors.Add($"Execution:CgroupParent '{CgroupParent}' must be 1-64 of [a-z0-9-]");
         errors.AddRange(ToCpuLimits().Validate().Select(e => "Execution:CpuFloorVcpus: " + e));

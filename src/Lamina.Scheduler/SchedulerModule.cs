@@ -49,7 +49,10 @@ public static class SchedulerModule
         services.AddSingleton(sp => new SchedulerSettings(options.IdleTimeout, options.AccountConcurrency, options.ScalingRate,
             options.ScalingBurst, options.MemoryLimitMb > 0 ? options.MemoryLimitMb : SchedulerSettings.HostMemoryMb(),
             sp.GetRequiredService<Credentials>().Region) { SpareSandboxes = options.SpareSandboxes, PrewarmOnActive = options.PrewarmOnActive });
-        services.AddSingleton(new SandboxManager(new SandboxManagerOptions(root, cgroupParent, options.RuncPath) { Cpu = options.ToCpuLimits() }));
+        services.AddSingleton(new SandboxManager(new SandboxManagerOptions(root, cgroupParent, options.RuncPath)
+        {
+            Cpu = options.ToCpuLimits(), Runtime = options.SandboxRuntime, CrunPath = options.CrunPath,
+        }));
         services.AddSingleton(sp => new EnvironmentFactory(sp.GetRequiredService<SandboxManager>(), new EnvironmentOptions(agent) { DeadlineGrace = options.DeadlineGrace }));
         services.AddSingleton(sp => new RegistryImageResolver(sp.GetRequiredService<IRegistryMetadata>(), sp.GetRequiredService<ILocalRegistryHosts>()));
         services.AddSingleton(sp =>
