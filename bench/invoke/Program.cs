@@ -31,13 +31,15 @@ var execution = new ExecutionOptions
     SpareSandboxes = 0,
     // LAMINA_BENCH_INIT_CPU_BOOST=false: the CFS quota from create (A/B of Execution:InitCpuBoost, default on).
     InitCpuBoost = Environment.GetEnvironmentVariable("LAMINA_BENCH_INIT_CPU_BOOST") != "false",
+    // LAMINA_BENCH_RUNTIME=crun: sandboxes made by crun instead of runc (A/B of Execution:Runtime, default runc).
+    Runtime = Environment.GetEnvironmentVariable("LAMINA_BENCH_RUNTIME") ?? "runc",
 };
 var layout = Path.Combine(work, "layout");
 if (Directory.Exists(layout)) Directory.Delete(layout, recursive: true);
 TestImage.WriteLayout(layout, execution.AgentBinary, "v1");
 var payload = "{\"bench\":\"invoke\",\"pad\":\"" + new string('x', 64) + "\"}";
 
-Console.WriteLine($"host: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine($"host: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}, runtime {execution.Runtime}");
 Console.WriteLine($"execution: AccountConcurrency {execution.AccountConcurrency}, ScalingBurst {execution.ScalingBurst}, ScalingRate {execution.ScalingRate}/s, MemoryLimitMb {execution.MemoryLimitMb}; MemorySize 128");
 var tsv = Path.Combine(work, "results.tsv");
 File.WriteAllText(tsv, "rep\tclients\trequests\tlamina_p50_ms\tlamina_p99_ms\tlamina_per_s\techo_p50_ms\techo_p99_ms\techo_per_s\tlamina_errors\tload1\tlamina_cpu_ms\tsandbox_cpu_ms\techo_cpu_ms\n");
