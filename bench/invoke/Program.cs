@@ -21,7 +21,9 @@ var execution = new ExecutionOptions
     Enabled = true,
     AgentBinary = AgentBinary.Path,
     IdleTimeout = TimeSpan.FromMinutes(30),
-    CgroupParent = "lamina-bench-invoke",
+    // One parent per bench process: a server's recovery removes every sandbox under its parent, so two benches
+    // sharing one (two helpers on one host) killed each other's environments.
+    CgroupParent = "lamina-bench-invoke-" + Environment.ProcessId,
     AccountConcurrency = 1000,
     ScalingBurst = 1000,   // the whole scale-out may start at once …
     ScalingRate = 1000,    // … and refills never hold it back: the bucket does not cap this test
