@@ -70,6 +70,7 @@ for (var rep = 1; rep <= reps; rep++)
     // Scale-out: 100 concurrent invokes that hold their environment ("wait") until the release gate opens,
     // which happens once 100 sandboxes exist (so no invoke can reuse another's environment).
     var load1 = Load1();
+    var scaleCpu0 = ScaleOutCpuSeconds(execution.CgroupParent);
     var t0 = Stopwatch.StartNew();
     var done = new double[ScaleTarget];
     var answers = Enumerable.Range(0, ScaleTarget).Select(i => Task.Run(async () =>
@@ -86,12 +87,13 @@ for (var rep = 1; rep <= reps; rep++)
         await Task.Delay(5);
     }
     var results = await Task.WhenAll(answers);
+    var scaleCpu = ScaleOutCpuSeconds(execution.CgroupParent) - scaleCpu0;
     var firstOnes = results.Count(a => a is not null && a.Contains("\"count\":1}", StringComparison.Ordinal));
     var scaleErrors = results.Count(a => a is null || !a.Contains("\"echo\":", StringComparison.Ordinal));
     var envs = platform.SandboxCount;
     var scaleEnvs = envs;
     File.AppendAllText(scaleTsv, string.Create(inv, $"{rep}\t{envs}\t{placed:F3}\t{done.Max():F3}\t{done.Min():F3}\t{firstOnes}\t{scaleErrors}\t{load1}\n"));
-    Console.WriteLine(string.Create(inv, $"rep {rep} scale-out: {envs} environments, all placed {placed:F2} s, all served {done.Max():F2} s (first {done.Min():F2} s), {firstOnes} first invokes, {scaleErrors} errors{(scaleErrors > 0 ? ": " + platform.LastError : "")}; load {load1}"));
+    Console.WriteLine(string.Create(inv, $"rep {rep} scale-out: {envs} environments, all placed {placed:F2} s, all served {done.Max():F2} s (first {done.Min():F2} s), {firstOnes} first invokes, {scaleErrors} errors{(scaleErrors > 0 ? ": " + platform.LastError : "")}; load {load1}; CPU {scaleCpu:F2} s ({scaleCpu * 1000 / ScaleTarget:F0} ms per environment: this process with the server, its waited-for children — {execution.Runtime} CLIs — and the sandboxes' cgroups)"));
 
     foreach (var (clients, requests) in levels)
     {
@@ -152,6 +154,17 @@ static double SandboxCpuSeconds(string parent)
 {
     var usage = Path.Combine("/sys/fs/cgroup/cpuacct", parent, "cpuacct.usage");
     return File.Exists(usage) ? long.Parse(File.ReadAllText(usage).Trim(), CultureInfo.InvariantCulture) / 1e9 : double.NaN;
+}
+
+// CPU of the whole scale-out in seconds: this process (server, clients) + its waited-for children (runtime CLI
+// processes, from cutime/cstime of /proc/self/stat) + every sandbox (cpuacct of the bench's cgroup parent).
+static double ScaleOutCpuSeconds(string? parent)
+{
+    var stat = File.ReadAllText("/proc/self/stat");
+    var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    var children = (long.Parse(f[13], CultureInfo.InvariantCulture) + long.Parse(f[14], CultureInfo.InvariantCulture)) / 100.0;
+    var sandboxes = SandboxCpuSeconds(parent!);
+    return Load.ProcessCpuSeconds() + children + (double.IsNaN(sandboxes) ? 0 : sandboxes);
 }
 
 static string Load1() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
