@@ -41,7 +41,12 @@ public sealed class HostileServer : IAsyncLifetime
             Port = 0,
             DataDir = DataDir,
             AuthEnabled = false,
-            Execution = WithCpuSettings(new ExecutionOptions { Enabled = true, AgentBinary = AgentBinary.Path, CgroupParent = CgroupParent }),
+            Execution = WithCpuSettings(new ExecutionOptions
+            {
+                Enabled = true, AgentBinary = AgentBinary.Path, CgroupParent = CgroupParent,
+                // LAMINA_HOSTILE_RUNTIME=crun runs every hostile probe against crun sandboxes (docs/sandbox.md, "Runtimes").
+                Runtime = Environment.GetEnvironmentVariable("LAMINA_HOSTILE_RUNTIME") ?? "runc",
+            }),
         }, l => l.SetMinimumLevel(LogLevel.Warning));
         await Host.StartAsync();
         Http = new HttpClient { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
