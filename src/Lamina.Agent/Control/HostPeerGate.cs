@@ -65,7 +65,7 @@ internal sealed class HostPeerGate
         // above) may wait on it.
         if (line is not null)
         {
-            ThreadPool.QueueUserWorkItem(static message => AgentLog.Write(AgentLog.Warn, message), line, preferLocal: false);
+            AgentLog.WriteLater(AgentLog.Warn, line);
         }
         return false;
     }
