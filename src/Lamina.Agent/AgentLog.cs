@@ -26,6 +26,17 @@ internal static class AgentLog
 
     public static bool Enabled(int level) => level >= Level;
 
+    /// <summary>Like <see cref="Write"/>, from the thread pool: for lines a request of the function causes, which
+    /// run on a socket's continuation (the epoll thread every socket shares) and must not wait there while
+    /// stderr's pipe is full.</summary>
+    public static void WriteLater(int level, string message)
+    {
+        if (Enabled(level))
+        {
+            ThreadPool.QueueUserWorkItem(static state => Write(state.Level, state.Message), (Level: level, Message: message), preferLocal: false);
+        }
+    }
+
     /// <summary>Writes <c>lamina-init: [level] message</c> when <paramref name="level"/> is enabled.</summary>
     public static void Write(int level, string message)
     {

@@ -34,7 +34,8 @@ internal sealed class HostPeerGate
         Environment.ProcessId == 1 || env("LAMINA_CONTROL_HOST_ONLY") == "1";
 
     /// <summary>True when <paramref name="socket"/>'s peer is outside the agent's pid namespace; otherwise the
-    /// refusal is counted and logged (the first at once, then at most one line a minute with the count).</summary>
+    /// refusal is counted and logged (the first at once, then at most one line a minute with the count). Never
+    /// blocks: the log line is written on the thread pool.</summary>
     public bool Admit(Socket socket)
     {
         var pid = PeerPid(socket);
@@ -42,19 +43,29 @@ internal sealed class HostPeerGate
         {
             return true;
         }
+        string? line = null;
         lock (_lock)
         {
             Refused++;
             var now = Stopwatch.GetTimestamp();
-            if (_lastLogged != long.MinValue && now - _lastLogged < LogInterval)
+            if (_lastLogged == long.MinValue || now - _lastLogged >= LogInterval)
+            {
+                var more = _suppressed > 0 ? $" ({_suppressed} more refused since the last report)" : "";
+                line = $"control socket: refused a connection from pid {pid} inside the sandbox; only the host may use it{more}";
+                _lastLogged = now;
+                _suppressed = 0;
+            }
+            else
             {
                 _suppressed++;
-                return false;
             }
-            var more = _suppressed > 0 ? $" ({_suppressed} more refused since the last report)" : "";
-            _lastLogged = now;
-            _suppressed = 0;
-            AgentLog.Write(AgentLog.Warn, $"control socket: refused a connection from pid {pid} inside the sandbox; only the host may use it{more}");
+        }
+        // Written elsewhere, after the refused socket is closed: the write blocks while stderr's pipe is full (the
+        // host reads the log slowly, or the function floods it), and neither that peer nor other refusals (counted
+        // above) may wait on it.
+        if (line is not null)
+        {
+            AgentLog.WriteLater(AgentLog.Warn, line);
         }
         return false;
     }

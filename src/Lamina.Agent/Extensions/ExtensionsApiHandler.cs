@@ -37,7 +37,7 @@ internal sealed class ExtensionsApiHandler(Func<ExtensionHost> extensions, Emula
                 }
                 var exit = request.Path.EndsWith("/exit/error", StringComparison.Ordinal);
                 var reported = ExtensionErrorType(request.Header("Lambda-Extension-Function-Error-Type"));
-                AgentLog.Write(AgentLog.Warn, $"extension {extensionName} reported {request.Path[("/2020-01-01/extension/".Length)..]}: {reported}");
+                AgentLog.WriteLater(AgentLog.Warn, $"extension {extensionName} reported {request.Path[("/2020-01-01/extension/".Length)..]}: {reported}");
                 host.ReportError(extensionName, exit, reported);
                 return HttpResponse.Json(202, """{"status":"OK"}"""u8.ToArray());
             case ("/2022-07-01/telemetry", "PUT"):

@@ -29,7 +29,8 @@ internal sealed class HttpServer : IAsyncDisposable
     public EndPoint LocalEndPoint { get; }
 
     /// <summary>Binds a TCP or Unix domain socket endpoint and starts accepting. When <paramref name="admit"/> is
-    /// given, each accepted connection it returns false for is closed at once, before a byte is read.</summary>
+    /// given, each accepted connection it returns false for is closed at once, before a byte is read; it runs on the
+    /// thread pool, never on the accept loop, so it may block without delaying the next accept.</summary>
     /// <exception cref="SocketException">The endpoint cannot be bound (in use, no permission).</exception>
     public static HttpServer Start(EndPoint endpoint, IHttpHandler handler, HttpLimits limits, Func<Socket, bool>? admit = null)
     {
@@ -70,17 +71,25 @@ internal sealed class HttpServer : IAsyncDisposable
                 }
                 continue;
             }
-            if (_admit is not null && !_admit(socket))
-            {
-                socket.Dispose();
-                continue;
-            }
-            if (socket.ProtocolType == ProtocolType.Tcp)
-            {
-                socket.NoDelay = true;
-            }
-            _ = Task.Run(() => new HttpConnection(socket, handler, limits).RunAsync(token), CancellationToken.None);
+            // Nothing but accepting runs on this loop: with inline socket completions (Program.cs) it runs on the
+            // epoll thread that every socket of the agent shares, so anything slow here (a refusal's log line blocks
+            // while stderr's pipe is full) would freeze the Runtime API and every connection with it.
+            _ = Task.Run(() => ServeAsync(socket, handler, limits, token), CancellationToken.None);
         }
+    }
+
+    private async Task ServeAsync(Socket socket, IHttpHandler handler, HttpLimits limits, CancellationToken token)
+    {
+        if (_admit is not null && !_admit(socket))
+        {
+            socket.Dispose();
+            return;
+        }
+        if (socket.ProtocolType == ProtocolType.Tcp)
+        {
+            socket.NoDelay = true;
+        }
+        await new HttpConnection(socket, handler, limits).RunAsync(token);
     }
 
     public async ValueTask DisposeAsync()
