@@ -12,7 +12,8 @@ namespace Lamina.Scheduler;
 /// bound, and functions already Active when the server started).
 /// Bounded: each (function, version, image, revision) is prewarmed once; its spares are reaped after the idle
 /// timeout like any spare, and are not made again; a revision older than the idle timeout is not prewarmed (a
-/// restarted server does not warm every function it has); none is made when the memory budget is spent; at most
+/// restarted server does not warm every function it has); none is made when the memory budget (environments and
+/// spares) has no room for it; at most
 /// <see cref="MaxPrewarmsInFlight"/> are made at once, so a burst of deployments does not starve invokes.
 /// </summary>
 public sealed partial class Scheduler
@@ -100,8 +101,8 @@ public sealed partial class Scheduler
         {
             if (_stopped || _prewarmsInFlight >= MaxPrewarmsInFlight) return false;
             if (_prewarmed.Contains(key)) return true;
-            // The memory budget counts environments; a spare waits in ~2 MiB, but it becomes one when taken.
-            if (_liveMemoryMb + config.MemorySize > _settings.MemoryLimitMb) return true;
+            // Only into free room: spares hold their MemorySize of the budget (Scheduler.SpareBudget.cs); tried again next pass.
+            if (AffordableSpares(1, config.MemorySize) == 0) return true;
             _prewarmed.Add(key);
             _prewarmsInFlight++;
             // Makes this revision the current one (an older pool drains: its spares and idle ones go).
