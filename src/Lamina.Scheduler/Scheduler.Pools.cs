@@ -63,6 +63,8 @@ public sealed partial class Scheduler
             }
             if (warm is null)
             {
+                // Spares yield to demand: other pools' ready spares go if this cold start does not fit beside them.
+                if (_liveMemoryMb + config.MemorySize <= _settings.MemoryLimitMb) staleSpares.AddRange(EvictSparesFor(key, config.MemorySize));
                 if (_liveMemoryMb + config.MemorySize > _settings.MemoryLimitMb)
                     lease = new(null, "ConcurrentInvocationLimitExceeded", running);
                 else if (!Bucket(config.FunctionName).TryTake(_time.GetTimestamp(), _time.TimestampFrequency))

@@ -6,10 +6,14 @@ namespace Lamina.Scheduler;
 /// <summary>
 /// Prewarm on Active: a function whose $LATEST became Active (created, code or configuration updated) gets its
 /// pool's spares made then, so its first invoke takes a spare (a thaw and the runtime's init) instead of paying
-/// runc create and start on demand. <see cref="PrewarmAsync"/> runs every second beside the provisioned pass.
+/// runc create and start on demand. Two triggers: <see cref="FunctionActivated"/>, which the state worker calls
+/// right after it commits Active/Successful (the spare starts at once), and <see cref="PrewarmAsync"/>, the pass
+/// that runs every second beside the provisioned pass (the fallback: a notification refused by the in-flight
+/// bound, and functions already Active when the server started).
 /// Bounded: each (function, version, image, revision) is prewarmed once; its spares are reaped after the idle
 /// timeout like any spare, and are not made again; a revision older than the idle timeout is not prewarmed (a
-/// restarted server does not warm every function it has); none is made when the memory budget is spent; at most
+/// restarted server does not warm every function it has); none is made when the memory budget (environments and
+/// spares) has no room for it; at most
 /// <see cref="MaxPrewarmsInFlight"/> are made at once, so a burst of deployments does not starve invokes.
 /// </summary>
 public sealed partial class Scheduler
@@ -20,6 +24,43 @@ public sealed partial class Scheduler
     // Pool keys prewarmed already (pruned to the current candidates each pass).
     private readonly HashSet<PoolKey> _prewarmed = [];
     private int _prewarmsInFlight;
+    private volatile bool _prewarmPassEnabled = true;
+
+    /// <summary>
+    /// Whether <see cref="PrewarmAsync"/> does anything (default true). Tests turn it off to show that the
+    /// notification alone (<see cref="FunctionActivated"/>) makes the spare.
+    /// </summary>
+    public bool PrewarmPassEnabled
+    {
+        get => _prewarmPassEnabled;
+        set => _prewarmPassEnabled = value;
+    }
+
+    /// <inheritdoc/>
+    public void FunctionActivated(FunctionConfig latest)
+    {
+        if (!_settings.PrewarmOnActive || _settings.SpareSandboxes == 0 || !IsPrewarmCandidate(latest, _time.GetUtcNow())) return;
+        lock (_lock)
+        {
+            if (_stopped) return;
+            // Tracked: stop waits for it (and for the spares it starts, which RefillSpares tracks too).
+            Track(PrewarmNowAsync(latest));
+        }
+    }
+
+    private async Task PrewarmNowAsync(FunctionConfig latest)
+    {
+        await Task.Yield();
+        try
+        {
+            await TryPrewarmAsync(latest, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The pass tries again within a second (the key was not marked prewarmed unless a spare was started).
+            LogPrewarmSkipped(_logger, latest.FunctionName, e.Message);
+        }
+    }
 
     /// <summary>
     /// One pass: every function whose $LATEST is Active, updated successfully within the idle timeout and not
@@ -27,50 +68,64 @@ public sealed partial class Scheduler
     /// </summary>
     public async Task PrewarmAsync(CancellationToken ct = default)
     {
-        if (!_settings.PrewarmOnActive || _settings.SpareSandboxes == 0) return;
+        if (!_settings.PrewarmOnActive || _settings.SpareSandboxes == 0 || !_prewarmPassEnabled) return;
         var now = _time.GetUtcNow();
         // From memory until control.db is written again (ControlStore.ReadCached): the pass runs every second,
         // and a function only becomes a candidate through a write (create, update, state change).
-        var candidates = _store.ReadCached(PrewarmFunctionsKey.Instance, s => (IReadOnlyList<FunctionRecord>)s.Functions(null, int.MaxValue).AsReadOnly()).Select(f => f.Latest)
-            .Where(c => c is { State: FunctionState.Active, LastUpdateStatus: LastUpdateStatus.Successful, ImageDigest: not null }
-                        && now - c.LastModified < _settings.IdleTimeout)
+        var candidates = _store.ReadCached(PrewarmFunctionsKey.Instance, s => (IReadOnlyList<FunctionRecord>)s.Functions(null, int.MaxValue).AsReadOnly())
+            .Select(f => f.Latest)
+            .Where(c => IsPrewarmCandidate(c, now))
             .ToList();
         lock (_lock) _prewarmed.IntersectWith(candidates.Select(PoolKey.Of));
 
         foreach (var config in candidates)
         {
-            var key = PoolKey.Of(config);
-            List<PooledEnvironment> stale;
-            List<Spare> staleSpares;
+            if (!await TryPrewarmAsync(config, ct)) return;
+        }
+    }
+
+    private bool IsPrewarmCandidate(FunctionConfig c, DateTimeOffset now) =>
+        c is { State: FunctionState.Active, LastUpdateStatus: LastUpdateStatus.Successful, ImageDigest: not null }
+        && now - c.LastModified < _settings.IdleTimeout;
+
+    /// <summary>
+    /// Starts <paramref name="config"/>'s spares unless its key was prewarmed already or the memory budget is
+    /// spent. False when no more may start now (stopping, or <see cref="MaxPrewarmsInFlight"/> in the making).
+    /// </summary>
+    private async Task<bool> TryPrewarmAsync(FunctionConfig config, CancellationToken ct)
+    {
+        var key = PoolKey.Of(config);
+        List<PooledEnvironment> stale;
+        List<Spare> staleSpares;
+        lock (_lock)
+        {
+            if (_stopped || _prewarmsInFlight >= MaxPrewarmsInFlight) return false;
+            if (_prewarmed.Contains(key)) return true;
+            // Only into free room: spares hold their MemorySize of the budget (Scheduler.SpareBudget.cs); tried again next pass.
+            if (AffordableSpares(1, config.MemorySize) == 0) return true;
+            _prewarmed.Add(key);
+            _prewarmsInFlight++;
+            // Makes this revision the current one (an older pool drains: its spares and idle ones go).
+            CurrentPool(key, config.LastModified, out stale, out staleSpares);
+        }
+        foreach (var e in stale) Discard(e);
+        DiscardSpares(staleSpares);
+        Task? making = null;
+        try
+        {
+            var pulled = await _images.GetAsync(config.ImageUri, config.ImageDigest!, ct);
+            if (pulled.Succeeded) making = RefillSpares(key, pulled.Image!, EnvironmentConfig.From(config, _settings.Region, provisioned: false));
+            else LogPrewarmSkipped(_logger, config.FunctionName, pulled.Error!.Message);
+        }
+        finally
+        {
             lock (_lock)
             {
-                if (_stopped || _prewarmsInFlight >= MaxPrewarmsInFlight) return;
-                if (_prewarmed.Contains(key)) continue;
-                // The memory budget counts environments; a spare waits in ~2 MiB, but it becomes one when taken.
-                if (_liveMemoryMb + config.MemorySize > _settings.MemoryLimitMb) continue;
-                _prewarmed.Add(key);
-                _prewarmsInFlight++;
-                // Makes this revision the current one (an older pool drains: its spares and idle ones go).
-                CurrentPool(key, config.LastModified, out stale, out staleSpares);
-            }
-            foreach (var e in stale) Discard(e);
-            DiscardSpares(staleSpares);
-            Task? making = null;
-            try
-            {
-                var pulled = await _images.GetAsync(config.ImageUri, config.ImageDigest!, ct);
-                if (pulled.Succeeded) making = RefillSpares(key, pulled.Image!, EnvironmentConfig.From(config, _settings.Region, provisioned: false));
-                else LogPrewarmSkipped(_logger, config.FunctionName, pulled.Error!.Message);
-            }
-            finally
-            {
-                lock (_lock)
-                {
-                    if (making is null) _prewarmsInFlight--;
-                    else Track(making.ContinueWith(_ => { lock (_lock) _prewarmsInFlight--; }, TaskScheduler.Default));
-                }
+                if (making is null) _prewarmsInFlight--;
+                else Track(making.ContinueWith(_ => { lock (_lock) _prewarmsInFlight--; }, TaskScheduler.Default));
             }
         }
+        return true;
     }
 
     /// <summary>Cache key of the function list the prewarm pass reads (<see cref="Lamina.Control.Storage.ControlStore.ReadCached{T}"/>).</summary>

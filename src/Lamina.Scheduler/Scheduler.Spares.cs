@@ -52,7 +52,13 @@ public sealed partial class Scheduler
                     var spare = pool.Spares[0];
                     pool.Spares.RemoveAt(0);
                     if (spare.Sandbox.Exited) dead.Add(spare);
-                    else { taken = spare; break; }
+                    else
+                    {
+                        // Its share of the memory budget moves to the environment the admission reserved.
+                        _spareMemoryMb -= spare.MemoryMb;
+                        taken = spare;
+                        break;
+                    }
                 }
             }
         }
@@ -69,9 +75,10 @@ public sealed partial class Scheduler
         lock (_lock)
         {
             if (_stopped || !_pools.TryGetValue(key, out var pool) || pool.Draining) return null;
-            var need = _settings.SpareSandboxes - pool.Spares.Count - pool.SparesPreparing;
+            var need = AffordableSpares(_settings.SpareSandboxes - pool.Spares.Count - pool.SparesPreparing, function.MemoryMb);
             if (need <= 0) return null;
             pool.SparesPreparing += need;
+            _spareMemoryMb += (long)need * function.MemoryMb;
             var making = new Task[need];
             for (var i = 0; i < need; i++) Track(making[i] = PrepareSpareAsync(key, image, function));
             return Task.WhenAll(making);
@@ -94,24 +101,30 @@ public sealed partial class Scheduler
         bool keep = false;
         lock (_lock)
         {
+            // A spare that was not made gives its share of the budget back; a made one gives it back when discarded or taken.
+            if (made.Prepared is null) _spareMemoryMb -= function.MemoryMb;
             if (_pools.TryGetValue(key, out var pool))
             {
                 pool.SparesPreparing--;
                 keep = made.Prepared is not null && !_stopped && !pool.Draining;
-                if (keep) pool.Spares.Add(new Spare(made.Prepared!, hex, _time.GetTimestamp()));
+                if (keep) pool.Spares.Add(new Spare(made.Prepared!, hex, _time.GetTimestamp(), function.MemoryMb));
             }
         }
         if (made.Prepared is null) LogSpareFailed(_logger, key.FunctionName, key.Version, made.Error!.ToString());
-        else if (!keep) DiscardSpares([new Spare(made.Prepared, hex, 0)]);
+        else if (!keep) DiscardSpares([new Spare(made.Prepared, hex, 0, function.MemoryMb)]);
     }
 
-    /// <summary>Destroys spares in the background (tracked, so stop waits for them).</summary>
+    /// <summary>Destroys spares in the background (tracked, so stop waits for them); their share of the memory budget is free at once.</summary>
     private void DiscardSpares(List<Spare> spares)
     {
         if (spares.Count == 0) return;
         lock (_lock)
         {
-            foreach (var spare in spares) Track(DiscardSpareAsync(spare));
+            foreach (var spare in spares)
+            {
+                _spareMemoryMb -= spare.MemoryMb;
+                Track(DiscardSpareAsync(spare));
+            }
         }
     }
 

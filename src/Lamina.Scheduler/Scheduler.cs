@@ -21,7 +21,7 @@ namespace Lamina.Scheduler;
 /// </code>
 /// Pools, counters and buckets live under one lock held only for bookkeeping, never across I/O.
 /// </summary>
-public sealed partial class Scheduler : IFunctionInvoker, IFunctionRetirement, IAsyncDisposable
+public sealed partial class Scheduler : IFunctionInvoker, IFunctionRetirement, IFunctionActivation, IAsyncDisposable
 {
     private readonly EnvironmentFactory _factory;
     private readonly ImageCache _images;

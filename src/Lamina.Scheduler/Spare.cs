@@ -6,4 +6,5 @@ namespace Lamina.Scheduler;
 /// <param name="Sandbox">Created, started, agent ready, frozen; no runtime yet.</param>
 /// <param name="Hex">Log stream id; its first <see cref="Scheduler.SandboxIdLength"/> characters are the sandbox id.</param>
 /// <param name="Since">When it was made (<see cref="TimeProvider"/> timestamp): spares age out like idle environments.</param>
-internal sealed record Spare(PreparedSandbox Sandbox, string Hex, long Since);
+/// <param name="MemoryMb">Its function's MemorySize: the share of the memory budget it holds (Scheduler.SpareBudget.cs).</param>
+internal sealed record Spare(PreparedSandbox Sandbox, string Hex, long Since, int MemoryMb);

@@ -84,6 +84,38 @@ public sealed class DeployTests(DeployFixture server) : IClassFixture<DeployFixt
     }
 
     [Fact]
+    public async Task Logs_read_and_follow_the_functions_custom_log_group()
+    {
+        var deploy = await server.LaminaAsync("deploy", "grouped", "--image", "cli/echo:v1", "--output", "json");
+        Assert.True(deploy.ExitCode == 0, deploy.ToString());
+        var update = await AwsTool.RunV1Async(server.Host, "lambda", "update-function-configuration", "--function-name", "grouped",
+            "--logging-config", "LogFormat=Text,LogGroup=/custom/cli-grouped");
+        Assert.True(update.ExitCode == 0, update.ToString());
+        var wait = await server.AwsAsync("lambda", "wait", "function-updated-v2", "--function-name", "grouped");
+        Assert.True(wait.ExitCode == 0, wait.ToString());
+
+        // Never run since: the error names the configured group, not /aws/lambda/grouped.
+        var never = await server.LaminaAsync("logs", "grouped");
+        Assert.Equal(1, never.ExitCode);
+        Assert.Contains("no log group /custom/cli-grouped", never.Stderr, StringComparison.Ordinal);
+
+        await using var follow = await server.StartAsync("logs", "grouped", "--follow");
+        var invoke = await server.LaminaAsync("invoke", "grouped", "--payload", """{"to":"custom"}""");
+        Assert.True(invoke.ExitCode == 0, invoke.ToString());
+        for (var i = 0; i < 120 && !follow.Stdout.Contains("REPORT RequestId", StringComparison.Ordinal); i++) await Task.Delay(500);
+        Assert.True(follow.Stdout.Contains("REPORT RequestId", StringComparison.Ordinal), "logs --follow printed no REPORT: " + follow.Stdout + follow.Stderr);
+        Assert.Contains("START RequestId", follow.Stdout, StringComparison.Ordinal);
+
+        var once = await server.LaminaAsync("logs", "arn:aws:lambda:us-east-1:000000000000:function:grouped", "--filter", "REPORT");
+        Assert.True(once.ExitCode == 0, once.ToString());
+        Assert.Equal(1, CountOf(once.Stdout, "REPORT RequestId"));
+        // The store wrote nothing to the default group: the lines above can only have come from the custom one.
+        var groups = await server.AwsAsync("logs", "describe-log-groups", "--log-group-name-prefix", "/aws/lambda/grouped");
+        Assert.True(groups.ExitCode == 0, groups.ToString());
+        Assert.Empty(JsonDocument.Parse(groups.Stdout).RootElement.GetProperty("logGroups").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Deploying_a_missing_image_fails_with_the_reason()
     {
         var r = await server.LaminaAsync("deploy", "nope", "--image", "cli/missing:v9");

@@ -84,6 +84,33 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
     }
 
     [Fact]
+    public async Task Live_logs_read_the_log_group_the_function_configures()
+    {
+        const string name = "custom-group-console";
+        const string group = "/console/custom-group";
+        await AwsCli.RunV1Async(fixture.Host, "lambda", "create-function", "--function-name", name, "--package-type", "Image",
+            "--code", $"ImageUri={fixture.Host.BaseAddress.Authority}/console/app:v1", "--role", "arn:aws:iam::000000000000:role/lambda",
+            "--logging-config", "LogFormat=Text,LogGroup=" + group);
+        // One line in the configured group, a decoy in the default one: the panel must show the first only.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (g, message) in new[] { (group, "line in the custom group"), ("/aws/lambda/" + name, "decoy in the default group") })
+        {
+            await fixture.AwsAsync("logs", "create-log-group", "--log-group-name", g);
+            await fixture.AwsAsync("logs", "create-log-stream", "--log-group-name", g, "--log-stream-name", "s1");
+            await fixture.AwsAsync("logs", "put-log-events", "--log-group-name", g, "--log-stream-name", "s1",
+                "--log-events", $"timestamp={now},message={message}");
+        }
+
+        var page = await fixture.LoggedInPageAsync();
+        await page.GotoAsync(fixture.Url + "#/functions/" + name);
+        await page.WaitForFunctionAsync("() => document.querySelector('#log-lines')?.innerText.includes('line in the custom group')",
+            null, new() { Timeout = 60_000 });
+        Assert.DoesNotContain("decoy", await page.InnerTextAsync("#log-lines"));
+        Assert.Equal(group, await page.InnerTextAsync("#log-group"));
+        Assert.Equal("1 lines", await page.InnerTextAsync("#log-status"));
+    }
+
+    [Fact]
     public async Task Images_page_shows_layers_sizes_and_the_bytes_shared_between_images()
     {
         var page = await fixture.LoggedInPageAsync();

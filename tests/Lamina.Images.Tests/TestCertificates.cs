@@ -13,6 +13,17 @@ public static class TestCertificates
         return Path.Combine(dir, name + ".crt");
     }
 
+    /// <summary>Writes DIR/NAME.crt and DIR/NAME.key: an intermediate CA signed by the CA <paramref name="ca"/>.</summary>
+    public static string MakeIntermediate(string dir, string ca, string name)
+    {
+        string P(string suffix) => Path.Combine(dir, name + suffix);
+        OpenSsl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", P(".key"), "-out", P(".csr"), "-subj", "/CN=Lamina test " + name);
+        File.WriteAllText(P(".ext"), "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n");
+        OpenSsl("x509", "-req", "-in", P(".csr"), "-CA", Path.Combine(dir, ca + ".crt"), "-CAkey", Path.Combine(dir, ca + ".key"), "-CAcreateserial",
+            "-out", P(".crt"), "-days", "2", "-sha256", "-extfile", P(".ext"));
+        return P(".crt");
+    }
+
     /// <summary>Writes DIR/NAME.crt and DIR/NAME.key: a server certificate for IP 127.0.0.1 signed by the CA <paramref name="ca"/>.</summary>
     public static (string Certificate, string Key) MakeServer(string dir, string ca, string name)
     {

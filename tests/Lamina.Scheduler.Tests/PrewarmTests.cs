@@ -47,6 +47,34 @@ public sealed class PrewarmTests(ExecutionServer server) : IClassFixture<Executi
         Assert.Equal("v2", after.Json.GetProperty("variant").GetString());
         Assert.StartsWith(replacement, Assert.Single(server.Telemetry.StreamsOf("pre-update"))[^32..], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_state_workers_notification_alone_makes_the_spare_on_create_and_on_update()
+    {
+        // With the once-a-second pass off, only the notification (StateWorker → IFunctionActivation) can make it.
+        server.Scheduler.PrewarmPassEnabled = false;
+        try
+        {
+            await server.CreateFunctionAsync("pre-notice");
+            await InvokeTests.WaitUntilAsync(() => server.Scheduler.SpareSandboxIds("pre-notice").Count == 1);
+            var first = server.Scheduler.SpareSandboxIds("pre-notice")[0];
+
+            await server.LambdaAsync(null, "update-function-configuration", "--function-name", "pre-notice", "--memory-size", "256");
+            await server.LambdaAsync(null, "wait", "function-updated-v2", "--function-name", "pre-notice");
+            await InvokeTests.WaitUntilAsync(() => server.Scheduler.SpareSandboxIds("pre-notice") is [var next] && next != first);
+            var second = server.Scheduler.SpareSandboxIds("pre-notice")[0];
+            Assert.Empty(server.Telemetry.RecordsOf("pre-notice"));
+
+            // The first invoke of the updated configuration is served by that spare.
+            var invoked = await server.InvokeAsync("pre-notice", "{}");
+            Assert.Equal(200, invoked.StatusCode);
+            Assert.StartsWith(second, Assert.Single(server.Telemetry.StreamsOf("pre-notice"))[^32..], StringComparison.Ordinal);
+        }
+        finally
+        {
+            server.Scheduler.PrewarmPassEnabled = true;
+        }
+    }
 }
 
 /// <summary>Execution:PrewarmOnActive=false: no spare until a pool's first cold start.</summary>

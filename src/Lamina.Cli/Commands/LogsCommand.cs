@@ -8,8 +8,9 @@ using Lamina.Cli.Logs;
 namespace Lamina.Cli.Commands;
 
 /// <summary>
-/// <c>lamina logs NAME [--follow] [--since 10m] [--filter TERM]</c>: a function's log events from
-/// /aws/lambda/NAME through the CloudWatch Logs API (FilterLogEvents), like <c>aws logs tail</c>.
+/// <c>lamina logs NAME [--follow] [--since 10m] [--filter TERM]</c>: a function's log events from its log group
+/// (LoggingConfig.LogGroup, /aws/lambda/NAME unless configured) through the CloudWatch Logs API (FilterLogEvents),
+/// like <c>aws logs tail</c>.
 /// </summary>
 internal static class LogsCommand
 {
@@ -22,13 +23,13 @@ internal static class LogsCommand
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep polling (about once a second) for new events until Ctrl-C." };
         var since = new Option<string>("--since") { Description = "Start this long ago (30s, 10m, 2h, 1d) or at an ISO 8601 time. Default 10m.", DefaultValueFactory = _ => "10m" };
         var filter = new Option<string?>("--filter") { Description = "CloudWatch filter pattern: terms (all must match), \"phrases\", ?any, -exclude." };
-        var command = options.AddTo(new Command("logs", "Print a function's logs (/aws/lambda/NAME): stream and message per event.") { name, follow, since, filter });
+        var command = options.AddTo(new Command("logs", "Print a function's logs (its configured log group, /aws/lambda/NAME by default): stream and message per event.") { name, follow, since, filter });
 
         CommandRunner.SetClientAction(command, options, async (parse, client, json, ct) =>
         {
             var function = FunctionName(parse.GetValue(name)!);
             var start = SinceParser.Parse(parse.GetValue(since)!, DateTimeOffset.UtcNow);
-            var group = "/aws/lambda/" + function;
+            var (group, exists) = await LogGroupAsync(client, function, ct);
             var printer = new EventPrinter(json, !Console.IsOutputRedirected);
             using var logs = new LogsApi(client.Settings);
             var seen = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -37,7 +38,7 @@ internal static class LogsCommand
                 while (true)
                 {
                     var (events, missing) = await FetchAsync(logs, group, start, parse.GetValue(filter), ct);
-                    if (missing && !parse.GetValue(follow)) throw await NoLogGroupAsync(client, function, group, ct);
+                    if (missing && !parse.GetValue(follow)) throw NoLogGroup(function, group, exists);
                     foreach (var e in events)
                     {
                         var id = Output.Str(e, "eventId");
@@ -78,14 +79,30 @@ internal static class LogsCommand
         return (events, false);
     }
 
-    /// <summary>The error for a missing log group: the function does not exist, or has never run.</summary>
-    private static async Task<CliException> NoLogGroupAsync(LaminaClient client, string function, string group, CancellationToken ct)
+    /// <summary>
+    /// The function's log group as its configuration names it (GetFunction's LoggingConfig.LogGroup), so a custom
+    /// group is followed like the default one. A function that does not exist (any more) reads /aws/lambda/NAME,
+    /// where its logs stay after deletion; <c>exists</c> is false then. Other errors (credentials, server) throw.
+    /// </summary>
+    private static async Task<(string Group, bool Exists)> LogGroupAsync(LaminaClient client, string function, CancellationToken ct)
     {
+        var fallback = DefaultGroup(function);
         using var response = await client.LambdaAsync(new HttpRequestMessage(HttpMethod.Get, FunctionsCommand.FunctionPath(function)), ct);
-        return response.StatusCode == System.Net.HttpStatusCode.NotFound
-            ? new CliException(ExitCodes.RemoteError, $"function '{function}' does not exist (see `lamina functions ls`).", "ResourceNotFoundException")
-            : new CliException(ExitCodes.RemoteError, $"function '{function}' has no logs yet (no log group {group}): invoke it first, e.g. `lamina invoke {function}`.", "ResourceNotFoundException");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return (fallback, false);
+        var got = await client.ReadJsonOrThrowAsync(response, ct);
+        return got.TryGetProperty("Configuration", out var c) && c.TryGetProperty("LoggingConfig", out var logging)
+            && Output.Str(logging, "LogGroup") is { Length: > 0 } group
+            ? (group, true)
+            : (fallback, true);
     }
+
+    /// <summary>Lambda's default log group of a function.</summary>
+    private static string DefaultGroup(string function) => "/aws/lambda/" + function;
+
+    /// <summary>The error for a missing log group: the function does not exist, or has never run.</summary>
+    private static CliException NoLogGroup(string function, string group, bool exists) => exists
+        ? new CliException(ExitCodes.RemoteError, $"function '{function}' has no logs yet (no log group {group}): invoke it first, e.g. `lamina invoke {function}`.", "ResourceNotFoundException")
+        : new CliException(ExitCodes.RemoteError, $"function '{function}' does not exist (see `lamina functions ls`).", "ResourceNotFoundException");
 
     /// <summary>The function name out of a name or ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]).</summary>
     public static string FunctionName(string nameOrArn)

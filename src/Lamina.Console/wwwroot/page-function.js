@@ -1,7 +1,7 @@
 // One function: configuration, versions (publish) and aliases (move, roll back), the invoke panel, live logs, charts, delete.
 import { h, table, errorBox } from './dom.js';
 import { lambda, signed, errorOf, fn } from './api.js';
-import { loadLogs, loadMetrics, metricRanges } from './telemetry.js';
+import { loadLogs, loadMetrics, metricRanges, logGroupFor } from './telemetry.js';
 import { publishButton, aliasTable, deleteCard, startMarker } from './function-actions.js';
 import { metricCharts } from './charts.js';
 import { imagePullRow } from './image-pull.js';
@@ -17,6 +17,8 @@ export async function functionPage(name) {
       lambda('GET', fn(name) + '/aliases'),
     ]);
     const c = got.Configuration || {};
+    // The group the function's configuration names (a custom LoggingConfig.LogGroup gets the logs, not /aws/lambda/NAME).
+    const logGroup = logGroupFor({ FunctionName: name, ...c });
     // Once a Pending function settles, its state cell shows the new state (the rest of the page reloads on navigation).
     pull = imagePullRow(name, report => {
       const state = element.querySelector('#config .state');
@@ -24,7 +26,7 @@ export async function functionPage(name) {
     });
     element.append(
       h('div', { class: 'grid' },
-        h('div', { class: 'card', id: 'config' }, h('h2', {}, 'Configuration'), configTable(c, got.Code || {}, pull.element)),
+        h('div', { class: 'card', id: 'config' }, h('h2', {}, 'Configuration'), configTable(c, got.Code || {}, pull.element, logGroup)),
         h('div', { class: 'card', id: 'versions' }, h('h2', {}, 'Versions'),
           table(['Version', 'Description', 'Code SHA-256', 'Modified'],
             (versions.Versions || []).map(v => [v.Version, v.Description || '', (v.CodeSha256 || '').slice(0, 12), v.LastModified || ''])),
@@ -56,7 +58,7 @@ export async function functionPage(name) {
       h('div', { class: 'card', id: 'metrics' }, h('h2', {}, 'Metrics, ', rangeTitle, ' ', rangeSelect), charts));
     const since = Date.now() - 3600 * 1000;
     const refresh = async () => {
-      const result = await loadLogs(name, since);
+      const result = await loadLogs(logGroup, since);
       if (result.events.length === 0) {
         logStatus.textContent = 'no data' + (result.error ? ` (${result.error.type}: ${result.error.message})` : '');
         logs.replaceChildren();
@@ -77,7 +79,7 @@ export async function functionPage(name) {
   return { name: 'function', element, stop: () => { clearInterval(timer); if (pull) pull.stop(); } };
 }
 
-function configTable(c, code, pullElement) {
+function configTable(c, code, pullElement, logGroup) {
   const vars = c.Environment && c.Environment.Variables ? Object.entries(c.Environment.Variables).map(([k, v]) => `${k}=${v}`).join('\n') : '';
   const rows = [
     ['State', h('span', { class: 'state state-' + String(c.State || '').toLowerCase() }, c.State || '', c.StateReason ? ` — ${c.StateReason}` : '')],
@@ -90,6 +92,7 @@ function configTable(c, code, pullElement) {
     ['Ephemeral storage', c.EphemeralStorage ? `${c.EphemeralStorage.Size} MB` : ''],
     ['Architectures', (c.Architectures || []).join(', ')],
     ['Environment', h('pre', {}, vars)],
+    ['Log group', h('span', { id: 'log-group' }, logGroup)],
     ['ARN', c.FunctionArn || ''],
     ['Modified', c.LastModified || ''],
   ];

@@ -3,14 +3,14 @@
 import { awsJson, signed, ApiError } from './api.js';
 
 /**
- * CloudWatch Logs FilterLogEvents (JSON 1.1) on /aws/lambda/NAME since startTime (ms).
+ * CloudWatch Logs FilterLogEvents (JSON 1.1) on a function's log group since startTime (ms); logGroupFor names the group.
  * Resolves to { events: [{ timestamp, message, stream }], error } — error set (and events empty) when the
  * server has no logs API or the group does not exist yet, which the panel shows as "no data".
  */
-export async function loadLogs(functionName, startTime) {
+export async function loadLogs(logGroup, startTime) {
   try {
     const answer = await awsJson('logs', 'Logs_20140328.FilterLogEvents', {
-      logGroupName: '/aws/lambda/' + functionName, startTime, limit: 200, interleaved: true,
+      logGroupName: logGroup, startTime, limit: 200, interleaved: true,
     });
     const events = (answer.events || []).map(e => ({ timestamp: e.timestamp, message: e.message, stream: e.logStreamName }));
     return { events, error: null };
@@ -18,6 +18,12 @@ export async function loadLogs(functionName, startTime) {
     if (e instanceof ApiError) return { events: [], error: e };
     throw e;
   }
+}
+
+/** A function's log group from its configuration (LoggingConfig.LogGroup), Lambda's default when it names none. */
+export function logGroupFor(configuration) {
+  const configured = configuration.LoggingConfig && configuration.LoggingConfig.LogGroup;
+  return configured || '/aws/lambda/' + configuration.FunctionName;
 }
 
 /** The ranges the metrics API offers (?range=), with the words the page shows. */

@@ -16,7 +16,8 @@ namespace Lamina.Control.Metrics;
 /// <summary>
 /// GET /metrics (Prometheus text) and the console's JSON API:
 /// GET /lamina/api/v1/functions/{name}/metrics?minutes=N (per minute, the last 24 h at most) or ?range=1h|24h|7d|15d
-/// (buckets of 1, 5, 60 or 180 minutes; beyond 24 h from control.db, <see cref="RangeSeries"/>), GET /lamina/api/v1/functions/{name}/invocations?limit=N and
+/// (buckets of 1, 5, 60 or 180 minutes; beyond 24 h from control.db, <see cref="RangeSeries"/>, cached within the
+/// minute for up to 60 s by <see cref="RangeSeriesCache"/>), GET /lamina/api/v1/functions/{name}/invocations?limit=N and
 /// GET /lamina/api/v1/functions/{name}/image-pull (how far the pull of $LATEST's image has got; docs/cli.md).
 /// Errors are <c>{"error":{"code","message"}}</c> with 400, 401 or 404 (docs/logs.md).
 /// </summary>
@@ -31,6 +32,7 @@ public static class MetricsEndpoints
         var events = sp.GetRequiredService<AsyncEventStore>();
         var store = sp.GetRequiredService<ControlStore>();
         var minuteStore = sp.GetRequiredService<MetricsStore>();
+        var ranges = sp.GetRequiredService<RangeSeriesCache>();
         var pulls = sp.GetService<IImagePullProgress>();
         e.MapGet("/metrics", (HttpContext c) =>
         {
@@ -51,7 +53,8 @@ public static class MetricsEndpoints
             var now = metrics.NowMinute;
             if (range is not null)
             {
-                var (summary, series) = RangeSeries.Build(name, f, minuteStore, now, range);
+                // 7d and 15d are served from a cache for up to a minute (RangeSeriesCache states the bound).
+                var (summary, series) = ranges.Build(name, f, minuteStore, now, range);
                 return Results.Json(new JsonObject
                 {
                     ["functionName"] = name,

@@ -22,6 +22,7 @@ public static class TelemetryModule
         services.AddSingleton<InvocationMetrics>();
         services.TryAddSingleton(new MetricsPersistenceOptions());
         services.AddSingleton<MetricsStore>();
+        services.AddSingleton(sp => new RangeSeriesCache(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<MetricsFlusher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MetricsFlusher>());
         services.TryAddSingleton<IInvocationTelemetry, InvocationTelemetry>();
