@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -15,9 +16,11 @@ namespace Lamina.Registry.Distribution;
 /// free. Linux's <c>SO_RCVLOWAT</c> makes the socket report readable only once that many bytes wait.
 /// <para>
 /// The mark is safe only while at least that many body bytes are still to come through the socket, or the last
-/// bytes would never wake the reader. Kestrel's transport reads ahead of the handler by at most
-/// <c>MaxRequestBufferSize</c> plus one memory block, so with <c>remaining = Content-Length − consumed</c>
-/// the mark is set while <c>remaining ≥ read-ahead + LowWater</c> and put back to 1 byte before the last stretch
+/// bytes would never wake the reader. Kestrel reads ahead of the handler by at most the socket transport's
+/// <c>MaxReadBufferSize</c> (its input pipe's pause threshold) plus one memory block — and, if a connection
+/// middleware adapts the pipe, by Kestrel's <c>MaxRequestBufferSize</c> plus a block more; both are counted. With
+/// <c>remaining = Content-Length − consumed</c> the mark is set while <c>remaining ≥ read-ahead + LowWater</c>
+/// and put back to 1 byte before the last stretch
 /// and when the stream is disposed (before the response, so a keep-alive connection's next request is never
 /// held back). Used only for HTTP/1.1 without TLS, a known Content-Length and a bounded request buffer; any
 /// other request reads the body unchanged.
@@ -56,12 +59,16 @@ internal sealed class BatchedBodyStream : Stream
     {
         if (!OperatingSystem.IsLinux() || ctx.Request.IsHttps || !HttpProtocol.IsHttp11(ctx.Request.Protocol)) return null;
         if (ctx.Request.ContentLength is not { } length) return null;
-        if (ctx.RequestServices.GetService<IOptions<KestrelServerOptions>>()?.Value.Limits.MaxRequestBufferSize is not { } buffer) return null;
-        var readAhead = buffer + LargeBlockMemoryPool.BlockSize;
+        if (ctx.RequestServices.GetService<IOptions<SocketTransportOptions>>()?.Value.MaxReadBufferSize is not { } transport) return null;
+        if (ctx.RequestServices.GetService<IOptions<KestrelServerOptions>>()?.Value.Limits.MaxRequestBufferSize is not { } adapted) return null;
+        var readAhead = ReadAhead(transport, adapted);
         if (length < readAhead + 2L * LowWater) return null; // too short to gain anything
         if (ctx.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket) return null;
         return new BatchedBodyStream(ctx.Request.Body, socket, length, readAhead);
     }
+
+    /// <summary>The most body bytes Kestrel can hold received but not yet handed to the handler.</summary>
+    internal static long ReadAhead(long transportBuffer, long requestBuffer) => transportBuffer + requestBuffer + 2L * LargeBlockMemoryPool.BlockSize;
 
     /// <summary>Whether the mark is raised right now (tests look at it).</summary>
     internal bool IsRaised => _raised;

@@ -4,6 +4,7 @@ using Lamina.Registry.Distribution;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Lamina.Registry.Tests.Distribution;
@@ -15,13 +16,13 @@ namespace Lamina.Registry.Tests.Distribution;
 public class BatchedBodyStreamTests
 {
     private const int SolSocket = 1, SoRcvLowat = 18;
-    private static readonly long Headroom = new KestrelServerOptions().Limits.MaxRequestBufferSize!.Value + LargeBlockMemoryPool.BlockSize + BatchedBodyStream.LowWater;
+    private static readonly long Headroom = (1 << 20) + (1 << 20) + 2 * LargeBlockMemoryPool.BlockSize + BatchedBodyStream.LowWater;
 
     [Fact]
     public async Task The_mark_is_raised_while_enough_body_is_to_come_and_lowered_for_the_tail_and_on_dispose()
     {
         using var pair = await SocketPair.CreateAsync();
-        var bytes = new byte[4 << 20];
+        var bytes = new byte[5 << 20];
         new Random(3).NextBytes(bytes);
         var ctx = Context(pair.Server, new MemoryStream(bytes), bytes.Length);
 
@@ -58,10 +59,11 @@ public class BatchedBodyStreamTests
         Assert.NotNull(BatchedBodyStream.TryWrap(Context(pair.Server, Stream.Null, big)));
 
         Assert.Null(BatchedBodyStream.TryWrap(Context(pair.Server, Stream.Null, null)));             // chunked: length unknown
-        Assert.Null(BatchedBodyStream.TryWrap(Context(pair.Server, Stream.Null, 1 << 20)));          // too short to gain anything
+        Assert.Null(BatchedBodyStream.TryWrap(Context(pair.Server, Stream.Null, 2 << 20)));          // too short to gain anything
         Assert.Null(BatchedBodyStream.TryWrap(Context(pair.Server, Stream.Null, big, https: true))); // TLS bytes are not body bytes
         Assert.Null(BatchedBodyStream.TryWrap(Context(pair.Server, Stream.Null, big, protocol: "HTTP/2")));
         Assert.Null(BatchedBodyStream.TryWrap(Context(pair.Server, Stream.Null, big, bufferLimit: null))); // read-ahead unbounded
+        Assert.Null(BatchedBodyStream.TryWrap(Context(pair.Server, Stream.Null, big, transportLimit: null)));
         Assert.Null(BatchedBodyStream.TryWrap(Context(null, Stream.Null, big)));                     // not a socket connection
     }
 
@@ -72,9 +74,12 @@ public class BatchedBodyStreamTests
         return BitConverter.ToInt32(value);
     }
 
-    private static DefaultHttpContext Context(Socket? socket, Stream body, long? length, bool https = false, string protocol = "HTTP/1.1", long? bufferLimit = 1 << 20)
+    private static DefaultHttpContext Context(Socket? socket, Stream body, long? length, bool https = false, string protocol = "HTTP/1.1", long? bufferLimit = 1 << 20, long? transportLimit = 1 << 20)
     {
-        var services = new ServiceCollection().Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBufferSize = bufferLimit).BuildServiceProvider();
+        var services = new ServiceCollection()
+            .Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBufferSize = bufferLimit)
+            .Configure<SocketTransportOptions>(o => o.MaxReadBufferSize = transportLimit)
+            .BuildServiceProvider();
         var ctx = new DefaultHttpContext { RequestServices = services };
         ctx.Request.Protocol = protocol;
         ctx.Request.IsHttps = https;
