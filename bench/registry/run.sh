@@ -2,6 +2,12 @@
 # Registry benchmark: Lamina vs Debian's docker-registry (CNCF distribution 2.8) on loopback, same run.
 #
 #   bench/registry/run.sh [--reps N] [--clients "1 8"] [--scale S] [--work DIR] [--auth] [--warmup ROUNDS | --no-warmup]
+#                         [--baseline-bin DIR] [--nice N]
+#
+# --baseline-bin DIR adds a third server, "baseline": a Lamina build in DIR (e.g. `dotnet build src/Lamina.Cli -c Release
+# -o DIR` of an older commit), run in the same rotation, for before/after figures from one run.
+# --nice N runs the servers and skopeo at that niceness (root: -20), so on a machine shared with other work the
+# measured processes get a CPU whenever they are runnable, as on an idle machine.
 #
 # For each repetition, registry and client count C: a fresh server on a fresh data directory;
 # C concurrent `skopeo copy` pushes (each client its own multi-layer image, no blob shared between
@@ -14,7 +20,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/bench/registry"
-reps=3; clients="1 8"; scale=1; work=""; auth=0; warmup=10
+reps=3; clients="1 8"; scale=1; work=""; auth=0; warmup=10; baseline=""; nice_cmd=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps="$2"; shift 2;;
@@ -24,6 +30,8 @@ while [ $# -gt 0 ]; do
     --auth) auth=1; shift;;
     --no-warmup) warmup=0; shift;;
     --warmup) warmup="$2"; shift 2;;
+    --baseline-bin) baseline="$(cd "$2" && pwd)"; shift 2;;
+    --nice) nice_cmd=(nice -n "$2"); shift 2;;
     *) echo "unknown argument $1" >&2; exit 2;;
   esac
 done
@@ -58,6 +66,8 @@ if [ "$warmup" -gt 0 ] && [ ! -f "$warm.json" ]; then
 fi
 size_of() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$images/$1.json" "$2"; }
 
+sk() { "${nice_cmd[@]}" skopeo "$@"; }
+
 # --- server lifecycle ---------------------------------------------------------------------------
 server_pid=""; server_host=""; creds=()
 cleanup() { if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi; }
@@ -67,9 +77,10 @@ start_server() { # kind datadir
   local kind="$1" data="$2"
   mkdir -p "$data"
   creds=()
-  if [ "$kind" = lamina ]; then
+  if [ "$kind" != distribution ]; then
     local flags=(--no-auth); [ "$auth" = 1 ] && flags=()
-    dotnet "$work/lamina-bin/lamina.dll" server --port 0 --data-dir "$data" "${flags[@]}" > "$data.log" 2>&1 &
+    local bin="$work/lamina-bin"; [ "$kind" = baseline ] && bin="$baseline"
+    "${nice_cmd[@]}" dotnet "$bin/lamina.dll" server --port 0 --data-dir "$data" "${flags[@]}" > "$data.log" 2>&1 &
     server_pid=$!
     for _ in $(seq 1 600); do
       server_host=$(grep -o 'listening on http://[0-9.:]*' "$data.log" | head -1 | sed 's|listening on http://||') || true
@@ -96,7 +107,7 @@ http:
   addr: 127.0.0.1:$port
   secret: lamina-bench
 YML
-    docker-registry serve "$data.yml" > "$data.log" 2>&1 &
+    "${nice_cmd[@]}" docker-registry serve "$data.yml" > "$data.log" 2>&1 &
     server_pid=$!
     server_host="127.0.0.1:$port"
   fi
@@ -110,8 +121,8 @@ warm_up() { # pushes and pulls the warm-up image $warmup times (not measured)
   local src_creds=(); [ "${#creds[@]}" -gt 0 ] && src_creds=(--src-creds "${creds[1]}")
   local r
   for r in $(seq 1 "$warmup"); do
-    skopeo --insecure-policy copy -q --dest-tls-verify=false "${creds[@]}" "oci:$warm:v1" "docker://$server_host/warmup/img$r:v1" >/dev/null
-    skopeo --insecure-policy copy -q --src-tls-verify=false "${src_creds[@]}" "docker://$server_host/warmup/img$r:v1" "dir:$work/warm-pull" >/dev/null
+    sk --insecure-policy copy -q --dest-tls-verify=false "${creds[@]}" "oci:$warm:v1" "docker://$server_host/warmup/img$r:v1" >/dev/null
+    sk --insecure-policy copy -q --src-tls-verify=false "${src_creds[@]}" "docker://$server_host/warmup/img$r:v1" "dir:$work/warm-pull" >/dev/null
     rm -rf "$work/warm-pull"
   done
 }
@@ -128,12 +139,12 @@ phase() { # direction c first_image
   for i in $(seq 0 $((c - 1))); do
     img=$(( c == 1 ? max_clients : i ))
     if [ "$direction" = push ]; then
-      skopeo --insecure-policy copy -q --dest-tls-verify=false "${creds[@]}" \
+      sk --insecure-policy copy -q --dest-tls-verify=false "${creds[@]}" \
         "oci:$images/$img:v1" "docker://$server_host/bench/img$img:v1" > "$work/skopeo-$i.log" 2>&1 &
     else
       rm -rf "$work/pull/$i"; mkdir -p "$work/pull"
       local src_creds=(); [ "${#creds[@]}" -gt 0 ] && src_creds=(--src-creds "${creds[1]}")
-      skopeo --insecure-policy copy -q --src-tls-verify=false "${src_creds[@]}" \
+      sk --insecure-policy copy -q --src-tls-verify=false "${src_creds[@]}" \
         "docker://$server_host/bench/img$img:v1" "dir:$work/pull/$i" > "$work/skopeo-$i.log" 2>&1 &
     fi
     pids+=($!)
@@ -152,6 +163,7 @@ printf 'registry\trep\tnew_layer_bytes\tclient_sent_bytes\tstore_growth_bytes\ts
 
 for rep in $(seq 1 "$reps"); do
   order="lamina distribution"; [ $((rep % 2)) -eq 0 ] && order="distribution lamina"
+  if [ -n "$baseline" ]; then order="lamina baseline distribution"; [ $((rep % 2)) -eq 0 ] && order="distribution baseline lamina"; fi
   for kind in $order; do
     for c in $clients; do
       data="$work/data/$kind-r$rep-c$c"
@@ -171,7 +183,7 @@ for rep in $(seq 1 "$reps"); do
         # Re-push: v2 shares every base layer with the v1 just pushed; new repository, so only a
         # cross-repository mount (or existence check) avoids re-sending the base layers.
         s0=$(du -sb "$data" | cut -f1)
-        skopeo --insecure-policy --debug copy --dest-tls-verify=false "${creds[@]}" \
+        sk --insecure-policy --debug copy --dest-tls-verify=false "${creds[@]}" \
           "oci:$images/$max_clients:v2" "docker://$server_host/bench/shared:v2" > "$work/repush.log" 2>&1
         s1=$(du -sb "$data" | cut -f1)
         # Blobs skopeo sent = blobs it started copying minus those it skipped (already present or mounted).

@@ -33,6 +33,23 @@ def main():
                 continue
             print(f"| {clients} | {direction} | {l[4] / 1e6:.0f} | {l[0]:.0f} | {d[0]:.0f} | {l[0] / d[0]:.2f} | "
                   f"{l[1]:.2f} | {d[1]:.2f} | {l[1] / d[1]:.2f} | {l[2]:.0f} | {d[2]:.0f} | {min(l[3], d[3])} |")
+    if any(k[0] == "baseline" for k in groups):
+        print()
+        print("This build against the baseline build (--baseline-bin), same run:")
+        print()
+        print("| clients | direction | Lamina CPU s/GB | baseline CPU s/GB | ratio | Lamina MB/s | baseline MB/s | reps |")
+        print("|---|---|---|---|---|---|---|---|")
+        for clients in sorted({k[1] for k in groups}):
+            for direction in ("push", "pull"):
+                l, b = stats(("lamina", clients, direction)), stats(("baseline", clients, direction))
+                if l and b:
+                    print(f"| {clients} | {direction} | {l[1]:.2f} | {b[1]:.2f} | {l[1] / b[1]:.2f} | {l[0]:.0f} | {b[0]:.0f} | {min(l[3], b[3])} |")
+    print()
+    print("Server CPU seconds per phase, per rep (min–max):")
+    print()
+    for key in sorted(groups):
+        cpus = sorted(float(r["server_cpu_s"]) for r in groups[key])
+        print(f"- {key[0]}, {key[1]} client(s), {key[2]}: {cpus[0]:.2f}–{cpus[-1]:.2f} ({', '.join(f'{c:.2f}' for c in cpus)})")
     loads = [float(r["load1"]) for r in results if r.get("load1")]
     if loads:
         print()

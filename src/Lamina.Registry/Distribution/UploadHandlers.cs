@@ -42,7 +42,11 @@ internal static class UploadHandlers
                 await RegistryErrors.WriteAsync(ctx, RegistryError.DigestInvalid, $"'{digestText}' is not a valid digest");
                 return;
             }
-            var result = await uploads.PutMonolithicAsync(name, digest, ctx.Request.Body, ctx.Request.ContentLength, ctx.RequestAborted);
+            UploadResult result;
+            using (var batched = BatchedBodyStream.TryWrap(ctx))
+            {
+                result = await uploads.PutMonolithicAsync(name, digest, batched ?? ctx.Request.Body, ctx.Request.ContentLength, ctx.RequestAborted);
+            }
             await CompletedAsync(ctx, name, digest, result);
             return;
         }
@@ -72,7 +76,11 @@ internal static class UploadHandlers
             return;
         }
         var uploads = ctx.RequestServices.GetRequiredService<BlobUploads>();
-        var result = await uploads.AppendAsync(route.Name!, route.Reference!, ctx.Request.Body, start, length, ctx.RequestAborted);
+        UploadResult result;
+        using (var batched = BatchedBodyStream.TryWrap(ctx))
+        {
+            result = await uploads.AppendAsync(route.Name!, route.Reference!, batched ?? ctx.Request.Body, start, length, ctx.RequestAborted);
+        }
         switch (result.Status)
         {
             case UploadStatus.Ok:
@@ -112,7 +120,11 @@ internal static class UploadHandlers
                 return;
             }
         }
-        var result = await uploads.CompleteAsync(route.Name!, route.Reference!, digest, hasBody ? ctx.Request.Body : null, length, ctx.RequestAborted);
+        UploadResult result;
+        using (var batched = hasBody ? BatchedBodyStream.TryWrap(ctx) : null)
+        {
+            result = await uploads.CompleteAsync(route.Name!, route.Reference!, digest, hasBody ? batched ?? ctx.Request.Body : null, length, ctx.RequestAborted);
+        }
         if (result.Status == UploadStatus.NotFound) await UnknownAsync(ctx, route);
         else await CompletedAsync(ctx, route.Name!, digest, result, route);
     }
