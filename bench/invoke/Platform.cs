@@ -120,8 +120,14 @@ internal sealed class Platform : IAsyncDisposable
     /// </summary>
     public async Task<(double ThawMs, double FreezeMs)> TimeThawFreezeAsync(int n)
     {
-        var sandbox = (Directory.Exists(SandboxesDir) ? Directory.GetDirectories(SandboxesDir) : []).Select(d => Scheduler.Manager.Find(Path.GetFileName(d)))
-            .FirstOrDefault(s => s is { State: Lamina.Sandbox.SandboxState.Frozen }) ?? throw new InvalidOperationException("no frozen environment");
+        // The last invoke's environment is frozen only after its freeze delay (adaptive, up to MaxFreezeDelay): wait for one.
+        Lamina.Sandbox.SandboxHandle? sandbox = null;
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); sandbox is null && waited.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(20))
+        {
+            sandbox = (Directory.Exists(SandboxesDir) ? Directory.GetDirectories(SandboxesDir) : []).Select(d => Scheduler.Manager.Find(Path.GetFileName(d)))
+                .FirstOrDefault(s => s is { State: Lamina.Sandbox.SandboxState.Frozen });
+        }
+        if (sandbox is null) throw new InvalidOperationException("no frozen environment within 10 s");
         var thaw = new List<double>();
         var freeze = new List<double>();
         for (var i = 0; i < n; i++)

@@ -70,30 +70,35 @@ for (var rep = 1; rep <= reps; rep++)
     // Scale-out: 100 concurrent invokes that hold their environment ("wait") until the release gate opens,
     // which happens once 100 sandboxes exist (so no invoke can reuse another's environment).
     var load1 = Load1();
-    var scaleCpu0 = ScaleOutCpuSeconds(execution.CgroupParent);
-    var t0 = Stopwatch.StartNew();
-    var done = new double[ScaleTarget];
-    var answers = Enumerable.Range(0, ScaleTarget).Select(i => Task.Run(async () =>
+    var scaleEnvs = 0;
+    // LAMINA_BENCH_SCALEOUT=0 skips it: interleaved A/B pairs of the warm levels then take minutes, not tens.
+    if (Environment.GetEnvironmentVariable("LAMINA_BENCH_SCALEOUT") != "0")
     {
-        var a = await platform.InvokeAsync("scale", $"{{\"wait\":{i}}}");
-        done[i] = t0.Elapsed.TotalSeconds;
-        return a;
-    })).ToArray();
-    double placed = double.NaN;
-    while (!answers.All(a => a.IsCompleted))
-    {
-        if (double.IsNaN(placed) && platform.SandboxCount >= ScaleTarget) placed = t0.Elapsed.TotalSeconds;
-        if (!double.IsNaN(placed) || t0.Elapsed > TimeSpan.FromMinutes(3)) platform.ReleaseNew(released);
-        await Task.Delay(5);
+        var scaleCpu0 = ScaleOutCpuSeconds(execution.CgroupParent);
+        var t0 = Stopwatch.StartNew();
+        var done = new double[ScaleTarget];
+        var answers = Enumerable.Range(0, ScaleTarget).Select(i => Task.Run(async () =>
+        {
+            var a = await platform.InvokeAsync("scale", $"{{\"wait\":{i}}}");
+            done[i] = t0.Elapsed.TotalSeconds;
+            return a;
+        })).ToArray();
+        double placed = double.NaN;
+        while (!answers.All(a => a.IsCompleted))
+        {
+            if (double.IsNaN(placed) && platform.SandboxCount >= ScaleTarget) placed = t0.Elapsed.TotalSeconds;
+            if (!double.IsNaN(placed) || t0.Elapsed > TimeSpan.FromMinutes(3)) platform.ReleaseNew(released);
+            await Task.Delay(5);
+        }
+        var results = await Task.WhenAll(answers);
+        var scaleCpu = ScaleOutCpuSeconds(execution.CgroupParent) - scaleCpu0;
+        var firstOnes = results.Count(a => a is not null && a.Contains("\"count\":1}", StringComparison.Ordinal));
+        var scaleErrors = results.Count(a => a is null || !a.Contains("\"echo\":", StringComparison.Ordinal));
+        var envs = platform.SandboxCount;
+        scaleEnvs = envs;
+        File.AppendAllText(scaleTsv, string.Create(inv, $"{rep}\t{envs}\t{placed:F3}\t{done.Max():F3}\t{done.Min():F3}\t{firstOnes}\t{scaleErrors}\t{load1}\n"));
+        Console.WriteLine(string.Create(inv, $"rep {rep} scale-out: {envs} environments, all placed {placed:F2} s, all served {done.Max():F2} s (first {done.Min():F2} s), {firstOnes} first invokes, {scaleErrors} errors{(scaleErrors > 0 ? ": " + platform.LastError : "")}; load {load1}; CPU {scaleCpu:F2} s ({scaleCpu * 1000 / ScaleTarget:F0} ms per environment: this process with the server, its waited-for children — {execution.Runtime} CLIs — and the sandboxes' cgroups)"));
     }
-    var results = await Task.WhenAll(answers);
-    var scaleCpu = ScaleOutCpuSeconds(execution.CgroupParent) - scaleCpu0;
-    var firstOnes = results.Count(a => a is not null && a.Contains("\"count\":1}", StringComparison.Ordinal));
-    var scaleErrors = results.Count(a => a is null || !a.Contains("\"echo\":", StringComparison.Ordinal));
-    var envs = platform.SandboxCount;
-    var scaleEnvs = envs;
-    File.AppendAllText(scaleTsv, string.Create(inv, $"{rep}\t{envs}\t{placed:F3}\t{done.Max():F3}\t{done.Min():F3}\t{firstOnes}\t{scaleErrors}\t{load1}\n"));
-    Console.WriteLine(string.Create(inv, $"rep {rep} scale-out: {envs} environments, all placed {placed:F2} s, all served {done.Max():F2} s (first {done.Min():F2} s), {firstOnes} first invokes, {scaleErrors} errors{(scaleErrors > 0 ? ": " + platform.LastError : "")}; load {load1}; CPU {scaleCpu:F2} s ({scaleCpu * 1000 / ScaleTarget:F0} ms per environment: this process with the server, its waited-for children — {execution.Runtime} CLIs — and the sandboxes' cgroups)"));
 
     foreach (var (clients, requests) in levels)
     {
@@ -109,7 +114,7 @@ for (var rep = 1; rep <= reps; rep++)
         }
         await Task.WhenAll(warm);
         await Load.RunAsync(async () => await platform.InvokeAsync("echo", payload) is not null, clients, Math.Max(clients * 4, 50));
-        envs = platform.SandboxCount;
+        var envs = platform.SandboxCount;
 
         load1 = Load1();
         platform.Phases.Reset();

@@ -8,6 +8,7 @@ internal sealed class SigningHandler(string accessKeyId, string secretAccessKey,
     : DelegatingHandler(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, UseProxy = false })
 {
     private const string Service = "lambda";
+    private readonly SigV4KeyCache _keys = new(); // an SDK derives the day's key once, not per request
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -29,7 +30,7 @@ internal sealed class SigningHandler(string accessKeyId, string secretAccessKey,
         var canonical = SigV4Signer.CanonicalRequest(request.Method.Method, SigV4Canonical.CanonicalUri(uri.AbsolutePath),
             SigV4Canonical.CanonicalQuery(uri.Query), SigV4Signer.CanonicalHeaders(names, n => [headers[n]]), signedHeaders, payloadHash);
         var scope = SigV4Signer.Scope(date, region, Service);
-        var key = SigV4Signer.DeriveSigningKey(secretAccessKey, date, region, Service);
+        var key = _keys.Get(secretAccessKey, date, region, Service);
         var signature = SigV4Signer.Signature(key, SigV4Signer.StringToSign(amzDate, scope, canonical));
         request.Headers.TryAddWithoutValidation("Authorization",
             $"{SigV4Signer.Algorithm} Credential={accessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}");

@@ -32,6 +32,15 @@ public sealed record EnvironmentOptions(string AgentBinary)
     /// </summary>
     public TimeSpan FreezeDelay { get; init; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// Upper bound of the adaptive freeze delay. An environment invoked again within this long after its previous
+    /// answer stays thawed for 1.5× that gap (at least <see cref="FreezeDelay"/>) after its next answer, so a client
+    /// calling at a steady rhythm slower than <see cref="FreezeDelay"/> stops paying a freeze and a thaw per invoke;
+    /// a longer gap brings the delay back to <see cref="FreezeDelay"/>. An idle environment is frozen at the latest
+    /// this long after its last answer. Equal to <see cref="FreezeDelay"/> (or below it) turns the adaptation off.
+    /// </summary>
+    public TimeSpan MaxFreezeDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Grace period between SIGTERM and SIGKILL when an environment is stopped.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -6,7 +6,8 @@ namespace Lamina.Environments;
 /// One running execution environment: a sandbox whose first process is lamina-init, driven over the
 /// control socket. Frozen (cgroup freezer) whenever no invoke is in flight, as Lambda does; each invoke
 /// thaws it, runs, and hands the answer back before the freeze: the freeze runs shortly after answering
-/// (<see cref="EnvironmentOptions.FreezeDelay"/>), unless the next invoke has arrived by then (it then simply
+/// (<see cref="EnvironmentOptions.FreezeDelay"/>, longer for an environment invoked at a steady rhythm, up to
+/// <see cref="EnvironmentOptions.MaxFreezeDelay"/>), unless the next invoke has arrived by then (it then simply
 /// runs on the thawed environment). One invoke at a time.
 /// </summary>
 public sealed partial class ExecutionEnvironment : IAsyncDisposable
@@ -19,6 +20,8 @@ public sealed partial class ExecutionEnvironment : IAsyncDisposable
     private long _invokes;
     private Task _settled = Task.CompletedTask;
     private bool _mayReinitialise;
+    private long _answeredAt;   // Stopwatch timestamp of the last answer, 0 before the first
+    private TimeSpan _freezeDelay; // the delay the next answer's freeze waits (see NextFreezeDelay)
 
     internal ExecutionEnvironment(SandboxManager manager, SandboxHandle sandbox, ControlClient control,
         FunctionConfig function, EnvironmentOptions options, StartupTimings timings)
@@ -29,6 +32,7 @@ public sealed partial class ExecutionEnvironment : IAsyncDisposable
         Function = function;
         _options = options;
         Timings = timings;
+        _freezeDelay = options.FreezeDelay;
     }
 
     /// <summary>The sandbox underneath (state, log paths, id).</summary>
@@ -81,6 +85,8 @@ public sealed partial class ExecutionEnvironment : IAsyncDisposable
         try
         {
             var generation = ++_invokes; // a freeze scheduled after an earlier answer must not run under this one
+            _freezeDelay = NextFreezeDelay(_answeredAt == 0 ? null : System.Diagnostics.Stopwatch.GetElapsedTime(_answeredAt),
+                _options.FreezeDelay, _options.MaxFreezeDelay);
             if (_destroyed || Sandbox.Exited.IsCompleted)
                 return (null, new(EnvironmentErrorCode.Gone, $"Environment {Sandbox.Id} is not running."));
             using var span = EnvironmentTracing.Start("environment.invoke", Sandbox.Id);
@@ -119,35 +125,13 @@ public sealed partial class ExecutionEnvironment : IAsyncDisposable
             // invoke overlaps it. The runtime is already waiting in /next, so running a little longer thawed
             // bills nothing and changes nothing it could observe.
             answered = true;
-            Volatile.Write(ref _settled, FreezeAfterAnswerAsync(generation));
+            _answeredAt = System.Diagnostics.Stopwatch.GetTimestamp();
+            Volatile.Write(ref _settled, FreezeAfterAnswerAsync(generation, _freezeDelay));
             return (result, null);
         }
         finally
         {
             if (!answered) _gate.Release();
-        }
-    }
-
-    /// <summary>Freezes <see cref="EnvironmentOptions.FreezeDelay"/> after the answer, unless another invoke came first.</summary>
-    private async Task FreezeAfterAnswerAsync(long generation)
-    {
-        _gate.Release();
-        if (_options.FreezeDelay > TimeSpan.Zero) await Task.Delay(_options.FreezeDelay);
-        else await Task.Yield();
-        await _gate.WaitAsync();
-        try
-        {
-            // A newer invoke took the environment in between: it runs thawed and schedules its own freeze.
-            if (_destroyed || generation != _invokes || Sandbox.State != SandboxState.Running) return;
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            // Not frozen is not fatal (the manager thawed it again): it idles in /next until the next invoke,
-            // and an exit is noticed by the next invoke (Gone).
-            await _manager.FreezeAsync(Sandbox);
-            LastInvoke = LastInvoke with { FreezeMs = clock.Elapsed.TotalMilliseconds };
-        }
-        finally
-        {
-            _gate.Release();
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Lamina.Scheduler;
@@ -16,33 +17,53 @@ internal static class EnvironmentLog
 
     public static List<string> ReadNewLines(PooledEnvironment env)
     {
-        var (stdout, outNext) = Read(env.Environment.Sandbox.StdoutPath, env.StdoutOffset);
-        var (stderr, errNext) = Read(env.Environment.Sandbox.StderrPath, env.StderrOffset);
+        var (stdout, outNext) = Read(env.StdoutLog, env.Environment.Sandbox.StdoutPath, env.StdoutOffset);
+        var (stderr, errNext) = Read(env.StderrLog, env.Environment.Sandbox.StderrPath, env.StderrOffset);
         env.StdoutOffset = outNext;
         env.StderrOffset = errNext;
+        if (stderr.Count == 0) return stdout;
         var end = stdout.FindIndex(l => l.StartsWith("END RequestId:", StringComparison.Ordinal));
         if (end < 0) end = stdout.Count;
         stdout.InsertRange(end, stderr);
         return stdout;
     }
 
-    private static (List<string> Lines, long Next) Read(string path, long offset)
+    private static (List<string> Lines, long Next) Read(LogFileHandle log, string path, long offset)
     {
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var length = file.Length;
+            // The file stays open with its environment (both are append-only, one inode for the sandbox's life):
+            // an invoke costs a size query and one positioned read per file, no open or close.
+            var handle = log.Open(path);
+            if (handle is null) return ([], offset);
+            var length = RandomAccess.GetLength(handle);
             if (length <= offset) return ([], Math.Min(offset, length));
             if (length - offset > MaxReadBytes) offset = length - MaxReadBytes;
-            file.Seek(offset, SeekOrigin.Begin);
-            var buffer = new byte[length - offset];
-            file.ReadExactly(buffer);
-            var lastNewline = Array.LastIndexOf(buffer, (byte)'\n');
-            if (lastNewline < 0) return ([], offset);
-            var text = Encoding.UTF8.GetString(buffer, 0, lastNewline);
-            return ([.. text.Split('\n').Select(l => l.TrimEnd('\r'))], offset + lastNewline + 1);
+            var count = (int)(length - offset);
+            var buffer = ArrayPool<byte>.Shared.Rent(count);
+            try
+            {
+                var read = 0;
+                while (read < count)
+                {
+                    var n = RandomAccess.Read(handle, buffer.AsSpan(read, count - read), offset + read);
+                    if (n == 0) break;
+                    read += n;
+                }
+                var lastNewline = buffer.AsSpan(0, read).LastIndexOf((byte)'\n');
+                if (lastNewline < 0) return ([], offset);
+                var text = Encoding.UTF8.GetString(buffer, 0, lastNewline);
+                var lines = new List<string>();
+                foreach (var range in text.AsSpan().Split('\n'))
+                    lines.Add(text.AsSpan(range).TrimEnd('\r').ToString());
+                return (lines, offset + lastNewline + 1);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or UnauthorizedAccessException)
         {
             return ([], offset);
         }

@@ -1,3 +1,4 @@
+using Lamina.Control.Logs;
 using Lamina.Environments;
 
 namespace Lamina.Scheduler;
@@ -16,6 +17,14 @@ internal sealed class PooledEnvironment(ExecutionEnvironment environment, PoolKe
     public string LogStreamName { get; } = logStreamName;
 
     /// <summary>
+    /// The function's ApplicationLogLevel filter (JSON log format), or null when nothing is filtered. Made once with
+    /// the environment: its configuration never changes while it lives (an update starts new environments).
+    /// </summary>
+    public ApplicationLogFilter? LogFilter { get; } = environment.Function.Logging is { } logging
+        ? ApplicationLogFilter.For(logging.LogFormat, logging.ApplicationLogLevel)
+        : null;
+
+    /// <summary>
     /// Kept initialised for a provisioned concurrency configuration: used before other idle environments,
     /// never reaped for idleness. Cleared when the configuration goes or shrinks (then it ages out as any other).
     /// </summary>
@@ -32,6 +41,19 @@ internal sealed class PooledEnvironment(ExecutionEnvironment environment, PoolKe
 
     /// <inheritdoc cref="StdoutOffset"/>
     public long StderrOffset { get; set; }
+
+    /// <summary>The sandbox's stdout file, kept open from the first log read until <see cref="CloseLogs"/>.</summary>
+    public LogFileHandle StdoutLog { get; } = new();
+
+    /// <inheritdoc cref="StdoutLog"/>
+    public LogFileHandle StderrLog { get; } = new();
+
+    /// <summary>Closes the log files (the environment is being destroyed); later reads find nothing.</summary>
+    public void CloseLogs()
+    {
+        StdoutLog.Dispose();
+        StderrLog.Dispose();
+    }
 
     public bool Exited => Environment.Sandbox.Exited.IsCompleted;
 }

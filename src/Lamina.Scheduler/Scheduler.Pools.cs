@@ -264,6 +264,10 @@ public sealed partial class Scheduler
         {
             LogDestroyFailed(_logger, environment.Environment.Sandbox.Id, e.Message);
         }
+        finally
+        {
+            environment.CloseLogs();
+        }
     }
 
     [LoggerMessage(EventId = 5202, Level = LogLevel.Information, Message = "Environment {Id} of {Function}:{Version} started in {Ms:F0} ms ({OnPathMs:F0} ms on the invoke path)")]

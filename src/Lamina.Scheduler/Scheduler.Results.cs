@@ -16,8 +16,7 @@ public sealed partial class Scheduler
     {
         var lines = EnvironmentLog.ReadNewLines(environment);
         // ApplicationLogLevel (JSON format): dropped before the store and the tail, as Lambda drops them.
-        if (lines.Count > 0 && environment.Environment.Function.Logging is { LogFormat: "JSON" } logging)
-            ApplicationLogFilter.For(logging.LogFormat, logging.ApplicationLogLevel)?.Apply(lines);
+        if (lines.Count > 0) environment.LogFilter?.Apply(lines);
         if (lines.Count > 0)
         {
             var now = _time.GetUtcNow();

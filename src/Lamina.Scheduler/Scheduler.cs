@@ -66,8 +66,10 @@ public sealed partial class Scheduler : IFunctionInvoker, IFunctionRetirement, I
             return Platform(request, started, $"Function {config.FunctionName} has no resolved image yet.");
 
         // Step 1 and 2 (bookkeeping only)
-        // From memory until control.db is written again (PutFunctionConcurrency is a write, so it is seen at once).
-        var reserved = _store.ReadCached(new ReservedKey(config.FunctionName), s => s.Function(config.FunctionName)?.ReservedConcurrency);
+        // The API read it with the configuration (Reservation); otherwise from memory until control.db is written
+        // again (PutFunctionConcurrency is a write, so it is seen at once).
+        var reserved = request.Reservation is { } known ? known.Limit
+            : _store.ReadCached(new ReservedKey(config.FunctionName), s => s.Function(config.FunctionName)?.ReservedConcurrency);
         var acquire = SchedulerTracing.StartAcquire();
         var lease = Admit(config, reserved);
         if (lease.Stopped || lease.Throttle is not null) SchedulerTracing.Acquired(acquire, false, null, lease.Throttle ?? "stopped");

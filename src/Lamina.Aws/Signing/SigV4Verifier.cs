@@ -17,10 +17,8 @@ namespace Lamina.Aws.Signing;
 /// </summary>
 public sealed class SigV4Verifier(Func<string, string?> findSecret, SigV4VerifierOptions options, TimeProvider time)
 {
-    // The signing key changes once a day per access key: derive it once (four HMACs) instead of per request.
-    private sealed record CachedKey(string AccessKeyId, string Secret, string Date, string Region, byte[] Key);
-
-    private volatile CachedKey? _cachedKey;
+    // The signing key changes once a day per secret and scope: derived once (four HMACs), not per request.
+    private readonly SigV4KeyCache _keys = new();
 
     public SigV4VerifierOptions Options => options;
 
@@ -97,7 +95,7 @@ public sealed class SigV4Verifier(Func<string, string?> findSecret, SigV4Verifie
     {
         var provided = Encoding.ASCII.GetBytes(auth.Signature);
         if (provided.Length != 64) return false;
-        var key = SigningKey(auth, secret);
+        var key = _keys.Get(secret, auth.ScopeDate, auth.Region, auth.Service);
         var canonicalQuery = SigV4Canonical.CanonicalQuery(request.RawQuery, auth.Presigned ? "X-Amz-Signature" : null);
         var headers = SigV4Signer.CanonicalHeaders(auth.SignedHeaders, request.GetHeaderValues);
         var signedHeaders = string.Join(';', auth.SignedHeaders);
@@ -125,17 +123,6 @@ public sealed class SigV4Verifier(Func<string, string?> findSecret, SigV4Verifie
             }
         }
         return matched;
-    }
-
-    private byte[] SigningKey(SigV4Authorization auth, string secret)
-    {
-        var cached = _cachedKey;
-        if (cached is not null && cached.AccessKeyId == auth.AccessKeyId && cached.Secret == secret && cached.Date == auth.ScopeDate && cached.Region == auth.Region)
-            return cached.Key;
-        // The service is fixed per verifier (checked in step 4), so it is not part of the cache key.
-        var key = SigV4Signer.DeriveSigningKey(secret, auth.ScopeDate, auth.Region, auth.Service);
-        _cachedKey = new CachedKey(auth.AccessKeyId, secret, auth.ScopeDate, auth.Region, key);
-        return key;
     }
 
     private static bool IsHex64(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigit);

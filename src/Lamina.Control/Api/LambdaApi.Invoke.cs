@@ -81,10 +81,10 @@ public sealed partial class LambdaApi
         var (config, reserved) = (target.Value!, targets.Reserved);
         if (config.State != FunctionState.Active)
             return (null, LambdaError.Conflict($"The operation cannot be performed at this time. The function is currently in the following state: {config.State}"));
-        if (reserved == 0)
+        if (reserved.Limit == 0)
             return (null, new LambdaError(LambdaErrorType.TooManyRequests, "Rate Exceeded.", "ReservedFunctionConcurrentInvocationLimitExceeded"));
 
-        return (new InvokeRequest(config, Arn(name, qualifier), requestId, body, type, tail, clientContext), null);
+        return (new InvokeRequest(config, Arn(name, qualifier), requestId, body, type, tail, clientContext) { Reservation = reserved }, null);
     }
 
     /// <summary>The version an alias routes this invocation to: the additional version with its weight's probability.</summary>

@@ -1,4 +1,5 @@
 using Lamina.Control.Domain;
+using Lamina.Control.Invoke;
 using Lamina.Control.Storage;
 
 namespace Lamina.Control.Api;
@@ -15,18 +16,18 @@ public sealed partial class LambdaApi
         store.ReadCached(new InvokeTargetsKey(name, qualifier), s =>
         {
             var f = Find(s, name, Arn(name, qualifier));
-            if (!f.IsOk) return new InvokeTargets(f.Error, null, new Dictionary<string, Result<FunctionConfig>>(), null);
+            if (!f.IsOk) return new InvokeTargets(f.Error, null, new Dictionary<string, Result<FunctionConfig>>(), new ConcurrencyReservation(null));
             var alias = s.Alias(name, qualifier ?? "");
             var versions = new List<string?> { alias?.FunctionVersion ?? qualifier };
             if (alias?.AdditionalVersionWeights is { } weights) versions.AddRange(weights.Keys);
             var byVersion = new Dictionary<string, Result<FunctionConfig>>(StringComparer.Ordinal);
             foreach (var v in versions) byVersion[v ?? FunctionConfig.Latest] = ResolveQualifier(s, f.Value!, alias is null ? qualifier : v);
-            return new InvokeTargets(null, alias, byVersion, f.Value!.ReservedConcurrency);
+            return new InvokeTargets(null, alias, byVersion, new ConcurrencyReservation(f.Value!.ReservedConcurrency));
         });
 
     private sealed record InvokeTargetsKey(string Name, string? Qualifier);
 
     /// <summary>The function's error (not found), or its alias, the configuration per routed version and its reserved concurrency.</summary>
     private sealed record InvokeTargets(LambdaError? Error, AliasConfig? Alias,
-        IReadOnlyDictionary<string, Result<FunctionConfig>> ByVersion, int? Reserved);
+        IReadOnlyDictionary<string, Result<FunctionConfig>> ByVersion, ConcurrencyReservation Reserved);
 }

@@ -41,7 +41,14 @@ public sealed record InvokeRequest(
     ReadOnlyMemory<byte> Payload,
     InvocationType InvocationType,
     bool TailLog,
-    string? ClientContext);
+    string? ClientContext)
+{
+    /// <summary>
+    /// The function's reserved concurrency when the caller already read it (the Lambda API does, from the same
+    /// control.db snapshot as <see cref="Function"/>); null when it did not, and the invoker reads it itself.
+    /// </summary>
+    public ConcurrencyReservation? Reservation { get; init; }
+}
 
 /// <summary>
 /// What came back: the response payload, "Handled"/"Unhandled" when the function failed, the log tail
