@@ -41,6 +41,12 @@ public sealed class SandboxHandle
     /// <summary>Set when Lamina itself stopped the process (so the exit is not the function's doing).</summary>
     internal bool StopRequested { get; set; }
 
+    /// <summary>
+    /// The cgroup counters as last read before destroy removed the cgroups (OOM kills, forks refused by the pids
+    /// limit), so a caller that asks after the environment was replaced still gets the true count, not 0.
+    /// </summary>
+    internal long FinalOomKills, FinalPidsLimitHits;
+
     /// <summary>The CFS quota (µs per period) still to be written when init ends; 0 when none is pending.</summary>
     internal long PendingQuotaUs;
 

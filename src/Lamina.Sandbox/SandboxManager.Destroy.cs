@@ -16,6 +16,7 @@ public sealed partial class SandboxManager
         try
         {
             if (!sandbox.Exited.IsCompleted) sandbox.StopRequested = true;
+            KeepFinalCounters(sandbox);
             var error = await CleanupAsync(sandbox.Id);
             sandbox.State = SandboxState.Destroyed;
             await sandbox.ReleaseAsync();

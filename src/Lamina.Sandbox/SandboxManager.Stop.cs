@@ -16,11 +16,21 @@ public sealed partial class SandboxManager
         return ExitOf(sandbox);
     }
 
-    /// <summary>Processes the OOM killer has killed in the sandbox so far (an agent's child, say).</summary>
-    public long OomKillCount(SandboxHandle sandbox) => CgroupV1.OomKillCount(Options.CgroupParent, sandbox.Id);
+    /// <summary>Processes the OOM killer has killed in the sandbox so far (an agent's child, say).
+    /// Still answered after destroy (the count read just before the cgroups went).</summary>
+    public long OomKillCount(SandboxHandle sandbox) =>
+        Math.Max(CgroupV1.OomKillCount(Options.CgroupParent, sandbox.Id), Volatile.Read(ref sandbox.FinalOomKills));
 
-    /// <summary>How often the pids limit refused a fork in the sandbox.</summary>
-    public long PidsLimitHits(SandboxHandle sandbox) => CgroupV1.PidsLimitHits(Options.CgroupParent, sandbox.Id);
+    /// <summary>How often the pids limit refused a fork in the sandbox; still answered after destroy.</summary>
+    public long PidsLimitHits(SandboxHandle sandbox) =>
+        Math.Max(CgroupV1.PidsLimitHits(Options.CgroupParent, sandbox.Id), Volatile.Read(ref sandbox.FinalPidsLimitHits));
+
+    /// <summary>Keeps the cgroup counters on the handle before cleanup removes the cgroups they live in.</summary>
+    private void KeepFinalCounters(SandboxHandle sandbox)
+    {
+        Volatile.Write(ref sandbox.FinalOomKills, OomKillCount(sandbox));
+        Volatile.Write(ref sandbox.FinalPidsLimitHits, PidsLimitHits(sandbox));
+    }
 
     /// <summary>
     /// Stops the sandbox: thaws it if frozen, sends SIGTERM, waits up to <paramref name="grace"/>,

@@ -38,7 +38,13 @@ public sealed class ResourceLimitTests
         Assert.Contains("errno=EAGAIN", output);
         var forks = int.Parse(output.Split("forks=")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(forks, 1, 63);
-        Assert.True(h.Manager.PidsLimitHits(sandbox) >= 1);
+        var hits = h.Manager.PidsLimitHits(sandbox);
+        Assert.True(hits >= 1);
+        // Destroy removes the cgroup the count lives in; the count stays readable (an environment replaced after a
+        // timeout is often destroyed before anyone asks).
+        Assert.Null(await h.Manager.DestroyAsync(sandbox));
+        Assert.False(Directory.Exists($"/sys/fs/cgroup/pids/{h.CgroupParent}/{sandbox.Id}"));
+        Assert.True(h.Manager.PidsLimitHits(sandbox) >= hits);
         // The host still forks.
         using var p = Process.Start("/bin/true")!;
         await p.WaitForExitAsync();
