@@ -196,6 +196,23 @@ internal sealed class AgentProcess : IAsyncDisposable
         throw new TimeoutException("no matching line in lamina-init stdout:\n" + string.Join('\n', _stdout) + "\nstderr:\n" + string.Join('\n', _stderr));
     }
 
+    /// <summary>Waits until a stderr line satisfies <paramref name="match"/> (the agent writes some diagnostics from the
+    /// thread pool, and stderr is read on another thread: a line can arrive after the answer and REPORT).</summary>
+    public async Task<string> WaitForStderrAsync(Func<string, bool> match)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            var hit = _stderr.FirstOrDefault(match);
+            if (hit is not null)
+            {
+                return hit;
+            }
+            await Task.Delay(20);
+        }
+        throw new TimeoutException("no matching line in lamina-init stderr:\n" + string.Join('\n', _stderr));
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -118,7 +118,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
             await extensions.ShutdownAsync("FAILURE");
             return InvokeOutcome.Platform(RuntimeErrorTypes.InvalidEntrypoint, requestId, error!);
         }
-        AgentLog.Write(AgentLog.Debug, $"runtime started: pid {runtime.Id}, {options.Command[0]}");
+        AgentLog.WriteLater(AgentLog.Debug, $"runtime started: pid {runtime.Id}, {options.Command[0]}");
         var ready = ReadyAsync(channel, extensions.Registry);
         await Task.WhenAny(ready, runtime.Exited, extensions.Failed, Task.Delay(Timeout.Infinite, stopLimit.Token));
         var initMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
@@ -136,7 +136,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         }
         if (ready.IsCompletedSuccessfully && ready.Result)
         {
-            AgentLog.Write(AgentLog.Debug, string.Create(CultureInfo.InvariantCulture, $"init done in {initMs:F2} ms"));
+            AgentLog.WriteLater(AgentLog.Debug, string.Create(CultureInfo.InvariantCulture, $"init done in {initMs:F2} ms"));
             // What the runtime printed during init comes before the records of init's end and the first START line.
             runtime.DrainOutput();
             foreach (var (name, events) in extensions.Registry.Snapshot())
@@ -198,7 +198,7 @@ internal sealed class FunctionEnvironment(EmulatorOptions options, PlatformLog l
         _channel.Deliver(invocation);
         if (AgentLog.Enabled(AgentLog.Debug))
         {
-            AgentLog.Write(AgentLog.Debug, $"invoke {id} delivered (invocation id {invocation.InvocationId})");
+            AgentLog.WriteLater(AgentLog.Debug, $"invoke {id} delivered (invocation id {invocation.InvocationId})");
         }
         using var deadline = new CancellationTokenSource();
         var timeout = Task.Delay(TimeSpan.FromSeconds(options.TimeoutSeconds), deadline.Token);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 
 namespace Lamina.Agent.Emulator;
@@ -46,8 +47,14 @@ internal sealed class PlatformLog(OutputPoller poller, bool json = false, int sy
             Record(Info, "platform.start", PlatformRecords.Start(requestId, version));
             return;
         }
-        Write($"START RequestId: {requestId} Version: {version}\n");
+        // Formatted straight to UTF-8 on the stack: no string per invoke on the warm path.
+        var bound = 64 + (requestId.Length + version.Length) * 3;
+        var buffer = bound <= StackLimit ? stackalloc byte[StackLimit] : new byte[bound];
+        Utf8.TryWrite(buffer, CultureInfo.InvariantCulture, $"START RequestId: {requestId} Version: {version}\n", out var length);
+        WriteBytes(buffer[..length]);
     }
+
+    private const int StackLimit = 1536;
 
     /// <summary>The END and REPORT lines, in one write; <paramref name="initMs"/> only on a cold start,
     /// <paramref name="status"/> only when not a success. <paramref name="recordStatus"/> is the JSON records' status
@@ -70,19 +77,24 @@ internal sealed class PlatformLog(OutputPoller poller, bool json = false, int sy
             WriteLines(lines);
             return;
         }
-        var line = new StringBuilder(256);
-        line.Append("END RequestId: ").Append(requestId).Append('\n');
-        line.Append(CultureInfo.InvariantCulture, $"REPORT RequestId: {requestId}\tDuration: {durationMs:F2} ms\tBilled Duration: {Math.Max(1, (long)Math.Ceiling(durationMs))} ms");
-        line.Append(CultureInfo.InvariantCulture, $"\tMemory Size: {memorySizeMb} MB\tMax Memory Used: {maxMemoryUsedMb} MB");
+        // ~200 bytes of text and integers, two doubles in F2 (at most 313 characters each), the id twice and the
+        // status (3 bytes a char at worst): on the stack for any id up to ~100 characters.
+        var bound = 830 + (requestId.Length * 2 + (status?.Length ?? 0)) * 3;
+        var buffer = bound <= StackLimit ? stackalloc byte[StackLimit] : new byte[bound];
+        var provider = CultureInfo.InvariantCulture;
+        Utf8.TryWrite(buffer, provider, $"END RequestId: {requestId}\nREPORT RequestId: {requestId}\tDuration: {durationMs:F2} ms\tBilled Duration: {Math.Max(1, (long)Math.Ceiling(durationMs))} ms\tMemory Size: {memorySizeMb} MB\tMax Memory Used: {maxMemoryUsedMb} MB", out var length);
         if (initMs is { } init)
         {
-            line.Append(CultureInfo.InvariantCulture, $"\tInit Duration: {init:F2} ms");
+            Utf8.TryWrite(buffer[length..], provider, $"\tInit Duration: {init:F2} ms", out var n);
+            length += n;
         }
         if (status is not null)
         {
-            line.Append("\tStatus: ").Append(status);
+            Utf8.TryWrite(buffer[length..], provider, $"\tStatus: {status}", out var n);
+            length += n;
         }
-        Write(line.Append('\n').ToString());
+        buffer[length++] = (byte)'\n';
+        WriteBytes(buffer[..length]);
     }
 
     /// <summary>The line Lambda writes when an invocation times out (JSON: a platform.fault record with AWS's text).</summary>

@@ -122,8 +122,18 @@ internal sealed class ExtensionRegistry
         }
     }
 
-    /// <summary>Sends INVOKE to the extensions that subscribed to it.</summary>
-    public void PublishInvoke(Invocation invocation) => Publish(e => e.WantsInvoke, Json(w =>
+    /// <summary>Sends INVOKE to the extensions that subscribed to it (nothing is rendered when none did: the warm path).</summary>
+    public void PublishInvoke(Invocation invocation)
+    {
+        if (!AnySubscribed(shutdown: false))
+        {
+            return;
+        }
+        Publish(shutdown: false, InvokeJson(invocation));
+    }
+
+    // Apart from the methods that test for subscribers: a lambda's captured parameter is allocated on entry.
+    private static byte[] InvokeJson(Invocation invocation) => Json(w =>
     {
         w.WriteString("eventType", "INVOKE");
         w.WriteNumber("deadlineMs", invocation.DeadlineMs);
@@ -133,23 +143,51 @@ internal sealed class ExtensionRegistry
         w.WriteString("type", "X-Amzn-Trace-Id");
         w.WriteString("value", invocation.TraceId);
         w.WriteEndObject();
-    }));
+    });
 
     /// <summary>Sends SHUTDOWN (reason SPINDOWN, TIMEOUT or FAILURE) to the extensions that subscribed to it.</summary>
-    public void PublishShutdown(string reason, long deadlineMs) => Publish(e => e.WantsShutdown, Json(w =>
+    public void PublishShutdown(string reason, long deadlineMs)
+    {
+        if (!AnySubscribed(shutdown: true))
+        {
+            return;
+        }
+        Publish(shutdown: true, ShutdownJson(reason, deadlineMs));
+    }
+
+    private static byte[] ShutdownJson(string reason, long deadlineMs) => Json(w =>
     {
         w.WriteString("eventType", "SHUTDOWN");
         w.WriteString("shutdownReason", reason);
         w.WriteNumber("deadlineMs", deadlineMs);
-    }));
+    });
 
-    private void Publish(Func<RegisteredExtension, bool> subscribed, byte[] json)
+    private bool AnySubscribed(bool shutdown)
+    {
+        lock (_lock)
+        {
+            foreach (var extension in _byId.Values)
+            {
+                if (shutdown ? extension.WantsShutdown : extension.WantsInvoke)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private void Publish(bool shutdown, byte[] json)
     {
         var deliver = new List<TaskCompletionSource<byte[]>>();
         lock (_lock)
         {
-            foreach (var extension in _byId.Values.Where(subscribed))
+            foreach (var extension in _byId.Values)
             {
+                if (!(shutdown ? extension.WantsShutdown : extension.WantsInvoke))
+                {
+                    continue;
+                }
                 if (extension.Waiting is { } waiting)
                 {
                     extension.Waiting = null;

@@ -96,12 +96,29 @@ internal sealed class TelemetryHub
 
     public void Start(string requestId, string version)
     {
+        if (Wanted("platform"))
+        {
+            PublishStart(requestId, version);
+        }
+    }
+
+    private void PublishStart(string requestId, string version)
+    {
         var record = PlatformRecords.Start(requestId, version);
         Publish("platform", "platform.start", record, "platform.start", record);
     }
 
     /// <summary>platform.runtimeDone and platform.report for one invocation (and the Logs API's platform.end).</summary>
     public void InvokeDone(string requestId, string status, double durationMs, int memorySizeMb, int maxMemoryUsedMb, double? initMs)
+    {
+        // Tested here, apart from the records: the lambdas' captured parameters are allocated on entry to the method.
+        if (Wanted("platform"))
+        {
+            PublishInvokeDone(requestId, status, durationMs, memorySizeMb, maxMemoryUsedMb, initMs);
+        }
+    }
+
+    private void PublishInvokeDone(string requestId, string status, double durationMs, int memorySizeMb, int maxMemoryUsedMb, double? initMs)
     {
         Publish("platform", "platform.runtimeDone", PlatformRecords.RuntimeDone(requestId, status, durationMs), "platform.runtimeDone", w =>
         {

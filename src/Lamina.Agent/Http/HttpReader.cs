@@ -53,6 +53,37 @@ internal sealed class HttpReader(Stream stream, int maxLineBytes) : IDisposable
         }
     }
 
+    /// <summary>
+    /// The next buffered line without its line ending, as a view of the buffer valid until the next call on the
+    /// reader (no string per line: the head's parser takes the parts it keeps); false when no whole line is
+    /// buffered yet, then <see cref="FillAsync"/> and try again.
+    /// </summary>
+    /// <exception cref="HttpProtocolException">The line is longer than the limit.</exception>
+    public bool TryTakeLine(out ReadOnlySpan<byte> line)
+    {
+        var unread = _buffer.AsSpan(_start, _end - _start);
+        var newline = unread.IndexOf((byte)'\n');
+        if (newline < 0)
+        {
+            if (unread.Length >= maxLineBytes)
+            {
+                throw new HttpProtocolException("header line too long", 431);
+            }
+            line = default;
+            return false;
+        }
+        if (newline > maxLineBytes)
+        {
+            throw new HttpProtocolException("header line too long", 431);
+        }
+        line = unread[..(newline > 0 && unread[newline - 1] == (byte)'\r' ? newline - 1 : newline)];
+        _start += newline + 1;
+        return true;
+    }
+
+    /// <summary>True when bytes are buffered that no read took yet (a partial line at the end of the stream).</summary>
+    public bool HasBuffered => _end > _start;
+
     /// <summary>Fills <paramref name="destination"/> completely.</summary>
     /// <exception cref="HttpProtocolException">The stream ended first.</exception>
     public async ValueTask ReadExactlyAsync(Memory<byte> destination, CancellationToken cancellationToken)
@@ -87,7 +118,8 @@ internal sealed class HttpReader(Stream stream, int maxLineBytes) : IDisposable
         }
     }
 
-    private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
+    /// <summary>Reads what the socket has into the buffer (compacting or growing it); false at the end of the stream.</summary>
+    public async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
     {
         if (_start == _end)
         {

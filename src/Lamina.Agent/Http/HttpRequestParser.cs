@@ -14,32 +14,40 @@ internal static class HttpRequestParser
     /// <summary>Reads the head; null when the peer closed the connection between requests.</summary>
     public static async ValueTask<HttpRequest?> ReadHeadAsync(HttpReader reader, HttpLimits limits, CancellationToken cancellationToken)
     {
-        var line = await reader.ReadLineAsync(cancellationToken);
-        while (line is { Length: 0 })
+        HttpRequest? request;
+        bool found;
+        while (!TakeRequestLine(reader, out found, out request) || !found)
         {
-            // RFC 9112 §2.2: ignore at least one empty line before the request line.
-            line = await reader.ReadLineAsync(cancellationToken);
+            if (!found && !await reader.FillAsync(cancellationToken))
+            {
+                if (!reader.HasBuffered)
+                {
+                    return null;
+                }
+                throw new HttpProtocolException("connection closed in the middle of a line");
+            }
         }
-        if (line is null)
-        {
-            return null;
-        }
-        var parts = line.Split(' ');
-        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0 || !parts[2].StartsWith("HTTP/1.", StringComparison.Ordinal))
+        if (request is null)
         {
             throw new HttpProtocolException("malformed request line");
         }
-        var target = parts[1];
-        var question = target.IndexOf('?', StringComparison.Ordinal);
-        var request = new HttpRequest
-        {
-            Method = parts[0],
-            Path = question < 0 ? target : target[..question],
-            Query = question < 0 ? "" : target[(question + 1)..],
-            Http10 = parts[2] == "HTTP/1.0",
-        };
         await ReadFieldsAsync(reader, request.Headers, limits, cancellationToken);
         return request;
+    }
+
+    /// <summary>Takes one buffered line before the head's fields: false with <paramref name="found"/> true for an empty
+    /// line (RFC 9112 §2.2: ignore at least one before the request line), false with it false when no line is buffered;
+    /// true with the parsed request line (null when malformed).</summary>
+    private static bool TakeRequestLine(HttpReader reader, out bool found, out HttpRequest? request)
+    {
+        request = null;
+        found = reader.TryTakeLine(out var line);
+        if (!found || line.IsEmpty)
+        {
+            return false;
+        }
+        request = HeadLines.RequestLine(line);
+        return true;
     }
 
     /// <summary>Reads the body announced by the head into <see cref="HttpRequest.Body"/>.</summary>
@@ -135,23 +143,26 @@ internal static class HttpRequestParser
 
     private static async ValueTask ReadFieldsAsync(HttpReader reader, List<KeyValuePair<string, string>> fields, HttpLimits limits, CancellationToken cancellationToken)
     {
-        while (true)
+        while (!TakeFields(reader, fields, limits))
         {
-            var line = await reader.ReadLineAsync(cancellationToken) ?? throw new HttpProtocolException("connection closed in the header section");
-            if (line.Length == 0)
+            if (!await reader.FillAsync(cancellationToken))
             {
-                return;
+                throw new HttpProtocolException(reader.HasBuffered ? "connection closed in the middle of a line" : "connection closed in the header section");
             }
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0 || line[colon - 1] is ' ' or '\t' || line[0] is ' ' or '\t')
-            {
-                throw new HttpProtocolException("malformed header field");
-            }
-            if (fields.Count >= limits.MaxHeaderCount)
-            {
-                throw new HttpProtocolException("too many header fields", 431);
-            }
-            fields.Add(new(line[..colon], line[(colon + 1)..].Trim(' ', '\t')));
         }
+    }
+
+    /// <summary>Adds the buffered field lines; true once the empty line that ends the section was taken.</summary>
+    private static bool TakeFields(HttpReader reader, List<KeyValuePair<string, string>> fields, HttpLimits limits)
+    {
+        while (reader.TryTakeLine(out var line))
+        {
+            if (line.IsEmpty)
+            {
+                return true;
+            }
+            HeadLines.Field(line, fields, limits);
+        }
+        return false;
     }
 }
