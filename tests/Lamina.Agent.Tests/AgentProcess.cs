@@ -181,36 +181,25 @@ internal sealed class AgentProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until a stdout line satisfies <paramref name="match"/>.</summary>
-    public async Task<string> WaitForStdoutAsync(Func<string, bool> match)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            var hit = _stdout.FirstOrDefault(match);
-            if (hit is not null)
-            {
-                return hit;
-            }
-            await Task.Delay(20);
-        }
-        throw new TimeoutException("no matching line in lamina-init stdout:\n" + string.Join('\n', _stdout) + "\nstderr:\n" + string.Join('\n', _stderr));
-    }
+    public Task<string> WaitForStdoutAsync(Func<string, bool> match) => WaitForLineAsync(_stdout, "stdout", match);
 
     /// <summary>Waits until a stderr line satisfies <paramref name="match"/> (the agent writes some diagnostics from the
     /// thread pool, and stderr is read on another thread: a line can arrive after the answer and REPORT).</summary>
-    public async Task<string> WaitForStderrAsync(Func<string, bool> match)
+    public Task<string> WaitForStderrAsync(Func<string, bool> match) => WaitForLineAsync(_stderr, "stderr", match);
+
+    private async Task<string> WaitForLineAsync(ConcurrentQueue<string> lines, string name, Func<string, bool> match)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (DateTime.UtcNow < deadline)
         {
-            var hit = _stderr.FirstOrDefault(match);
+            var hit = lines.FirstOrDefault(match);
             if (hit is not null)
             {
                 return hit;
             }
             await Task.Delay(20);
         }
-        throw new TimeoutException("no matching line in lamina-init stderr:\n" + string.Join('\n', _stderr));
+        throw new TimeoutException($"no matching line in lamina-init {name}:\n" + string.Join('\n', _stdout) + "\nstderr:\n" + string.Join('\n', _stderr));
     }
 
     public async ValueTask DisposeAsync()
