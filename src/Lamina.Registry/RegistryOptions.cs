@@ -16,12 +16,18 @@ public sealed class RegistryOptions
     /// </summary>
     public TimeSpan GcGracePeriod { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How whole large blobs are sent (<c>LAMINA__Registry__BlobSend=Auto|SendFile|Copy</c>); see <see cref="BlobSendMode"/>.
+    /// </summary>
+    public BlobSendMode BlobSend { get; set; } = BlobSendMode.Auto;
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         if (UploadExpiry <= TimeSpan.Zero) errors.Add("Registry:UploadExpiry must be positive");
         if (GcInterval < TimeSpan.Zero) errors.Add("Registry:GcInterval must not be negative");
         if (GcGracePeriod < TimeSpan.Zero) errors.Add("Registry:GcGracePeriod must not be negative");
+        if (!Enum.IsDefined(BlobSend)) errors.Add("Registry:BlobSend must be Auto, SendFile or Copy");
         return errors;
     }
 }
