@@ -9,8 +9,9 @@
 # directory, 3 warm-up push+pull rounds of a small image, one push of the benchmark image, one unmeasured pull (page
 # cache and code paths warm), then N measured `skopeo copy docker://… dir:…` pulls into a fresh directory each.
 # Per pull: wall seconds, server utime+stime from /proc/PID/stat, skopeo's own user+sys (bash `times` of the child),
-# and with --perf `perf stat -p PID` counters on the server (needs root and linux-perf). One --debug log of
-# the last pull per configuration is kept in WORK/LABEL.debug (the request sequence skopeo made).
+# and with --perf `perf stat -p PID` counters on the server (needs root and linux-perf) plus one extra pull under
+# `perf record` of skopeo (samples in the client's softirqs, receive copy and file-write copy: WORK/profile.log).
+# One extra --debug pull per configuration is kept in WORK/LABEL.debug (the request sequence skopeo made).
 # Prints one line per pull and medians per LABEL. Servers listen on 127.0.0.1 only.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -34,7 +35,7 @@ img="$work/image"; warm="$work/warm"
 cache=/var/lib/containers/cache/blob-info-cache-v1.boltdb
 sk() { rm -f "$cache"; nice -n "$nicev" skopeo --insecure-policy copy --dest-tls-verify=false --src-tls-verify=false "$@"; }
 events=context-switches,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_futex,syscalls:sys_enter_sendfile64,syscalls:sys_enter_sched_yield
-out="$work/probe.log"; : > "$out"
+out="$work/probe.log"; : > "$out"; rm -f "$work/profile.log"
 pid=""; data=""
 cleanup() { [ -n "$pid" ] && { kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }; [ -n "$data" ] && rm -rf "$data"; pid=""; }
 trap cleanup EXIT
@@ -59,11 +60,9 @@ for round in $(seq 1 "$rounds"); do
       perf_pid=""
       if [ "$useperf" = 1 ]; then perf stat -x, -e "$events" -p "$pid" -o "$data/stat" & perf_pid=$!; sleep 0.3; fi
       read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$pid/stat")
-      dbg=(-q); [ "$p" = "$pulls" ] && dbg=(--debug)
-      # Child CPU of this subshell = skopeo's user+sys (bash `times`, second line, in seconds).
-      read -r wall cu cs < <( { TIMEFORMAT='%R %U %S'; time sk "${dbg[@]}" "docker://$host/bench/img:v1" "dir:$data/pull" > "$data/sk.log" 2>&1; } 2>&1 )
+      # Child CPU of this subshell = skopeo's user+sys (bash `time` of the child, seconds).
+      read -r wall cu cs < <( { TIMEFORMAT='%R %U %S'; time sk -q "docker://$host/bench/img:v1" "dir:$data/pull" > /dev/null 2>&1; } 2>&1 )
       read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$pid/stat")
-      [ "$p" = "$pulls" ] && cp "$data/sk.log" "$work/$label.debug"
       rm -rf "$data/pull"
       counts=""
       if [ -n "$perf_pid" ]; then
@@ -73,6 +72,17 @@ for round in $(seq 1 "$rounds"); do
       line="$label round $round pull $p: wall $wall server_ticks $((u1 - u0 + s1 - s0)) client_cpu $(python3 -c "print(f'{$cu + $cs:.2f}')") ${counts}load $(cut -d' ' -f1 /proc/loadavg)"
       echo "$line" | tee -a "$out"
     done
+    # Unmeasured: one pull with --debug (the request sequence, kept in WORK/LABEL.debug) and, with --perf, one
+    # under `perf record` of the client: kernel samples (4 kHz) where a receiver pays for what the server sent.
+    sk --debug "docker://$host/bench/img:v1" "dir:$data/pull" > "$work/$label.debug" 2>&1; rm -rf "$data/pull"
+    if [ "$useperf" = 1 ]; then
+      rm -f "$cache"
+      nice -n "$nicev" perf record -q -F 4000 -o "$data/client.perf" -- skopeo --insecure-policy copy -q --src-tls-verify=false "docker://$host/bench/img:v1" "dir:$data/pull" > /dev/null 2>&1
+      rm -rf "$data/pull"
+      perf report -i "$data/client.perf" -n --no-children --sort sym --stdio 2>/dev/null \
+        | awk -v l="$label" -v r="$round" '$4 == "handle_softirqs" {a=$2} $4 == "_copy_to_iter" {b=$2} $4 == "copy_folio_from_iter_atomic" {c=$2}
+                                            END {printf "%s round %s client-profile: softirq=%d recv_copy=%d file_write_copy=%d\n", l, r, a, b, c}' | tee -a "$work/profile.log"
+    fi
     cleanup; data=""
   done
 done
@@ -93,3 +103,12 @@ for label, v in rows.items():
           f"server CPU ticks median {st.median(t)} (range {min(t):.0f}-{max(t):.0f}), "
           f"skopeo CPU median {st.median(c):.2f} s{extra}")
 PY
+if [ -f "$work/profile.log" ]; then python3 - "$work/profile.log" <<'PY'
+import re, statistics as st, sys
+rows = {}
+for line in open(sys.argv[1]):
+    rows.setdefault(line.split()[0], []).append({k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)})
+for label, v in rows.items():
+    print(f"{label} client kernel samples (4 kHz, median of {len(v)}): " + ", ".join(f"{k} {st.median(x[k] for x in v)}" for k in v[0]))
+PY
+fi
