@@ -4,21 +4,20 @@ namespace Lamina.Registry;
 public enum BlobSendMode
 {
     /// <summary>
-    /// <see cref="Copy"/> while few such downloads run at once (at most half the processors, at least one),
-    /// <see cref="SendFile"/> beyond that. One client waits on its own CPU, so the server takes the copy onto
-    /// itself; many clients compete for the CPU, so the server's cheapest path wins.
-    /// </summary>
-    Auto,
-
-    /// <summary>
-    /// sendfile(2) on a connection taken over from Kestrel: the least server CPU, but the client receives page-cache
-    /// pages and the socket is closed after each blob.
+    /// sendfile(2) on a connection taken over from Kestrel (the default): the least server CPU, but the skbs carry
+    /// page-cache pages, the client's kernel pays more to receive them, and the socket is closed after each blob.
     /// </summary>
     SendFile,
 
     /// <summary>
-    /// Read into user-space buffers and written through Kestrel (the connection stays open): about twice the
-    /// server CPU of <see cref="SendFile"/>, less of the client's.
+    /// Read into user-space buffers and written through Kestrel (the connection stays open): less of the client's
+    /// CPU, about 1.5–2× the server's of <see cref="SendFile"/>.
     /// </summary>
     Copy,
+
+    /// <summary>
+    /// <see cref="Copy"/> while few such downloads run at once (at most half the processors, at least one),
+    /// <see cref="SendFile"/> beyond that: a lone client waits on its own CPU, many clients compete for all of it.
+    /// </summary>
+    Auto,
 }

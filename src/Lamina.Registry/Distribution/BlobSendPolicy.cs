@@ -4,9 +4,10 @@ namespace Lamina.Registry.Distribution;
 /// Chooses, per whole-blob download, between sendfile(2) (<see cref="ZeroCopyBlob"/>) and the user-space copy
 /// (<see cref="BlobSendFile"/>), and counts the downloads in flight for <see cref="BlobSendMode.Auto"/>.
 /// Why a choice at all: with sendfile the skbs carry page-cache pages, and the client's kernel pays for them
-/// (profiled per 178 MB skopeo pull: ~3× the softirq samples and ~1.4× the receive-copy samples of a copied
-/// stream, ~30 ms of client CPU). A lone client is bound by its own CPU while the server idles, so the copy
-/// belongs on the server; with many clients every core is busy and sendfile's lower total wins.
+/// (profiled per 178 MB skopeo pull: ~2.5× the softirq samples of a copied stream, 30–70 ms of client CPU). A lone
+/// client is bound by its own CPU while the server idles, so Auto puts the copy on the server; with many clients
+/// every core is busy and sendfile's lower total wins. The copy costs the server about what it saves the client,
+/// so SendFile stays the default (bench/registry/README.md).
 /// One instance per server (not static), so servers sharing a process do not count each other's downloads.
 /// </summary>
 internal sealed class BlobSendPolicy(BlobSendMode mode, int processors)

@@ -25,7 +25,7 @@ public class BlobSendModeTests
     [Fact]
     public async Task A_lone_download_under_Auto_is_copied_on_a_kept_alive_connection_that_answers_the_next_requests()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryServer.StartAsync(o => o.BlobSend = BlobSendMode.Auto);
         var bytes = Pattern(11);
         var digest = await server.PushBlobAsync("r", bytes);
 
@@ -74,7 +74,7 @@ public class BlobSendModeTests
     [Fact]
     public async Task Under_Auto_downloads_beyond_the_copy_limit_use_sendfile_and_copying_resumes_when_they_end()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryServer.StartAsync(o => o.BlobSend = BlobSendMode.Auto);
         var bytes = Pattern(13);
         var digest = await server.PushBlobAsync("r", bytes);
         var policy = server.Host.Services.GetRequiredService<BlobSendPolicy>();
@@ -111,6 +111,17 @@ public class BlobSendModeTests
         using var lone = await server.Http.GetAsync($"/v2/r/blobs/{digest}");
         Assert.NotEqual(true, lone.Headers.ConnectionClose);
         Assert.Equal(bytes, await lone.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task By_default_a_lone_download_goes_out_with_sendfile()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var bytes = Pattern(14);
+        var digest = await server.PushBlobAsync("r", bytes);
+        using var get = await server.Http.GetAsync($"/v2/r/blobs/{digest}");
+        Assert.True(get.Headers.ConnectionClose, "SendFile is the default: the taken-over connection closes");
+        Assert.Equal(bytes, await get.Content.ReadAsByteArrayAsync());
     }
 
     private static async Task WaitForAsync(Func<bool> condition, string what, Func<int> observed)

@@ -72,7 +72,7 @@ public class BlobSendPolicyTests
     public void An_undefined_mode_is_a_configuration_error()
     {
         var options = new RegistryOptions { BlobSend = (BlobSendMode)42 };
-        Assert.Contains("Registry:BlobSend must be Auto, SendFile or Copy", options.Validate());
+        Assert.Contains("Registry:BlobSend must be SendFile, Copy or Auto", options.Validate());
         Assert.Empty(new RegistryOptions { BlobSend = BlobSendMode.Copy }.Validate());
     }
 }

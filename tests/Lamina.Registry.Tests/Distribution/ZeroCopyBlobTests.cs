@@ -7,8 +7,8 @@ namespace Lamina.Registry.Tests.Distribution;
 /// <summary>
 /// Whole large blobs leave through sendfile(2) on a connection the handler takes over from Kestrel: the body
 /// must be exact for fast, slow and vanishing readers, the headers must be the ordinary path's, and the server
-/// must stay healthy for everyone else. The servers here force <see cref="BlobSendMode.SendFile"/>: under the default
-/// Auto a lone download takes the copy path (BlobSendModeTests).
+/// must stay healthy for everyone else. The servers here name <see cref="BlobSendMode.SendFile"/> (the default) so the
+/// tests keep covering sendfile if the default changes (BlobSendModeTests cover the other modes).
 /// </summary>
 public class ZeroCopyBlobTests
 {
