@@ -18,6 +18,7 @@ public static class RegistryModule
         services.AddRegistryAuth(authEnabled);
         services.AddEcrApi(authEnabled);
         services.AddLargeBlockMemoryPool();
+        services.AddSingleton(new BlobSendPolicy(options.BlobSend, Environment.ProcessorCount));
         return services;
     }
 

@@ -16,12 +16,20 @@ public sealed class RegistryOptions
     /// </summary>
     public TimeSpan GcGracePeriod { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How whole large blobs are sent (<c>LAMINA__Registry__BlobSend=SendFile|Copy|Auto</c>); see <see cref="BlobSendMode"/>.
+    /// SendFile by default: the copy path relieves a lone client's CPU but costs the server about as much
+    /// as it saves the client (bench/registry/README.md, "1-client pull").
+    /// </summary>
+    public BlobSendMode BlobSend { get; set; } = BlobSendMode.SendFile;
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         if (UploadExpiry <= TimeSpan.Zero) errors.Add("Registry:UploadExpiry must be positive");
         if (GcInterval < TimeSpan.Zero) errors.Add("Registry:GcInterval must not be negative");
         if (GcGracePeriod < TimeSpan.Zero) errors.Add("Registry:GcGracePeriod must not be negative");
+        if (!Enum.IsDefined(BlobSend)) errors.Add("Registry:BlobSend must be SendFile, Copy or Auto");
         return errors;
     }
 }

@@ -7,7 +7,10 @@ using Microsoft.Net.Http.Headers;
 
 namespace Lamina.Registry.Distribution;
 
-/// <summary><c>/v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>: GET/HEAD (whole large blobs with sendfile(2), see <see cref="ZeroCopyBlob"/>; Range, conditional and small ones read in large segments, see <see cref="BlobSendFile"/>) and DELETE (unlink).</summary>
+/// <summary>
+/// <c>/v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>: GET/HEAD (whole large blobs with sendfile(2), see <see cref="ZeroCopyBlob"/>, when
+/// <see cref="BlobSendPolicy"/> says so; everything else read in large segments, see <see cref="BlobSendFile"/>) and DELETE (unlink).
+/// </summary>
 internal static class BlobHandlers
 {
     public static async Task GetAsync(HttpContext ctx, RegistryRoute route)
@@ -25,7 +28,11 @@ internal static class BlobHandlers
             return;
         }
         ctx.Response.Headers["Docker-Content-Digest"] = digest.ToString();
-        if (ZeroCopyBlob.Eligible(ctx, size!.Value))
+        // Only whole-body downloads worth a choice are counted; HEAD and small blobs always take the ordinary path.
+        using var lease = HttpMethods.IsGet(ctx.Request.Method) && size!.Value >= ZeroCopyBlob.MinimumSize
+            ? ctx.RequestServices.GetRequiredService<BlobSendPolicy>().Enter()
+            : default;
+        if (lease.SendFile && ZeroCopyBlob.Eligible(ctx, size!.Value))
         {
             await ZeroCopyBlob.ServeAsync(ctx, path, digest, size.Value);
             return;

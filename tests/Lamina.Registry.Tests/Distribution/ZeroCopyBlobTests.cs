@@ -7,7 +7,8 @@ namespace Lamina.Registry.Tests.Distribution;
 /// <summary>
 /// Whole large blobs leave through sendfile(2) on a connection the handler takes over from Kestrel: the body
 /// must be exact for fast, slow and vanishing readers, the headers must be the ordinary path's, and the server
-/// must stay healthy for everyone else.
+/// must stay healthy for everyone else. The servers here name <see cref="BlobSendMode.SendFile"/> (the default) so the
+/// tests keep covering sendfile if the default changes (BlobSendModeTests cover the other modes).
 /// </summary>
 public class ZeroCopyBlobTests
 {
@@ -23,7 +24,7 @@ public class ZeroCopyBlobTests
     [Fact]
     public async Task A_whole_large_blob_comes_back_exact_with_the_registry_headers_and_the_connection_closed()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryServer.StartAsync(o => o.BlobSend = BlobSendMode.SendFile);
         var bytes = Pattern(1);
         var digest = await server.PushBlobAsync("r", bytes);
 
@@ -50,7 +51,7 @@ public class ZeroCopyBlobTests
     [Fact]
     public async Task A_slow_reader_gets_every_byte()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryServer.StartAsync(o => o.BlobSend = BlobSendMode.SendFile);
         var bytes = Pattern(2);
         var digest = await server.PushBlobAsync("r", bytes);
 
@@ -81,7 +82,7 @@ public class ZeroCopyBlobTests
     [Fact]
     public async Task A_reader_that_vanishes_mid_body_leaves_the_server_serving_others()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryServer.StartAsync(o => o.BlobSend = BlobSendMode.SendFile);
         var bytes = Pattern(3);
         var digest = await server.PushBlobAsync("r", bytes);
 
@@ -105,7 +106,7 @@ public class ZeroCopyBlobTests
     [Fact]
     public async Task Range_and_HEAD_on_a_large_blob_keep_the_ordinary_path()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryServer.StartAsync(o => o.BlobSend = BlobSendMode.SendFile);
         var bytes = Pattern(4);
         var digest = await server.PushBlobAsync("r", bytes);
 
