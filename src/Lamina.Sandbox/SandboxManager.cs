@@ -110,7 +110,7 @@ public sealed partial class SandboxManager
             Layout.Stdout(id), Layout.Stderr(id), Layout.RuncLog(id));
         if (!r.Ok || !int.TryParse(await ReadOrEmpty(Layout.PidFile(id)), out var pid))
         {
-            var message = $"{Options.Runtime.Name()} create failed (exit {r.ExitCode}): {RuncFailureText(id)}";
+            var message = $"{Options.Runtime.Name()} create failed (exit {r.ExitCode}): {(RuncFailureText(id) is { Length: > 0 } text ? text : r.Error)}";
             await CleanupAsync(id);
             _sandboxes.TryRemove(id, out _);
             return new SandboxError(SandboxErrorCode.RuntimeFailed, message);
