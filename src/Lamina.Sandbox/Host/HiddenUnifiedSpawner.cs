@@ -6,13 +6,12 @@ namespace Lamina.Sandbox.Host;
 
 /// <summary>
 /// Starts processes in a private mount namespace without /sys/fs/cgroup/unified (crun on a hybrid cgroup host, see
-/// <see cref="HybridCgroups"/>), without the three extra processes an <c>unshare --mount sh -c 'umount …; exec …'</c>
-/// wrapper costs per create (bench/coldstart/README.md: ~4.5 ms of CPU each). Namespaces belong to threads, and a
-/// child inherits the one of the thread that forks it, so one dedicated thread does per start what the wrapper
-/// did: back into the process's own mount namespace (setns), a fresh private copy of it (unshare: the copy holds
-/// the rootfs mounted just before, which a namespace made once would not, the host's / being private), the
-/// cgroup2 mount detached in the copy only, then <see cref="Process.Start(ProcessStartInfo)"/>, then back. One thread for the
-/// whole process: starts are serialised, each a fork and exec (~1 ms); the host's mounts are never touched.
+/// <see cref="HybridCgroups"/>), without the extra processes an <c>unshare --mount sh -c 'umount …; exec …'</c>
+/// wrapper costs per create (an unshare exec and a umount fork + exec). Namespaces belong to threads, and a child
+/// inherits the one of the thread that forks it, so a few dedicated threads do per start what the wrapper did: a
+/// fresh private copy of the process's mount namespace (unshare: the copy holds the rootfs mounted just before,
+/// which a namespace made once would not, the host's / being private), the cgroup2 mount detached in the copy
+/// only, <see cref="Process.Start(ProcessStartInfo)"/>, then back (setns). The host's mounts are never touched.
 /// </summary>
 internal static partial class HiddenUnifiedSpawner
 {
@@ -23,6 +22,9 @@ internal static partial class HiddenUnifiedSpawner
     private const int OReadOnlyCloexec = 0x80000; // O_RDONLY | O_CLOEXEC
     private const string Unified = "/sys/fs/cgroup/unified";
 
+    // A burst's creates do not queue behind one thread (each start copies the mount table, which takes a few
+    // milliseconds on a loaded host); as many as the cores, the most a CPU-bound burst can use at once.
+    private static readonly int Threads = Math.Clamp(Environment.ProcessorCount, 2, 8);
     private static readonly BlockingCollection<(ProcessStartInfo Start, TaskCompletionSource<Process> Done)> Jobs = [];
     private static readonly Lazy<string?> Started = new(StartThread);
     private static int _hostNamespace = -1;
@@ -43,7 +45,7 @@ internal static partial class HiddenUnifiedSpawner
         // /proc/self is the thread group leader, which never leaves the process's namespace.
         _hostNamespace = open("/proc/self/ns/mnt", OReadOnlyCloexec);
         if (_hostNamespace < 0) return "open /proc/self/ns/mnt: " + Libc.LastError();
-        new Thread(Run) { IsBackground = true, Name = "lamina mntns spawner" }.Start();
+        for (var i = 0; i < Threads; i++) new Thread(Run) { IsBackground = true, Name = "lamina mntns spawner" }.Start();
         return null;
     }
 
