@@ -35,20 +35,22 @@ var execution = new ExecutionOptions
     InitCpuBoost = Environment.GetEnvironmentVariable("LAMINA_BENCH_INIT_CPU_BOOST") != "false",
     // LAMINA_BENCH_RUNTIME=crun: sandboxes made by crun instead of runc (A/B of Execution:Runtime, default runc).
     Runtime = Environment.GetEnvironmentVariable("LAMINA_BENCH_RUNTIME") ?? "runc",
+    // LAMINA_BENCH_MAX_STARTS=N: at most N runtime create/start calls at once (A/B of Execution:MaxConcurrentStarts, default 0 = no cap).
+    MaxConcurrentStarts = int.Parse(Environment.GetEnvironmentVariable("LAMINA_BENCH_MAX_STARTS") ?? "0", CultureInfo.InvariantCulture),
 };
 var layout = Path.Combine(work, "layout");
 if (Directory.Exists(layout)) Directory.Delete(layout, recursive: true);
 TestImage.WriteLayout(layout, execution.AgentBinary, "v1");
 var payload = "{\"bench\":\"invoke\",\"pad\":\"" + new string('x', 64) + "\"}";
 
-Console.WriteLine($"host: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}, runtime {execution.Runtime}");
+Console.WriteLine($"host: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}, runtime {execution.Runtime}, MaxConcurrentStarts {execution.MaxConcurrentStarts}");
 Console.WriteLine($"execution: AccountConcurrency {execution.AccountConcurrency}, ScalingBurst {execution.ScalingBurst}, ScalingRate {execution.ScalingRate}/s, MemoryLimitMb {execution.MemoryLimitMb}; MemorySize 128");
 var tsv = Path.Combine(work, "results.tsv");
 File.WriteAllText(tsv, "rep\tclients\trequests\tlamina_p50_ms\tlamina_p99_ms\tlamina_per_s\techo_p50_ms\techo_p99_ms\techo_per_s\tlamina_errors\tload1\tlamina_cpu_ms\tsandbox_cpu_ms\techo_cpu_ms\n");
 var scaleTsv = Path.Combine(work, "scaleout.tsv");
 File.WriteAllText(Path.Combine(work, "thaw-freeze.tsv"), "rep\tthaw_p50_ms\tfreeze_p50_ms\tload1\n");
 File.WriteAllText(Path.Combine(work, "phases.tsv"), "rep\tclients\tinvokes\tadmit_ms\tenvironment_ms\tlogs_ms\tfinish_ms\tclient_mean_ms\n");
-File.WriteAllText(scaleTsv, "rep\tenvironments\tall_placed_s\tall_served_s\tfirst_served_s\tcount1_answers\terrors\tload1\n");
+File.WriteAllText(scaleTsv, "rep\tenvironments\tall_placed_s\tall_served_s\tfirst_served_s\tcount1_answers\terrors\tload1\tcpu_ms_per_env\tprocess_ms_per_env\tclis_ms_per_env\tsandboxes_ms_per_env\n");
 
 var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
 await using var echo = await EchoServer.StartAsync();
@@ -74,7 +76,18 @@ for (var rep = 1; rep <= reps; rep++)
     // LAMINA_BENCH_SCALEOUT=0 skips it: interleaved A/B pairs of the warm levels then take minutes, not tens.
     if (Environment.GetEnvironmentVariable("LAMINA_BENCH_SCALEOUT") != "0")
     {
+        // The burst is the first time this process runs the environment-start path; the bench is JIT-compiled while
+        // `lamina server` is published ReadyToRun, so one environment of a third function is started first and the
+        // burst's CPU is the steady state's (LAMINA_BENCH_JIT_WARM=0: measure the JIT in, as before session 7).
+        var before = 0;
+        if (Environment.GetEnvironmentVariable("LAMINA_BENCH_JIT_WARM") != "0")
+        {
+            await platform.CreateFunctionAsync("jit");
+            if (await platform.InvokeAsync("jit", payload) is null) Console.WriteLine("the JIT warm-up invoke failed: " + platform.LastError);
+            before = platform.SandboxCount;
+        }
         var scaleCpu0 = ScaleOutCpuSeconds(execution.CgroupParent);
+        var window0 = Stopwatch.GetTimestamp(); // CLOCK_MONOTONIC ns on Linux: `perf record -k CLOCK_MONOTONIC` samples line up
         var t0 = Stopwatch.StartNew();
         var done = new double[ScaleTarget];
         var answers = Enumerable.Range(0, ScaleTarget).Select(i => Task.Run(async () =>
@@ -86,18 +99,21 @@ for (var rep = 1; rep <= reps; rep++)
         double placed = double.NaN;
         while (!answers.All(a => a.IsCompleted))
         {
-            if (double.IsNaN(placed) && platform.SandboxCount >= ScaleTarget) placed = t0.Elapsed.TotalSeconds;
+            if (double.IsNaN(placed) && platform.SandboxCount >= before + ScaleTarget) placed = t0.Elapsed.TotalSeconds;
             if (!double.IsNaN(placed) || t0.Elapsed > TimeSpan.FromMinutes(3)) platform.ReleaseNew(released);
             await Task.Delay(5);
         }
         var results = await Task.WhenAll(answers);
-        var scaleCpu = ScaleOutCpuSeconds(execution.CgroupParent) - scaleCpu0;
+        var scaleCpu1 = ScaleOutCpuSeconds(execution.CgroupParent);
+        var (cpuProcess, cpuChildren, cpuSandboxes) = (scaleCpu1.Process - scaleCpu0.Process, scaleCpu1.Children - scaleCpu0.Children, scaleCpu1.Sandboxes - scaleCpu0.Sandboxes);
+        var scaleCpu = cpuProcess + cpuChildren + cpuSandboxes;
+        Console.WriteLine(string.Create(inv, $"rep {rep} scale-out window (CLOCK_MONOTONIC s, for perf -k CLOCK_MONOTONIC; JIT warm-up {(before > 0 ? "on" : "off")}): {window0 / (double)Stopwatch.Frequency:F6} {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:F6}"));
         var firstOnes = results.Count(a => a is not null && a.Contains("\"count\":1}", StringComparison.Ordinal));
         var scaleErrors = results.Count(a => a is null || !a.Contains("\"echo\":", StringComparison.Ordinal));
         var envs = platform.SandboxCount;
         scaleEnvs = envs;
-        File.AppendAllText(scaleTsv, string.Create(inv, $"{rep}\t{envs}\t{placed:F3}\t{done.Max():F3}\t{done.Min():F3}\t{firstOnes}\t{scaleErrors}\t{load1}\n"));
-        Console.WriteLine(string.Create(inv, $"rep {rep} scale-out: {envs} environments, all placed {placed:F2} s, all served {done.Max():F2} s (first {done.Min():F2} s), {firstOnes} first invokes, {scaleErrors} errors{(scaleErrors > 0 ? ": " + platform.LastError : "")}; load {load1}; CPU {scaleCpu:F2} s ({scaleCpu * 1000 / ScaleTarget:F0} ms per environment: this process with the server, its waited-for children — {execution.Runtime} CLIs — and the sandboxes' cgroups)"));
+        File.AppendAllText(scaleTsv, string.Create(inv, $"{rep}\t{envs}\t{placed:F3}\t{done.Max():F3}\t{done.Min():F3}\t{firstOnes}\t{scaleErrors}\t{load1}\t{scaleCpu * 1000 / ScaleTarget:F1}\t{cpuProcess * 1000 / ScaleTarget:F1}\t{cpuChildren * 1000 / ScaleTarget:F1}\t{cpuSandboxes * 1000 / ScaleTarget:F1}\n"));
+        Console.WriteLine(string.Create(inv, $"rep {rep} scale-out: {envs} environments, all placed {placed:F2} s, all served {done.Max():F2} s (first {done.Min():F2} s), {firstOnes} first invokes, {scaleErrors} errors{(scaleErrors > 0 ? ": " + platform.LastError : "")}; load {load1}; CPU {scaleCpu:F2} s ({scaleCpu * 1000 / ScaleTarget:F0} ms per environment = this process with the server {cpuProcess * 1000 / ScaleTarget:F1} + its waited-for children, {execution.Runtime} CLIs, {cpuChildren * 1000 / ScaleTarget:F1} + the sandboxes' cgroups {cpuSandboxes * 1000 / ScaleTarget:F1})"));
     }
 
     foreach (var (clients, requests) in levels)
@@ -161,15 +177,15 @@ static double SandboxCpuSeconds(string parent)
     return File.Exists(usage) ? long.Parse(File.ReadAllText(usage).Trim(), CultureInfo.InvariantCulture) / 1e9 : double.NaN;
 }
 
-// CPU of the whole scale-out in seconds: this process (server, clients) + its waited-for children (runtime CLI
-// processes, from cutime/cstime of /proc/self/stat) + every sandbox (cpuacct of the bench's cgroup parent).
-static double ScaleOutCpuSeconds(string? parent)
+// CPU of the whole scale-out in seconds, split: this process (server, clients), its waited-for children (runtime CLI
+// processes, from cutime/cstime of /proc/self/stat) and every sandbox (cpuacct of the bench's cgroup parent).
+static (double Process, double Children, double Sandboxes) ScaleOutCpuSeconds(string? parent)
 {
     var stat = File.ReadAllText("/proc/self/stat");
     var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     var children = (long.Parse(f[13], CultureInfo.InvariantCulture) + long.Parse(f[14], CultureInfo.InvariantCulture)) / 100.0;
     var sandboxes = SandboxCpuSeconds(parent!);
-    return Load.ProcessCpuSeconds() + children + (double.IsNaN(sandboxes) ? 0 : sandboxes);
+    return (Load.ProcessCpuSeconds(), children, double.IsNaN(sandboxes) ? 0 : sandboxes);
 }
 
 static string Load1() => File.ReadAllText("/proc/loadavg").Split(' ')[0];

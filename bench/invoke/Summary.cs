@@ -20,14 +20,14 @@ internal static class Summary
                 $"| {g.Key} | {g.First()["requests"]} | {M("lamina_p50_ms"):F2} | {M("echo_p50_ms"):F2} | {M("lamina_p50_ms") / M("echo_p50_ms"):F1}× | {M("lamina_p99_ms"):F2} | {M("echo_p99_ms"):F2} | {M("lamina_per_s"):F0} | {M("echo_per_s"):F0} | {M("lamina_per_s") / M("echo_per_s"):F2} | {M("lamina_cpu_ms"):F3} + {M("sandbox_cpu_ms"):F3} | {M("echo_cpu_ms"):F3} | {g.Sum(r => int.Parse(r["lamina_errors"], inv))} | {string.Join(", ", g.Select(r => r["load1"]))} | {g.Count()} |"));
         }
         md.AppendLine();
-        md.AppendLine("| scale-out to | environments | all placed s (median) | all serving s (median) | per rep all serving s | first invokes | errors | load1 |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| scale-out to | environments | all placed s (median) | all serving s (median) | per rep all serving s | first invokes | errors | load1 | CPU ms per environment (median: process + runtime CLIs + sandboxes) |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|");
         var scale = Read(scaleTsv);
         if (scale.Count > 0)
         {
             double M(string col) => Stats.Median(scale.Select(r => double.Parse(r[col], inv)));
             md.AppendLine(string.Create(inv,
-                $"| 100 | {string.Join(", ", scale.Select(r => r["environments"]))} | {M("all_placed_s"):F2} | {M("all_served_s"):F2} | {string.Join(", ", scale.Select(r => r["all_served_s"]))} | {string.Join(", ", scale.Select(r => r["count1_answers"]))} | {scale.Sum(r => int.Parse(r["errors"], inv))} | {string.Join(", ", scale.Select(r => r["load1"]))} |"));
+                $"| 100 | {string.Join(", ", scale.Select(r => r["environments"]))} | {M("all_placed_s"):F2} | {M("all_served_s"):F2} | {string.Join(", ", scale.Select(r => r["all_served_s"]))} | {string.Join(", ", scale.Select(r => r["count1_answers"]))} | {scale.Sum(r => int.Parse(r["errors"], inv))} | {string.Join(", ", scale.Select(r => r["load1"]))} | {M("cpu_ms_per_env"):F1} ({M("process_ms_per_env"):F1} + {M("clis_ms_per_env"):F1} + {M("sandboxes_ms_per_env"):F1}) |"));
         }
         File.WriteAllText(markdown, md.ToString());
     }

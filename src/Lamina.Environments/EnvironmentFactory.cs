@@ -12,8 +12,15 @@ namespace Lamina.Environments;
 /// </summary>
 public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOptions options)
 {
+    // EnvironmentOptions.MaxConcurrentStarts: null when uncapped.
+    private readonly SemaphoreSlim? _starts = options.MaxConcurrentStarts > 0 ? new(options.MaxConcurrentStarts) : null;
+    private int _startsRunning, _peakStarts;
+
     /// <summary>The sandbox manager environments run under.</summary>
     public SandboxManager Manager => manager;
+
+    /// <summary>Most runtime create/start calls seen running at once (tests check the cap).</summary>
+    internal int PeakConcurrentStarts => Volatile.Read(ref _peakStarts);
 
     /// <summary>
     /// Starts one environment with id <paramref name="id"/> (the sandbox id rules: 1–64 of [a-z0-9-]): prepare
@@ -50,7 +57,7 @@ public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOption
         var request = SandboxRequestFactory.Build(id, image, function, options);
 
         var clock = Stopwatch.StartNew();
-        var created = await manager.CreateAsync(request);
+        var created = await CappedAsync(() => manager.CreateAsync(request), cancellationToken);
         if (!created.Ok)
         {
             var code = created.Error!.Code == SandboxErrorCode.InvalidRequest ? EnvironmentErrorCode.InvalidConfiguration : EnvironmentErrorCode.SandboxFailed;
@@ -136,7 +143,7 @@ public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOption
     private async Task<(double StartMs, double ReadyMs, EnvironmentError? Error)> StartAgentAsync(SandboxHandle sandbox, ControlClient control, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        if (await manager.StartAsync(sandbox) is { } startError)
+        if (await CappedAsync(() => manager.StartAsync(sandbox), ct) is { } startError)
             return (0, 0, new(EnvironmentErrorCode.SandboxFailed, startError.ToString()));
         var startMs = Lap(clock);
         if (!await WaitReadyAsync(sandbox, control, ct))
@@ -196,6 +203,22 @@ public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOption
         catch (IOException)
         {
             return "";
+        }
+    }
+
+    // One runtime call under the MaxConcurrentStarts cap. The wait is cancellable; the call itself is not (a
+    // create or start cut short would leave a half-made sandbox).
+    private async Task<T> CappedAsync<T>(Func<Task<T>> call, CancellationToken ct)
+    {
+        if (_starts is not null) await _starts.WaitAsync(ct);
+        var running = Interlocked.Increment(ref _startsRunning);
+        for (var peak = Volatile.Read(ref _peakStarts); running > peak; peak = Volatile.Read(ref _peakStarts))
+            if (Interlocked.CompareExchange(ref _peakStarts, running, peak) == peak) break;
+        try { return await call(); }
+        finally
+        {
+            Interlocked.Decrement(ref _startsRunning);
+            _starts?.Release();
         }
     }
 

@@ -41,6 +41,13 @@ public sealed record EnvironmentOptions(string AgentBinary)
     /// </summary>
     public TimeSpan MaxFreezeDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Most runtime create and start calls (runc/crun processes) one factory runs at once; 0 (the default) is no
+    /// cap. A burst of cold starts then queues for the runtime instead of running every create at once: the first
+    /// environments are ready sooner, the last no later when the burst is CPU-bound (bench/invoke/README.md).
+    /// </summary>
+    public int MaxConcurrentStarts { get; init; }
+
     /// <summary>Grace period between SIGTERM and SIGKILL when an environment is stopped.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(2);
 

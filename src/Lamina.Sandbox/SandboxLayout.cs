@@ -6,8 +6,9 @@ namespace Lamina.Sandbox;
 /// &lt;data&gt;/
 ///   runc/                        runc --root: runc's container state (one dir per running sandbox)
 ///   crun/                        crun --root: the same for crun (Runtime = crun)
+///   skeletons/&lt;name&gt;/             top overlay layer: empty mount targets (proc dev sys tmp run/lamina agent),
+///                                one per agent path, shared by every sandbox (kept across runs)
 ///   sandboxes/&lt;id&gt;/
-///     skeleton/                  top overlay layer: empty mount targets (proc dev sys tmp run/lamina agent)
 ///     bundle/config.json         the generated OCI spec
 ///     bundle/rootfs/             mount point of the read-only overlay (skeleton + image snapshots)
 ///     control/                   bind-mounted read-write at /run/lamina (agent's control socket)
@@ -41,8 +42,8 @@ public sealed class SandboxLayout(string dataDirectory)
     /// <summary>The overlay mount point.</summary>
     public string RootFs(string id) => Path.Combine(Bundle(id), "rootfs");
 
-    /// <summary>The top overlay layer holding mount targets.</summary>
-    public string Skeleton(string id) => Path.Combine(SandboxDirectory(id), "skeleton");
+    /// <summary>Parent of the shared skeleton layers (the top overlay layer holding mount targets).</summary>
+    public string SkeletonsDirectory => Path.Combine(DataDirectory, "skeletons");
 
     /// <summary>The control directory (host side of /run/lamina).</summary>
     public string Control(string id) => Path.Combine(SandboxDirectory(id), "control");

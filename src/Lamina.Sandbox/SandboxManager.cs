@@ -15,12 +15,14 @@ public sealed partial class SandboxManager
 {
     private readonly ConcurrentDictionary<string, SandboxHandle> _sandboxes = new(StringComparer.Ordinal);
     private readonly RuncCli _runc;
+    private readonly Skeletons _skeletons;
 
     /// <summary>Creates a manager; touches nothing on the host until a method is called.</summary>
     public SandboxManager(SandboxManagerOptions options)
     {
         Options = options;
         Layout = new SandboxLayout(options.DataDirectory);
+        _skeletons = new Skeletons(Layout);
         _runc = new RuncCli(options.RuntimePath, Layout.RuntimeRoot(options.Runtime),
             hideUnifiedCgroup: options.Runtime == OciRuntime.Crun && HybridCgroups.UnifiedHasControllers());
         if (options.CgroupParent.Length == 0 || options.CgroupParent.Contains('/') || options.CgroupParent.Contains(".."))
@@ -91,7 +93,7 @@ public sealed partial class SandboxManager
         Chown(control, SpecBuilder.SandboxUid, SpecBuilder.SandboxGid);
 
         // Step 1
-        if (RootFs.Mount(Layout, request) is { } mountError)
+        if (RootFs.Mount(Layout, request, _skeletons) is { } mountError)
         {
             await CleanupAsync(id);
             _sandboxes.TryRemove(id, out _);
@@ -108,7 +110,7 @@ public sealed partial class SandboxManager
             Layout.Stdout(id), Layout.Stderr(id), Layout.RuncLog(id));
         if (!r.Ok || !int.TryParse(await ReadOrEmpty(Layout.PidFile(id)), out var pid))
         {
-            var message = $"{Options.Runtime.Name()} create failed (exit {r.ExitCode}): {RuncFailureText(id)}";
+            var message = $"{Options.Runtime.Name()} create failed (exit {r.ExitCode}): {(RuncFailureText(id) is { Length: > 0 } text ? text : r.Error)}";
             await CleanupAsync(id);
             _sandboxes.TryRemove(id, out _);
             return new SandboxError(SandboxErrorCode.RuntimeFailed, message);

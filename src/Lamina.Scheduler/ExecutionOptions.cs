@@ -85,6 +85,12 @@ public sealed class ExecutionOptions
     /// </summary>
     public bool InitCpuBoost { get; set; } = true;
 
+    /// <summary>
+    /// Most runc/crun create and start calls at once (<c>EnvironmentOptions.MaxConcurrentStarts</c>); 0 (default)
+    /// is no cap, 0–1000. A burst of cold starts beyond it queues for the runtime (bench/invoke/README.md).
+    /// </summary>
+    public int MaxConcurrentStarts { get; set; }
+
     /// <summary>The sandboxes' CPU settings these options describe.</summary>
     public Lamina.Sandbox.CpuLimits ToCpuLimits() => new(CpuQuota, CpuFloorVcpus) { InitBoost = InitCpuBoost };
 
@@ -99,6 +105,7 @@ public sealed class ExecutionOptions
         if (SpareSandboxes is < 0 or > 16) errors.Add($"Execution:SpareSandboxes {SpareSandboxes} is out of range 0-16");
         if (DeadlineGrace < TimeSpan.FromMilliseconds(100) || DeadlineGrace > TimeSpan.FromMinutes(5))
             errors.Add($"Execution:DeadlineGrace {DeadlineGrace} is out of range 00:00:00.1-00:05:00");
+        if (MaxConcurrentStarts is < 0 or > 1000) errors.Add($"Execution:MaxConcurrentStarts {MaxConcurrentStarts} is out of range 0-1000 (0: no cap)");
         if (MemoryLimitMb < 0) errors.Add("Execution:MemoryLimitMb must not be negative");
         if (string.IsNullOrWhiteSpace(RuncPath)) errors.Add("Execution:RuncPath must be set");
         if (!Lamina.Sandbox.OciRuntimes.TryParse(Runtime, out _)) errors.Add($"Execution:Runtime '{Runtime}' must be runc or crun");

@@ -53,7 +53,7 @@ public static class SchedulerModule
         {
             Cpu = options.ToCpuLimits(), Runtime = options.SandboxRuntime, CrunPath = options.CrunPath,
         }));
-        services.AddSingleton(sp => new EnvironmentFactory(sp.GetRequiredService<SandboxManager>(), new EnvironmentOptions(agent) { DeadlineGrace = options.DeadlineGrace }));
+        services.AddSingleton(sp => new EnvironmentFactory(sp.GetRequiredService<SandboxManager>(), new EnvironmentOptions(agent) { DeadlineGrace = options.DeadlineGrace, MaxConcurrentStarts = options.MaxConcurrentStarts }));
         services.AddSingleton(sp => new RegistryImageResolver(sp.GetRequiredService<IRegistryMetadata>(), sp.GetRequiredService<ILocalRegistryHosts>()));
         services.AddSingleton(sp =>
         {

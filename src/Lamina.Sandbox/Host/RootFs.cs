@@ -9,23 +9,12 @@ internal static class RootFs
     private const int MaxMountData = 4095;
 
     /// <summary>
-    /// Builds the skeleton layer (mount targets the read-only image may lack) and mounts
-    /// overlay(skeleton, layers…) read-only at the bundle's rootfs.
+    /// Mounts overlay(skeleton, layers…) read-only at the bundle's rootfs; the skeleton (mount targets the
+    /// read-only image may lack) is shared by every sandbox with the same agent path (<see cref="Skeletons"/>).
     /// </summary>
-    public static SandboxError? Mount(SandboxLayout layout, SandboxRequest request)
+    public static SandboxError? Mount(SandboxLayout layout, SandboxRequest request, Skeletons skeletons)
     {
-        var skeleton = layout.Skeleton(request.Id);
-        foreach (var dir in new[] { "proc", "dev", "sys", "tmp", SpecBuilder.ControlMountPath[1..] })
-            Directory.CreateDirectory(Path.Combine(skeleton, dir));
-        // runc gives a tmpfs the mode of the directory it covers, whatever the mode= option says.
-        File.SetUnixFileMode(Path.Combine(skeleton, "tmp"), (UnixFileMode)0b1_111_111_111);
-        if (request.Agent is { } agent)
-        {
-            var target = Path.Combine(skeleton, agent.ContainerPath[1..]);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.WriteAllBytes(target, []);
-        }
-
+        var skeleton = skeletons.For(request.Agent);
         var rootfs = layout.RootFs(request.Id);
         Directory.CreateDirectory(rootfs);
         // Only lower layers and no upperdir: overlayfs itself is read-only, MS_RDONLY makes it explicit.

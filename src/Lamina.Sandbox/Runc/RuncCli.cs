@@ -22,8 +22,9 @@ internal sealed class RuncCli(string runcPath, string stateRoot, bool hideUnifie
     public string StateRoot { get; } = stateRoot;
 
     /// <summary>
-    /// True: create runs in a private mount namespace with /sys/fs/cgroup/unified unmounted (crun on a hybrid
-    /// cgroup host, see <see cref="Host.HybridCgroups"/>); costs an unshare and a umount per create.
+    /// True: create runs in a private mount namespace with /sys/fs/cgroup/unified detached (crun on a hybrid
+    /// cgroup host, see <see cref="Host.HybridCgroups"/>), made in-process per create by
+    /// <see cref="Host.HiddenUnifiedSpawner"/>.
     /// </summary>
     public bool HideUnifiedCgroup { get; } = hideUnifiedCgroup;
 
@@ -31,16 +32,12 @@ internal sealed class RuncCli(string runcPath, string stateRoot, bool hideUnifie
     public Task<RuncResult> CreateAsync(string id, string bundle, string pidFile, string stdout, string stderr, string log)
     {
         const string script = "exec \"$@\" </dev/null >>\"$LAMINA_STDOUT\" 2>>\"$LAMINA_STDERR\"";
-        // The umount happens only in the new namespace (private propagation): the host keeps its mount.
-        const string hidden = "umount -l /sys/fs/cgroup/unified || exit 125; " + script;
-        var psi = HideUnifiedCgroup
-            ? new ProcessStartInfo("/usr/bin/unshare") { ArgumentList = { "--mount", "--propagation", "private", "/bin/sh", "-c", hidden } }
-            : new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", script } };
+        var psi = new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", script } };
         foreach (var a in new[] { "sh", runcPath, "--root", StateRoot, "--log", log, "create", "--bundle", bundle, "--pid-file", pidFile, id })
             psi.ArgumentList.Add(a);
         psi.Environment["LAMINA_STDOUT"] = stdout;
         psi.Environment["LAMINA_STDERR"] = stderr;
-        return RunAsync(psi);
+        return RunAsync(psi, HideUnifiedCgroup);
     }
 
     /// <summary>runc start: the container's process execs its command.</summary>
@@ -75,15 +72,17 @@ internal sealed class RuncCli(string runcPath, string stateRoot, bool hideUnifie
         return RunAsync(psi);
     }
 
-    private static async Task<RuncResult> RunAsync(ProcessStartInfo psi)
+    private static async Task<RuncResult> RunAsync(ProcessStartInfo psi, bool hideUnifiedCgroup = false)
     {
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
         psi.RedirectStandardInput = false;
         psi.UseShellExecute = false;
         Process? started;
-        try { started = Process.Start(psi); }
+        try { started = hideUnifiedCgroup ? await Host.HiddenUnifiedSpawner.StartAsync(psi) : Process.Start(psi); }
         catch (System.ComponentModel.Win32Exception e) { return new RuncResult(127, "", $"cannot run {psi.FileName}: {e.Message}"); }
+        // The private namespace could not be made: what the wrapper's `umount … || exit 125` reported.
+        catch (IOException e) { return new RuncResult(125, "", e.Message); }
         using var p = started ?? throw new InvalidOperationException("cannot start " + psi.FileName);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
