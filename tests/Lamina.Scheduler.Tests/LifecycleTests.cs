@@ -6,6 +6,8 @@ namespace Lamina.Scheduler.Tests;
 /// <summary>Environments end cleanly: reaped when idle, destroyed when the server is disposed, nothing left on the host.</summary>
 public sealed class LifecycleTests(ShortIdleServer server) : IClassFixture<ShortIdleServer>
 {
+    private static readonly TimeSpan LongIdle = TimeSpan.FromMinutes(10);
+
     [Fact]
     public async Task Idle_environments_are_reaped_and_leave_no_sandbox_cgroup_or_mount()
     {
@@ -43,7 +45,9 @@ public sealed class LifecycleTests(ShortIdleServer server) : IClassFixture<Short
 
     private async Task DisposeAndRestartAsync(string dataDir, string cgroup, RecordingTelemetry telemetry)
     {
-        var host = await server.StartHostAsync(dataDir, cgroup, telemetry);
+        // The default idle timeout, not the fixture's 2 s: with 2 s the reaper could take the spare and the environment
+        // between the wait below and the checks after it on a loaded machine, and disposing would have nothing to destroy.
+        var host = await server.StartHostAsync(dataDir, cgroup, telemetry, LongIdle);
         try
         {
             server.Push(host, "v1");
@@ -62,7 +66,7 @@ public sealed class LifecycleTests(ShortIdleServer server) : IClassFixture<Short
         Assert.Empty(Leftovers.Find(dataDir, cgroup));
 
         // A restart on the same data directory: the image cache is empty, the first invoke pulls and runs.
-        var restarted = await server.StartHostAsync(dataDir, cgroup, telemetry);
+        var restarted = await server.StartHostAsync(dataDir, cgroup, telemetry, LongIdle);
         try
         {
             Assert.Equal(1, (await server.InvokeAsync("echo-dispose", "{}", host: restarted)).Json.GetProperty("count").GetInt32());

@@ -27,7 +27,8 @@ public sealed partial class ExtensionsApiTests
         Assert.Equal("Extension.Crash", error.RootElement.GetProperty("errorType").GetString());
         Assert.EndsWith("Extension recorder exited with error: exit status 3", error.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
         Assert.Equal("""{"again":1}""", await retried.Content.ReadAsStringAsync());
-        Assert.Contains(agent.Stdout, l => l.StartsWith("INIT_REPORT", StringComparison.Ordinal) && l.EndsWith("Status: error\tError Type: Extension.Crash", StringComparison.Ordinal));
+        // stdout is read on another thread: the line can arrive after the HTTP answer that followed it.
+        await agent.WaitForStdoutAsync(l => l.StartsWith("INIT_REPORT", StringComparison.Ordinal) && l.EndsWith("Status: error\tError Type: Extension.Crash", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -47,7 +48,7 @@ public sealed partial class ExtensionsApiTests
         using var error = JsonDocument.Parse(await failed.Content.ReadAsStringAsync());
         Assert.Equal("Extension.Crash", error.RootElement.GetProperty("errorType").GetString());
         Assert.Equal("""{"action":"echo","after":1}""", await next.Content.ReadAsStringAsync());
-        Assert.Contains(agent.Stdout, l => l.StartsWith("REPORT RequestId:", StringComparison.Ordinal) && l.EndsWith("Status: error", StringComparison.Ordinal));
+        await agent.WaitForStdoutAsync(l => l.StartsWith("REPORT RequestId:", StringComparison.Ordinal) && l.EndsWith("Status: error", StringComparison.Ordinal));
     }
 
     [Fact]

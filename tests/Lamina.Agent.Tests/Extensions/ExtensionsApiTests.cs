@@ -182,7 +182,8 @@ public sealed partial class ExtensionsApiTests : IDisposable
         Assert.Equal(expectedType, error.RootElement.GetProperty("errorType").GetString());
         Assert.Contains("Extension.ConfigInvalid", error.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
         Assert.Equal("""{"again":1}""", await retried.Content.ReadAsStringAsync());
-        Assert.Contains(agent.Stdout, l => l.StartsWith("INIT_REPORT", StringComparison.Ordinal) && l.Contains("Status: error", StringComparison.Ordinal));
+        // stdout is read on another thread: the line can arrive after the HTTP answer that followed it.
+        await agent.WaitForStdoutAsync(l => l.StartsWith("INIT_REPORT", StringComparison.Ordinal) && l.Contains("Status: error", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -205,7 +206,8 @@ public sealed partial class ExtensionsApiTests : IDisposable
         Assert.Equal("Extension.ExitError", error.RootElement.GetProperty("errorType").GetString());
         var nextBody = await next.Content.ReadAsStringAsync();
         Assert.True(nextBody == """{"action":"echo","after":1}""", nextBody + "\n" + string.Join('\n', agent.Stdout) + "\n" + string.Join('\n', agent.Stderr));
-        Assert.Equal(2, agent.Stdout.Count(l => l.StartsWith("START RequestId:", StringComparison.Ordinal)));
+        // The second START can still be on its way through the stdout reader when the answer is here: wait for it.
+        Assert.Equal(2, await agent.WaitForStdoutCountAsync(l => l.StartsWith("START RequestId:", StringComparison.Ordinal), 2));
     }
 
     [Fact]

@@ -46,15 +46,19 @@ public class ExecutionServer : IAsyncLifetime
     /// <summary>A derived fixture's changes to the options of every server it starts (e.g. other registries' logins).</summary>
     protected virtual void Configure(LaminaOptions options) { }
 
-    /// <summary>Starts a server with execution on, as the fixture's; tests that dispose a server start their own.</summary>
-    public async Task<LaminaHost> StartHostAsync(string dataDir, string cgroupParent, IInvocationTelemetry telemetry)
+    /// <summary>
+    /// Starts a server with execution on, as the fixture's; tests that dispose a server start their own.
+    /// <paramref name="idleTimeout"/> replaces the fixture's <see cref="IdleTimeout"/> (a test that must find its
+    /// environments still there passes a long one).
+    /// </summary>
+    public async Task<LaminaHost> StartHostAsync(string dataDir, string cgroupParent, IInvocationTelemetry telemetry, TimeSpan? idleTimeout = null)
     {
         var options = new LaminaOptions
         {
             Port = 0,
             DataDir = dataDir,
             AuthEnabled = true,
-            Execution = new ExecutionOptions { Enabled = true, AgentBinary = AgentBinary.Path, IdleTimeout = IdleTimeout, CgroupParent = cgroupParent },
+            Execution = new ExecutionOptions { Enabled = true, AgentBinary = AgentBinary.Path, IdleTimeout = idleTimeout ?? IdleTimeout, CgroupParent = cgroupParent },
         };
         Configure(options);
         var host = LaminaHost.Create(options, l => l.SetMinimumLevel(LogLevel.Warning), s => s.AddSingleton(telemetry));
