@@ -19,11 +19,11 @@ public sealed partial class Scheduler
         get { lock (_lock) return _pools.Values.Sum(p => p.Spares.Count); }
     }
 
-    /// <summary>Sandbox ids of the spares of <paramref name="functionName"/> ready now (any version).</summary>
-    public IReadOnlyList<string> SpareSandboxIds(string functionName)
+    /// <summary>Sandbox ids of the spares of <paramref name="functionName"/> ready now (of <paramref name="version"/>, else any version).</summary>
+    public IReadOnlyList<string> SpareSandboxIds(string functionName, string? version = null)
     {
         lock (_lock)
-            return _pools.Values.Where(p => p.Key.FunctionName == functionName)
+            return _pools.Values.Where(p => p.Key.FunctionName == functionName && (version is null || p.Key.Version == version))
                 .SelectMany(p => p.Spares).Select(s => s.Sandbox.Sandbox.Id).ToList();
     }
 
