@@ -134,7 +134,8 @@ public sealed partial class Scheduler
             // An evicted spare that got made anyway is destroyed here: its share is not held twice.
             if (made.Prepared is not null && evicted) Track(DiscardSpareAsync(new Spare(made.Prepared, hex, 0, function.MemoryMb)));
         }
-        if (making.Cancelling is { } cancelling) await cancelling;
+        // The cancellation's callbacks must be done before the source is disposed; one that threw changes nothing here.
+        if (making.Cancelling is { } cancelling) await cancelling.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         making.Dispose();
         if (made.Prepared is null && !evicted) LogSpareFailed(_logger, key.FunctionName, key.Version, made.Error!.ToString());
         else if (made.Prepared is not null && !keep && !evicted) DiscardSpares([new Spare(made.Prepared, hex, 0, function.MemoryMb)]);
