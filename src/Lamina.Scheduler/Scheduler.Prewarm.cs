@@ -26,8 +26,8 @@ public sealed partial class Scheduler
     private static readonly TimeSpan NotificationPatience = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan NotificationRetry = TimeSpan.FromMilliseconds(250);
 
-    // Pool keys prewarmed already, pruned each pass to the current $LATEST candidates (a published version told of
-    // again is prewarmed again: RefillSpares only tops its spares up to the bound).
+    // Pool keys the pass prewarmed already (or a notification did), pruned each pass to the current $LATEST
+    // candidates. Notifications do not consult it: RefillSpares only tops a pool's spares up to the bound.
     private readonly HashSet<PoolKey> _prewarmed = [];
     private int _prewarmsInFlight;
     private volatile bool _prewarmPassEnabled = true;
@@ -63,7 +63,7 @@ public sealed partial class Scheduler
             // A published version has no pass to fall back on: wait for a free slot of the in-flight bound (bounded,
             // and never past a stop: TryPrewarmAsync answers false then and the loop sees _stopped).
             var deadline = Environment.TickCount64 + (long)NotificationPatience.TotalMilliseconds;
-            while (!await TryPrewarmAsync(config, CancellationToken.None))
+            while (!await TryPrewarmAsync(config, CancellationToken.None, notified: true))
             {
                 lock (_lock) if (_stopped) return;
                 if (Environment.TickCount64 > deadline)
@@ -109,10 +109,12 @@ public sealed partial class Scheduler
     private bool IsPrewarmCandidate(FunctionConfig c, DateTimeOffset now) => IsInvokable(c) && now - c.LastModified < _settings.IdleTimeout;
 
     /// <summary>
-    /// Starts <paramref name="config"/>'s spares unless its key was prewarmed already or the memory budget is
-    /// spent. False when no more may start now (stopping, or <see cref="MaxPrewarmsInFlight"/> in the making).
+    /// Starts <paramref name="config"/>'s spares unless the memory budget is spent or (for the pass) its key was
+    /// prewarmed already; a notification (<paramref name="notified"/>) always tops the pool's spares up to the bound,
+    /// so a version whose spare was taken, reaped or evicted gets one again when an alias is pointed at it. False
+    /// when no more may start now (stopping, or <see cref="MaxPrewarmsInFlight"/> in the making).
     /// </summary>
-    private async Task<bool> TryPrewarmAsync(FunctionConfig config, CancellationToken ct)
+    private async Task<bool> TryPrewarmAsync(FunctionConfig config, CancellationToken ct, bool notified = false)
     {
         var key = PoolKey.Of(config);
         List<PooledEnvironment> stale;
@@ -120,7 +122,7 @@ public sealed partial class Scheduler
         lock (_lock)
         {
             if (_stopped || _prewarmsInFlight >= MaxPrewarmsInFlight) return false;
-            if (_prewarmed.Contains(key)) return true;
+            if (!notified && _prewarmed.Contains(key)) return true;
             // Only into free room: spares hold their MemorySize of the budget (Scheduler.SpareBudget.cs); tried again next pass.
             if (AffordableSpares(1, config.MemorySize) == 0) return true;
             _prewarmed.Add(key);
