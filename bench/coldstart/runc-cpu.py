@@ -1,5 +1,5 @@
 # CPU time of one runc create + start (the runc CLI processes, and runc init + exec in the container's cgroup), with
-# and without the seccomp filter. Usage: python3 bench/coldstart/runc-cpu.py CONFIG_JSON (see runc-variants.py); root.
+# and without the seccomp filter. Usage: python3 bench/coldstart/runc-cpu.py CONFIG_JSON (see runtime-variants.py); root.
 import json, os, shutil, subprocess, resource, tempfile, sys
 N=20
 base=tempfile.mkdtemp(prefix='cs2-cpu-')

@@ -1,7 +1,10 @@
 # runc vs crun on the same config.json: wall time of create + start and the CPU it costs, variants interleaved.
 # Usage: python3 bench/coldstart/runtime-variants.py N CONFIG_JSON [--breakdown]   (root; runc, crun, busybox-static)
-#   CONFIG_JSON: a Lamina sandbox's bundle/config.json (see runc-variants.py): namespaces, capabilities, seccomp,
-#   cgroup limits, masked paths kept; the rootfs becomes a static busybox, the process /bin/true.
+#   CONFIG_JSON: a Lamina sandbox's bundle/config.json (DATA/execution/sandboxes/<id>/bundle/config.json of a running
+#   server): namespaces, capabilities, seccomp, cgroup limits, masked paths kept; the rootfs becomes a static
+#   busybox, the process /bin/true, the control and agent mounts go.
+#   --breakdown (measurement only) adds each runtime without the seccomp filter, and `runc run --detach` (one CLI
+#   process start less than create + start; what session 5's runc-variants.py measured).
 # crun is started as Lamina starts it on this host (src/Lamina.Sandbox/Runc/RuncCli.cs): on a hybrid cgroup host
 # with a controller on cgroup2 (HybridCgroups), `crun create` runs under `unshare --mount` with the cgroup2 mount
 # unmounted; "crun create+start, direct" is left out there (crun refuses), kept on other hosts.
@@ -41,21 +44,26 @@ def create_cmd(binary, state, d, cid, hide):
     if hide: return ['/usr/bin/unshare', '--mount', '--propagation', 'private', '/bin/sh', '-c', 'umount -l /sys/fs/cgroup/unified && exec "$@"', 'sh'] + cmd
     return cmd
 
-variants = {'runc create+start': ('/usr/sbin/runc', bundle('runc', 'runc'), False)}
-if hybrid(): variants['crun create+start (unshare, as Lamina here)'] = ('/usr/bin/crun', bundle('crun', 'crun'), True)
-else: variants['crun create+start'] = ('/usr/bin/crun', bundle('crun', 'crun'), False)
-if '--breakdown' in sys.argv:  # measurement only: the seccomp filter's share under each runtime
-    variants['runc, no seccomp'] = ('/usr/sbin/runc', bundle('runcns', 'runc', False), False)
-    variants['crun, no seccomp'] = ('/usr/bin/crun', bundle('crunns', 'crun', False), hybrid())
+# name → (binary, bundle, hide the cgroup2 mount, `run --detach` instead of create + start)
+variants = {'runc create+start': ('/usr/sbin/runc', bundle('runc', 'runc'), False, False)}
+if hybrid(): variants['crun create+start (unshare, as Lamina here)'] = ('/usr/bin/crun', bundle('crun', 'crun'), True, False)
+else: variants['crun create+start'] = ('/usr/bin/crun', bundle('crun', 'crun'), False, False)
+if '--breakdown' in sys.argv:  # measurement only: the seccomp filter's share under each runtime, and runc's one-call start
+    variants['runc, no seccomp'] = ('/usr/sbin/runc', bundle('runcns', 'runc', False), False, False)
+    variants['crun, no seccomp'] = ('/usr/bin/crun', bundle('crunns', 'crun', False), hybrid(), False)
+    variants['runc run --detach'] = ('/usr/sbin/runc', bundle('runcrun', 'runc'), False, True)
 res = {k: ([], [], []) for k in variants}
 for i in range(-2, N):
-    for name, (binary, d, hide) in variants.items():
+    for name, (binary, d, hide, detach) in variants.items():
         cid = f'rv-{i + 2}'
         state = f'{base}/state-{os.path.basename(d)}'
         r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
-        subprocess.run(create_cmd(binary, state, d, cid, hide), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run([binary, '--root', state, 'start', cid], check=True)
+        if detach:
+            subprocess.run([binary, '--root', state, 'run', '--detach', '--bundle', d, cid], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        else:
+            subprocess.run(create_cmd(binary, state, d, cid, hide), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run([binary, '--root', state, 'start', cid], check=True)
         wall = (time.perf_counter() - t) * 1000
         r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         cli = ((r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)) * 1000
@@ -74,7 +82,7 @@ for k, (w, a, b) in res.items():
     print(f'  {k:44s} wall p50 {statistics.median(w):6.1f} ms (min {min(w):5.1f})   CPU/start: CLI {statistics.mean(a):5.1f} ms + cgroup {statistics.mean(b):5.1f} ms = {statistics.mean(a) + statistics.mean(b):5.1f} ms')
 shutil.rmtree(base, ignore_errors=True)
 for h in os.listdir('/sys/fs/cgroup'):
-    for name in ('runc', 'crun', 'runcns', 'crunns'):
+    for name in ('runc', 'crun', 'runcns', 'crunns', 'runcrun'):
         try: os.rmdir(f'/sys/fs/cgroup/{h}/{parent}/{name}')
         except OSError: pass
     try: os.rmdir(f'/sys/fs/cgroup/{h}/{parent}')

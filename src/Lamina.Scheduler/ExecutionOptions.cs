@@ -57,8 +57,9 @@ public sealed class ExecutionOptions
     public int SpareSandboxes { get; set; } = 1;
 
     /// <summary>
-    /// true (default): a function that becomes Active (create, code or configuration update) gets its pool's
-    /// spares then, so its first invoke is not a cold start on demand; they are reaped after <see cref="IdleTimeout"/>
+    /// true (default): a function that becomes Active (create, code or configuration update), a version just
+    /// published and the versions an alias was just pointed at get their pool's spares then, so their first invoke
+    /// is not a cold start on demand; they are reaped after <see cref="IdleTimeout"/>
     /// unused. false: spares only after a pool's first cold start. No effect when <see cref="SpareSandboxes"/> is 0.
     /// </summary>
     public bool PrewarmOnActive { get; set; } = true;

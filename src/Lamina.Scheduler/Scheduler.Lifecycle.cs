@@ -66,10 +66,12 @@ public sealed partial class Scheduler
                 spares.AddRange(pool.Spares);
                 pool.Spares.Clear();
             }
+            // Spares in the making stop waiting for their agent; their tasks destroy what they made.
+            foreach (var making in _sparesInMaking) EvictInMaking(making);
             all = [.. _live];
         }
         foreach (var e in all) Discard(e);
-        // Spares still being made are discarded by their own task once it sees the stop; the drain waits for it.
+        // Spares that were being made are discarded by their own task; the drain waits for it.
         DiscardSpares(spares);
         await DrainDestroysAsync();
     }

@@ -9,6 +9,8 @@ namespace Lamina.Scheduler;
 /// pool of the version the qualifier names, and writes Allocated, Available and Status (READY, or FAILED with the
 /// start error) back. Those environments are used before any other idle one and are never reaped for idleness;
 /// when a configuration goes or shrinks, the extra idle ones are destroyed and busy ones become on-demand.
+/// Spares are not provisioned (no runtime has run in them, and they were made for on-demand invokes): they are
+/// never counted as allocated, and they yield their share of the memory budget to provisioned environments.
 /// </summary>
 public sealed partial class Scheduler
 {
@@ -76,14 +78,21 @@ public sealed partial class Scheduler
 
     private async Task<string?> StartProvisionedAsync(FunctionConfig version, CancellationToken ct)
     {
+        var key = PoolKey.Of(version);
+        List<PooledEnvironment> stale;
+        List<Spare> staleSpares;
         lock (_lock)
         {
             if (_stopped) return null;
+            // Environments only: spares yield to provisioned environments (any pool's, this one's too).
             if (_liveMemoryMb + version.MemorySize > _settings.MemoryLimitMb)
                 return $"Not enough memory on this host for another {version.MemorySize} MB environment (Execution:MemoryLimitMb {_settings.MemoryLimitMb}).";
+            CurrentPool(key, version.LastModified, out stale, out staleSpares);
+            staleSpares.AddRange(EvictSparesFor(key, version.MemorySize, takesOwnSpare: false));
             _liveMemoryMb += version.MemorySize;
-            CurrentPool(PoolKey.Of(version), version.LastModified, out _, out _);
         }
+        foreach (var e in stale) Discard(e);
+        DiscardSpares(staleSpares);
         var (environment, error) = await StartAsync(version, ct, provisioned: true);
         if (environment is null) return error?.ToString() ?? "The server is shutting down.";
         Release(environment);

@@ -19,11 +19,11 @@ public sealed partial class Scheduler
         get { lock (_lock) return _pools.Values.Sum(p => p.Spares.Count); }
     }
 
-    /// <summary>Sandbox ids of the spares of <paramref name="functionName"/> ready now (any version).</summary>
-    public IReadOnlyList<string> SpareSandboxIds(string functionName)
+    /// <summary>Sandbox ids of the spares of <paramref name="functionName"/> ready now (of <paramref name="version"/>, else any version).</summary>
+    public IReadOnlyList<string> SpareSandboxIds(string functionName, string? version = null)
     {
         lock (_lock)
-            return _pools.Values.Where(p => p.Key.FunctionName == functionName)
+            return _pools.Values.Where(p => p.Key.FunctionName == functionName && (version is null || p.Key.Version == version))
                 .SelectMany(p => p.Spares).Select(s => s.Sandbox.Sandbox.Id).ToList();
     }
 
@@ -80,38 +80,65 @@ public sealed partial class Scheduler
             pool.SparesPreparing += need;
             _spareMemoryMb += (long)need * function.MemoryMb;
             var making = new Task[need];
-            for (var i = 0; i < need; i++) Track(making[i] = PrepareSpareAsync(key, image, function));
+            for (var i = 0; i < need; i++)
+            {
+                var spare = new SpareInMaking(key, function.MemoryMb);
+                _sparesInMaking.Add(spare);
+                Track(making[i] = PrepareSpareAsync(spare, image, function));
+            }
             return Task.WhenAll(making);
         }
     }
 
-    private async Task PrepareSpareAsync(PoolKey key, PulledImage image, EnvironmentFunction function)
+    private async Task PrepareSpareAsync(SpareInMaking making, PulledImage image, EnvironmentFunction function)
     {
         await Task.Yield();
-        var hex = Guid.NewGuid().ToString("N");
+        var key = making.Key;
+        var hex = making.Hex;
         (Lamina.Environments.PreparedSandbox? Prepared, Lamina.Environments.EnvironmentError? Error) made;
         try
         {
-            made = await _factory.PrepareAsync(hex[..SandboxIdLength], image, function);
+            // Cancelled by an eviction (Scheduler.SpareBudget.cs): PrepareAsync then destroys what it had made.
+            made = await _factory.PrepareAsync(hex[..SandboxIdLength], image, function, cancellationToken: making.Token);
         }
         catch (Exception e)
         {
             made = (null, new(Lamina.Environments.EnvironmentErrorCode.SandboxFailed, e.Message));
         }
-        bool keep = false;
+        if (made.Prepared is not null && HoldSparesMade is { } hold)
+        {
+            try
+            {
+                await hold.WaitAsync(making.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Evicted while held: discarded below.
+            }
+        }
+        bool keep = false, evicted;
         lock (_lock)
         {
-            // A spare that was not made gives its share of the budget back; a made one gives it back when discarded or taken.
-            if (made.Prepared is null) _spareMemoryMb -= function.MemoryMb;
+            // From here no eviction can reach it.
+            _sparesInMaking.Remove(making);
+            evicted = making.Evicted;
+            // A spare that was not made gives its share of the budget back (an evicted one gave it already);
+            // a made one gives it back when discarded or taken.
+            if (made.Prepared is null && !evicted) _spareMemoryMb -= function.MemoryMb;
             if (_pools.TryGetValue(key, out var pool))
             {
                 pool.SparesPreparing--;
-                keep = made.Prepared is not null && !_stopped && !pool.Draining;
+                keep = made.Prepared is not null && !evicted && !_stopped && !pool.Draining;
                 if (keep) pool.Spares.Add(new Spare(made.Prepared!, hex, _time.GetTimestamp(), function.MemoryMb));
             }
+            // An evicted spare that got made anyway is destroyed here: its share is not held twice.
+            if (made.Prepared is not null && evicted) Track(DiscardSpareAsync(new Spare(made.Prepared, hex, 0, function.MemoryMb)));
         }
-        if (made.Prepared is null) LogSpareFailed(_logger, key.FunctionName, key.Version, made.Error!.ToString());
-        else if (!keep) DiscardSpares([new Spare(made.Prepared, hex, 0, function.MemoryMb)]);
+        // The cancellation's callbacks must be done before the source is disposed; one that threw changes nothing here.
+        if (making.Cancelling is { } cancelling) await cancelling.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        making.Dispose();
+        if (made.Prepared is null && !evicted) LogSpareFailed(_logger, key.FunctionName, key.Version, made.Error!.ToString());
+        else if (made.Prepared is not null && !keep && !evicted) DiscardSpares([new Spare(made.Prepared, hex, 0, function.MemoryMb)]);
     }
 
     /// <summary>Destroys spares in the background (tracked, so stop waits for them); their share of the memory budget is free at once.</summary>

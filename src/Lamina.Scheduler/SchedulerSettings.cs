@@ -18,7 +18,7 @@ public sealed record SchedulerSettings(
     /// <summary>Sandboxes kept made ahead of demand per pool once it has had a cold start (0: none).</summary>
     public int SpareSandboxes { get; init; } = 1;
 
-    /// <summary>Make a pool's spares when its function becomes Active, not after its first cold start (needs spares on).</summary>
+    /// <summary>Make a pool's spares when it becomes invokable ($LATEST Active, a version published, an alias pointed at it), not after its first cold start (needs spares on).</summary>
     public bool PrewarmOnActive { get; init; } = true;
 
     /// <summary>The host's MemTotal in MB (from /proc/meminfo); a large fallback when unreadable.</summary>

@@ -20,7 +20,7 @@ public sealed class CliServerFixture : IAsyncLifetime
         CliRunner.RunAsync([.. args, "--endpoint", Endpoint, "--data-dir", DataDir]);
 
     /// <summary>Runs the AWS CLI v2 against this server with its keys, isolated from the host's AWS configuration.</summary>
-    public Task<CliRunner.Result> AwsAsync(params string[] args) => AwsTool.RunAsync(Host, args);
+    public Task<AwsTool.Result> AwsAsync(params string[] args) => AwsTool.RunAsync(Host, args);
 
     public async Task DisposeAsync()
     {

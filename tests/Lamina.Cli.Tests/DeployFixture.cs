@@ -50,7 +50,7 @@ public class DeployFixture : IAsyncLifetime
         CliRunner.RunAsync([.. args, "--endpoint", Endpoint, "--data-dir", DataDir]);
 
     /// <summary>Runs the AWS CLI v2 against this server with its keys, isolated from the host's AWS configuration.</summary>
-    public Task<CliRunner.Result> AwsAsync(params string[] args) => AwsTool.RunAsync(Host, args);
+    public Task<AwsTool.Result> AwsAsync(params string[] args) => AwsTool.RunAsync(Host, args);
 
     /// <summary>Starts lamina in the background (for <c>logs --follow</c>), pointed at this server.</summary>
     public Task<RunProcess> StartAsync(params string[] args) =>

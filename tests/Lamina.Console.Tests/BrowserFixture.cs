@@ -66,7 +66,7 @@ public abstract class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>AWS CLI v2 against this server; throws with its output when it fails.</summary>
-    public Task<string> AwsAsync(params string[] args) => AwsCli.RunAsync(Host, args);
+    public Task<string> AwsAsync(params string[] args) => AwsTool.RunCheckedAsync(AwsTool.CliV2, Host, args);
 
     public async Task DisposeAsync()
     {

@@ -88,7 +88,7 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
     {
         const string name = "custom-group-console";
         const string group = "/console/custom-group";
-        await AwsCli.RunV1Async(fixture.Host, "lambda", "create-function", "--function-name", name, "--package-type", "Image",
+        await AwsTool.RunCheckedAsync(AwsTool.CliV1, fixture.Host, "lambda", "create-function", "--function-name", name, "--package-type", "Image",
             "--code", $"ImageUri={fixture.Host.BaseAddress.Authority}/console/app:v1", "--role", "arn:aws:iam::000000000000:role/lambda",
             "--logging-config", "LogFormat=Text,LogGroup=" + group);
         // One line in the configured group, a decoy in the default one: the panel must show the first only.

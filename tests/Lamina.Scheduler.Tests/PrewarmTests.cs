@@ -49,6 +49,29 @@ public sealed class PrewarmTests(ExecutionServer server) : IClassFixture<Executi
     }
 
     [Fact]
+    public async Task A_published_version_has_its_own_spare_before_its_first_invoke_which_uses_it()
+    {
+        await server.CreateFunctionAsync("pre-version");
+        await InvokeTests.WaitUntilAsync(() => server.Scheduler.SpareSandboxIds("pre-version", "$LATEST").Count == 1);
+        await server.LambdaAsync(null, "publish-version", "--function-name", "pre-version");
+
+        // PublishVersion tells the scheduler (IFunctionActivation): version 1's pool gets a spare with no invoke yet.
+        await InvokeTests.WaitUntilAsync(() => server.Scheduler.SpareSandboxIds("pre-version", "1").Count == 1);
+        var spare = server.Scheduler.SpareSandboxIds("pre-version", "1")[0];
+        var sandbox = server.Scheduler.Manager.Find(spare)!;
+        Assert.DoesNotContain("echo-runtime: pid", File.ReadAllText(sandbox.StderrPath));
+        Assert.Empty(server.Telemetry.RecordsOf("pre-version"));
+        Assert.Equal(0, server.Scheduler.LiveEnvironmentsOf("pre-version"));
+
+        var first = await server.InvokeAsync("pre-version:1", "{}");
+        Assert.Equal(1, first.Json.GetProperty("count").GetInt32());
+        Assert.NotNull(Assert.Single(server.Telemetry.RecordsOf("pre-version")).InitDurationMs);
+        var stream = Assert.Single(server.Telemetry.StreamsOf("pre-version"));
+        Assert.Contains("[1]", stream, StringComparison.Ordinal);
+        Assert.StartsWith(spare, stream[^32..], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_state_workers_notification_alone_makes_the_spare_on_create_and_on_update()
     {
         // With the once-a-second pass off, only the notification (StateWorker → IFunctionActivation) can make it.

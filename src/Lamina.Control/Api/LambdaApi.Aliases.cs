@@ -38,6 +38,7 @@ public sealed partial class LambdaApi
             s.PutAlias(name, alias);
             return alias;
         }, call.Context.RequestAborted);
+        if (result.IsOk) Activated(name, result.Value!);
         return From(result, a => ApiResponse.Ok(WireJson.Alias(a, name, account), 201));
     }
 
@@ -85,6 +86,7 @@ public sealed partial class LambdaApi
             s.PutAlias(name, updated);
             return updated;
         }, call.Context.RequestAborted);
+        if (result.IsOk) Activated(name, result.Value!);
         return From(result, a => ApiResponse.Ok(WireJson.Alias(a, name, account)));
     }
 

@@ -45,6 +45,7 @@ public sealed partial class LambdaApi
             s.UpdateFunction(f.Value with { LastPublishedVersion = number });
             return version;
         }, call.Context.RequestAborted);
+        if (result.IsOk) Activated(result.Value!);
         return From(result, c => ApiResponse.Ok(WireJson.Configuration(c, account), 201));
     }
 
