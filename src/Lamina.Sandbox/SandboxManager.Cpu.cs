@@ -1,5 +1,3 @@
-using Lamina.Sandbox.Host;
-
 namespace Lamina.Sandbox;
 
 public sealed partial class SandboxManager
@@ -20,7 +18,7 @@ public sealed partial class SandboxManager
             if (quota == 0) return null;
             if (sandbox.State is SandboxState.Destroyed or SandboxState.Stopped)
                 return new(SandboxErrorCode.InvalidState, $"Cannot set the CPU quota of sandbox '{sandbox.Id}' in state {sandbox.State}.");
-            if (await CfsQuota.WriteAsync(Options.CgroupParent, sandbox.Id, quota) is { } failure)
+            if (await Cgroups.WriteCpuQuotaAsync(Options.CgroupParent, sandbox.Id, quota) is { } failure)
                 return new(SandboxErrorCode.RuntimeFailed, $"CPU quota of sandbox '{sandbox.Id}': {failure}");
             Volatile.Write(ref sandbox.PendingQuotaUs, 0);
             return null;

@@ -42,7 +42,7 @@ public sealed partial class SandboxManager
         // Step 1
         var deleted = await runtime.DeleteAsync(id);
         // Step 2
-        left.AddRange(await CgroupV1.KillAndRemoveAsync(Options.CgroupParent, id, Options.KillTimeout));
+        left.AddRange(await Cgroups.KillAndRemoveAsync(Options.CgroupParent, id, Options.KillTimeout));
         // Step 3
         var state = Path.Combine(runtime.StateRoot, id);
         if (Directory.Exists(state))

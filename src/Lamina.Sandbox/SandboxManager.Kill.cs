@@ -1,5 +1,3 @@
-using Lamina.Sandbox.Host;
-
 namespace Lamina.Sandbox;
 
 public sealed partial class SandboxManager
@@ -20,7 +18,7 @@ public sealed partial class SandboxManager
             if (sandbox.State == SandboxState.Destroyed)
                 return new SandboxError(SandboxErrorCode.InvalidState, $"Sandbox '{sandbox.Id}' is destroyed.");
             sandbox.StopRequested = true;
-            var emptied = await CgroupKill.KillAllAsync(Options.CgroupParent, sandbox.Id, Options.KillTimeout);
+            var emptied = await Cgroups.KillAllAsync(Options.CgroupParent, sandbox.Id, Options.KillTimeout);
             var exited = await ExitsWithin(sandbox, Options.KillTimeout);
             if (exited) sandbox.State = SandboxState.Stopped;
             return emptied && exited ? null
@@ -30,8 +28,8 @@ public sealed partial class SandboxManager
     }
 
     /// <summary>
-    /// The sandbox's memory high-water mark in bytes (cgroup v1 memory.max_usage_in_bytes: everything in the
+    /// The sandbox's memory high-water mark in bytes (cgroup v1 memory.max_usage_in_bytes, v2 memory.peak: everything in the
     /// environment, page cache included), or null when unknown. Readable until the sandbox is destroyed.
     /// </summary>
-    public long? MaxMemoryUsedBytes(SandboxHandle sandbox) => CgroupKill.MaxMemoryUsageBytes(Options.CgroupParent, sandbox.Id);
+    public long? MaxMemoryUsedBytes(SandboxHandle sandbox) => Cgroups.PeakMemoryBytes(Options.CgroupParent, sandbox.Id);
 }

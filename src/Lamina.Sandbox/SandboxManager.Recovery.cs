@@ -32,7 +32,7 @@ public sealed partial class SandboxManager
         ids.UnionWith(owners.Keys);
         if (Directory.Exists(Layout.SandboxesDirectory))
             ids.UnionWith(Directory.GetDirectories(Layout.SandboxesDirectory).Select(Path.GetFileName)!);
-        ids.UnionWith(CgroupV1.ChildIds(Options.CgroupParent));
+        ids.UnionWith(Cgroups.ChildIds(Options.CgroupParent));
         ids.ExceptWith(_sandboxes.Keys);
 
         var problems = new List<string>();
@@ -48,7 +48,7 @@ public sealed partial class SandboxManager
             var owner = Path.GetRelativePath(Layout.SandboxesDirectory, point).Split('/')[0];
             if (!_sandboxes.ContainsKey(owner)) problems.AddRange(RootFs.UnmountAll(point));
         }
-        if (_sandboxes.IsEmpty) CgroupV1.RemoveParentIfEmpty(Options.CgroupParent);
+        if (_sandboxes.IsEmpty) Cgroups.RemoveParentIfEmpty(Options.CgroupParent);
         return new RecoveryReport(ids.ToList(), problems);
     }
 }

@@ -1,5 +1,3 @@
-using Lamina.Sandbox.Host;
-
 namespace Lamina.Sandbox;
 
 public sealed partial class SandboxManager
@@ -19,11 +17,11 @@ public sealed partial class SandboxManager
     /// <summary>Processes the OOM killer has killed in the sandbox so far (an agent's child, say).
     /// Still answered after destroy (the count read just before the cgroups went).</summary>
     public long OomKillCount(SandboxHandle sandbox) =>
-        Math.Max(CgroupV1.OomKillCount(Options.CgroupParent, sandbox.Id), Volatile.Read(ref sandbox.FinalOomKills));
+        Math.Max(Cgroups.OomKillCount(Options.CgroupParent, sandbox.Id), Volatile.Read(ref sandbox.FinalOomKills));
 
     /// <summary>How often the pids limit refused a fork in the sandbox; still answered after destroy.</summary>
     public long PidsLimitHits(SandboxHandle sandbox) =>
-        Math.Max(CgroupV1.PidsLimitHits(Options.CgroupParent, sandbox.Id), Volatile.Read(ref sandbox.FinalPidsLimitHits));
+        Math.Max(Cgroups.PidsLimitHits(Options.CgroupParent, sandbox.Id), Volatile.Read(ref sandbox.FinalPidsLimitHits));
 
     /// <summary>Keeps the cgroup counters on the handle before cleanup removes the cgroups they live in.</summary>
     private void KeepFinalCounters(SandboxHandle sandbox)
@@ -47,7 +45,7 @@ public sealed partial class SandboxManager
             {
                 sandbox.StopRequested = true;
                 // Frozen tasks cannot act on (or die from) a signal until thawed.
-                if (sandbox.State == SandboxState.Frozen) await Host.Freezer.ThawAsync(Options.CgroupParent, sandbox.Id);
+                if (sandbox.State == SandboxState.Frozen) await Cgroups.ThawAsync(Options.CgroupParent, sandbox.Id);
                 // A created-but-not-started process is still runc's init: TERM would be ignored.
                 var first = sandbox.State == SandboxState.Created ? "KILL" : "TERM";
                 await _runc.KillAsync(sandbox.Id, first);

@@ -17,10 +17,19 @@ public sealed partial class SandboxManager
     private readonly RuncCli _runc;
     private readonly Skeletons _skeletons;
 
-    /// <summary>Creates a manager; touches nothing on the host until a method is called.</summary>
-    public SandboxManager(SandboxManagerOptions options)
+    /// <summary>
+    /// Creates a manager; touches nothing on the host until a method is called. Reads which cgroup layout the
+    /// host has (v1 or v2, <see cref="CgroupLayout"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A cgroup v2 host that does not offer a controller the sandboxes'
+    /// limits need (the message names it).</exception>
+    public SandboxManager(SandboxManagerOptions options) : this(options, CgroupLayout.Host) { }
+
+    /// <summary>A manager over <paramref name="cgroups"/> (tests: a v2 layout rooted at a real cgroup2 mount).</summary>
+    internal SandboxManager(SandboxManagerOptions options, CgroupLayout cgroups)
     {
         Options = options;
+        Cgroups = cgroups;
         Layout = new SandboxLayout(options.DataDirectory);
         _skeletons = new Skeletons(Layout);
         _runc = new RuncCli(options.RuntimePath, Layout.RuntimeRoot(options.Runtime),
@@ -29,7 +38,11 @@ public sealed partial class SandboxManager
             throw new ArgumentException("CgroupParent must be a single directory name.", nameof(options));
         if (options.Cpu.Validate() is [var cpuError, ..])
             throw new ArgumentException(cpuError, nameof(options));
+        if (cgroups.CheckHost() is { } cgroupError) throw new InvalidOperationException(cgroupError);
     }
+
+    /// <summary>The host's cgroup layout: every cgroup file Lamina reads or writes itself goes through it.</summary>
+    internal CgroupLayout Cgroups { get; }
 
     /// <summary>The manager's settings.</summary>
     public SandboxManagerOptions Options { get; }
@@ -100,8 +113,15 @@ public sealed partial class SandboxManager
             return mountError;
         }
 
-        // Step 2
-        var spec = RuntimeSpecAdapter.For(SpecBuilder.Build(request, control, Options.CgroupParent, Options.Cpu), Options.Runtime);
+        // Step 2 (on cgroup v2 the parent must enable the controllers for its children first)
+        if (Cgroups.PrepareParent(Options.CgroupParent) is { } parentError)
+        {
+            await CleanupAsync(id);
+            _sandboxes.TryRemove(id, out _);
+            return new SandboxError(SandboxErrorCode.RuntimeFailed, parentError);
+        }
+        var spec = RuntimeSpecAdapter.For(SpecBuilder.Build(request, control, Options.CgroupParent, Options.Cpu,
+            Cgroups.SwapAccounting(Options.CgroupParent)), Options.Runtime);
         await File.WriteAllBytesAsync(Path.Combine(Layout.Bundle(id), "config.json"),
             JsonSerializer.SerializeToUtf8Bytes(spec, SpecJsonContext.Default.RuntimeSpec));
 
@@ -130,18 +150,18 @@ public sealed partial class SandboxManager
         });
 
     /// <summary>
-    /// Freezes every process in the sandbox: the cgroup freezer, written directly (see <see cref="Freezer"/>;
-    /// runc pause did the same through a process spawn). A freeze that does not complete within
+    /// Freezes every process in the sandbox: the cgroup freezer, written directly (v1: see <see cref="Freezer"/>,
+    /// v2: cgroup.freeze; runc pause did the same through a process spawn). A freeze that does not complete within
     /// <see cref="SandboxManagerOptions.FreezeTimeout"/> leaves the sandbox running and returns the error.
     /// </summary>
     public Task<SandboxError?> FreezeAsync(SandboxHandle sandbox) =>
         TransitionAsync(sandbox, "freeze", [SandboxState.Running], SandboxState.Frozen,
-            () => Freezer.FreezeAsync(Options.CgroupParent, sandbox.Id, Options.FreezeTimeout));
+            () => Cgroups.FreezeAsync(Options.CgroupParent, sandbox.Id, Options.FreezeTimeout));
 
     /// <summary>Thaws a frozen sandbox (the cgroup freezer, written directly).</summary>
     public Task<SandboxError?> ThawAsync(SandboxHandle sandbox) =>
         TransitionAsync(sandbox, "thaw", [SandboxState.Frozen], SandboxState.Running,
-            () => Freezer.ThawAsync(Options.CgroupParent, sandbox.Id));
+            () => Cgroups.ThawAsync(Options.CgroupParent, sandbox.Id));
 
     private static async Task<SandboxError?> TransitionAsync(SandboxHandle sandbox, string verb, SandboxState[] from,
         SandboxState to, Func<Task<string?>> action)

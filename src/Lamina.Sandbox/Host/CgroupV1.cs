@@ -80,7 +80,7 @@ internal static class CgroupV1
         catch (IOException) { return []; }
     }
 
-    private static long ReadCounter(string file, string key)
+    internal static long ReadCounter(string file, string key)
     {
         try
         {
@@ -97,7 +97,7 @@ internal static class CgroupV1
 
     // cgroupfs directories hold only control files, which rmdir(2) removes with the directory;
     // a recursive delete would try (and fail) to unlink them.
-    private static bool TryRmdir(string dir)
+    internal static bool TryRmdir(string dir)
     {
         try { Directory.Delete(dir, recursive: false); return true; }
         catch (IOException) { return !Directory.Exists(dir); }

@@ -34,7 +34,10 @@ public static class SpecBuilder
     /// <param name="controlDirectory">Host directory bind-mounted read-write at <see cref="ControlMountPath"/>.</param>
     /// <param name="cgroupParent">cgroup parent name, e.g. "lamina"; the sandbox's cgroup is /parent/id.</param>
     /// <param name="cpu">CPU quota settings; null is <see cref="CpuLimits.Default"/>.</param>
-    public static RuntimeSpec Build(SandboxRequest request, string controlDirectory, string cgroupParent, CpuLimits? cpu = null)
+    /// <param name="swapAccounting">Whether the kernel accounts swap for the sandbox's cgroup (so a swap limit can
+    /// be set); null: cgroup v1, where memory.memsw.limit_in_bytes says so.</param>
+    public static RuntimeSpec Build(SandboxRequest request, string controlDirectory, string cgroupParent, CpuLimits? cpu = null,
+        bool? swapAccounting = null)
     {
         var args = request.InitPrefix.Concat(ProcessCommand.Resolve(request.Image, request.Overrides)).ToList();
         var process = new ProcessSpec(
@@ -53,7 +56,7 @@ public static class SpecBuilder
         var linux = new LinuxSpec(
             namespaces,
             CgroupsPath: "/" + cgroupParent + "/" + request.Id,
-            Resources: Resources(request, cpu ?? CpuLimits.Default),
+            Resources: Resources(request, cpu ?? CpuLimits.Default, swapAccounting),
             Seccomp: SeccompProfile.Build(),
             MaskedPaths: MaskedPaths,
             ReadonlyPaths: ReadonlyPaths,
@@ -67,12 +70,12 @@ public static class SpecBuilder
     public static byte[] Serialize(RuntimeSpec spec) =>
         System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(spec, SpecJsonContext.Default.RuntimeSpec);
 
-    private static ResourcesSpec Resources(SandboxRequest request, CpuLimits cpu)
+    private static ResourcesSpec Resources(SandboxRequest request, CpuLimits cpu, bool? swapAccounting)
     {
         long bytes = (long)request.MemoryMb * 1024 * 1024;
         // memory.memsw.limit_in_bytes exists only when the kernel accounts swap; runc refuses to set
-        // swap otherwise. Equal to the limit means "no swap".
-        long? swap = File.Exists("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes") ? bytes : null;
+        // swap otherwise. Equal to the limit means "no swap" (on cgroup v2 runc writes memory.swap.max 0).
+        long? swap = (swapAccounting ?? File.Exists("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes")) ? bytes : null;
         return new ResourcesSpec(
             Devices: [new DeviceRuleSpec(Allow: false, Access: "rwm")],
             Memory: new MemorySpec(bytes, swap, DisableOomKiller: false),
