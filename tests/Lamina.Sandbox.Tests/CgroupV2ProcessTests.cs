@@ -52,6 +52,7 @@ public sealed class CgroupV2ProcessTests : IDisposable
             Assert.Empty(_cg.Pids(id));
             Assert.Equal(0, _cg.Event(id, "populated"));
             Assert.True(Directory.Exists(_cg.Dir(id)), "kill keeps the cgroup (its counters stay readable)");
+            Assert.Equal("0", File.ReadAllText(Path.Combine(_cg.Dir(id), "cgroup.freeze")).Trim());
         }
         Assert.True(sleeper.WaitForExit(60_000));
         Assert.True(forker.WaitForExit(60_000));

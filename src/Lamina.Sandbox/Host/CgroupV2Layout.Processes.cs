@@ -75,7 +75,13 @@ internal sealed partial class CgroupV2Layout
                 IEnumerable<string> dirs = Directory.Exists(dir) ? Directory.GetDirectories(dir, "*", SearchOption.AllDirectories).Prepend(dir) : [];
                 foreach (var pid in dirs.SelectMany(Pids)) Libc.kill(pid, 9);
             }
-            if (!Populated(dir)) return true;
+            if (!Populated(dir))
+            {
+                // Left thawed, as v1's kill leaves it: runc reports a frozen cgroup as "paused" while the
+                // init's exit is still in flight, and an empty frozen group has nothing to keep frozen.
+                TryWrite(Path.Combine(dir, "cgroup.freeze"), "0");
+                return true;
+            }
             if (DateTime.UtcNow > deadline) return false;
             await Task.Delay(10);
         }
