@@ -69,6 +69,20 @@ public sealed class CgroupV2LayoutTests
     }
 
     [Fact]
+    public void Swap_is_limited_only_where_the_kernel_accounts_it()
+    {
+        using var cg = new UnifiedCgroupParent();
+        // No memory controller on this mount, so no memory.swap.max under the parent: no swap limit in the spec.
+        Assert.False(cg.Layout.SwapAccounting(cg.Parent));
+        Assert.Null(CgroupV1Layout.Instance.SwapAccounting(cg.Parent)); // v1 keeps deciding from memory.memsw.*
+
+        var request = new SandboxRequest("fn-1", ["/layers/top"], new ImageProcessConfig(["/bin/app"], [], "/", []), null,
+            new LambdaEnvironment("fn", "1", "eu-west-1", "app.handler"), new Dictionary<string, string>(), MemoryMb: 256, EphemeralStorageMb: 512);
+        Assert.Null(Spec.SpecBuilder.Build(request, "/c", "lamina", swapAccounting: false).Linux.Resources.Memory.Swap);
+        Assert.Equal(256L * 1024 * 1024, Spec.SpecBuilder.Build(request, "/c", "lamina", swapAccounting: true).Linux.Resources.Memory.Swap);
+    }
+
+    [Fact]
     public async Task Recovery_finds_and_removes_leftover_sandbox_cgroups_on_v2()
     {
         using var cg = new UnifiedCgroupParent();
