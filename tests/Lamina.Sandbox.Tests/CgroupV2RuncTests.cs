@@ -1,35 +1,39 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Lamina.Sandbox.Host;
+using Lamina.Sandbox.Runc;
 using Lamina.Sandbox.Tests.Fixtures;
 
 namespace Lamina.Sandbox.Tests;
 
 /// <summary>
-/// Real runc on a view of this host where /sys/fs/cgroup is the cgroup2 mount (a private mount namespace with
-/// /sys/fs/cgroup/unified bound over it, made per runc call): runc then takes its cgroup v2 ("fs2") path, as on a
-/// v2-only host. The v2 layout, rooted at the same mount, must find the container's cgroup where runc put it, and
-/// freeze, thaw and kill it in ways runc itself reports (paused, running, stopped). No memory/pids/cpu controller
+/// Real runc and crun on a view of this host where /sys/fs/cgroup is the cgroup2 mount (a private mount namespace with
+/// /sys/fs/cgroup/unified bound over it, made per call): each takes its cgroup v2 path (cgroupfs driver), as on a
+/// v2-only host. The v2 layout, rooted at the same mount, must find the container's cgroup where the runtime put it,
+/// and freeze, thaw and kill it in ways the runtime itself reports (paused, running, stopped). No memory/pids/cpu controller
 /// exists on that mount, so the container has no limits: what this proves is the agreement on paths and states,
 /// not the limits (docs/sandbox.md, "cgroup v2").
 /// </summary>
 public sealed class CgroupV2RuncTests : IDisposable
 {
-    private const string Runc = "/usr/sbin/runc";
+    private string _runtime = OciRuntimes.DefaultRuncPath;
     private readonly string _dir = Directory.CreateTempSubdirectory("lamina-v2runc-").FullName;
     private readonly string _parent = "lamina-v2runc-" + Guid.NewGuid().ToString("N")[..10];
     private readonly CgroupV2Layout _layout = new(UnifiedCgroupParent.UnifiedRoot, requiredControllers: []);
-    // runc enables every controller the mount offers (hugetlb here) in the root's subtree_control; put it back.
+    // runc and crun enable every controller the mount offers (hugetlb here) in the root's subtree_control; put it back.
     private readonly string _rootSubtree = File.ReadAllText(Path.Combine(UnifiedCgroupParent.UnifiedRoot, "cgroup.subtree_control")).Trim();
 
-    [Fact]
-    public async Task Runc_on_a_v2_view_and_the_v2_layout_agree_on_the_cgroup_and_its_states()
+    [Theory]
+    [InlineData(OciRuntimes.DefaultRuncPath)]
+    [InlineData(OciRuntimes.DefaultCrunPath)]
+    public async Task The_runtime_on_a_v2_view_and_the_v2_layout_agree_on_the_cgroup_and_its_states(string runtime)
     {
-        Assert.True(File.Exists(Runc), $"{Runc} is missing (test.sh installs the runc package)");
+        _runtime = runtime;
+        Assert.True(File.Exists(runtime), $"{runtime} is missing (test.sh installs the runc and crun packages)");
         Assert.True(File.Exists("/bin/busybox"), "/bin/busybox is missing (test.sh installs busybox-static)");
         WriteBundle();
         var run = await RuncAsync("run", "-d", "--bundle", Path.Combine(_dir, "bundle"), "c1");
-        Assert.True(run.Code == 0, "runc run: " + run.Output);
+        Assert.True(run.Code == 0, "run: " + run.Output);
 
         Assert.Contains("c1", _layout.ChildIds(_parent));
         var cgroup = Path.Combine(UnifiedCgroupParent.UnifiedRoot, _parent, "c1");
@@ -43,12 +47,12 @@ public sealed class CgroupV2RuncTests : IDisposable
         Assert.Null(await _layout.FreezeAsync(_parent, "c1", TimeSpan.FromSeconds(30)));
         Assert.True(await _layout.KillAllAsync(_parent, "c1", TimeSpan.FromSeconds(30)));
         Assert.Equal("0", File.ReadAllText(Path.Combine(cgroup, "cgroup.freeze")).Trim()); // thawed, as v1's kill leaves it
-        // The init leaves the cgroup (populated 0) a moment before it is a zombie runc can see as stopped.
-        await UnifiedCgroupParent.WaitUntil(() => StatusAsync().GetAwaiter().GetResult() == "stopped", "runc to report the container stopped");
+        // The init leaves the cgroup (populated 0) a moment before it is a zombie the runtime can see as stopped.
+        await UnifiedCgroupParent.WaitUntil(() => StatusAsync().GetAwaiter().GetResult() == "stopped", "the runtime to report the container stopped");
 
         var delete = await RuncAsync("delete", "c1");
-        Assert.True(delete.Code == 0, "runc delete: " + delete.Output);
-        Assert.False(Directory.Exists(cgroup), "runc delete removes the cgroup the layout found");
+        Assert.True(delete.Code == 0, "delete: " + delete.Output);
+        Assert.False(Directory.Exists(cgroup), "delete removes the cgroup the layout found");
         _layout.RemoveParentIfEmpty(_parent);
         Assert.False(Directory.Exists(Path.Combine(UnifiedCgroupParent.UnifiedRoot, _parent)));
     }
@@ -70,7 +74,7 @@ public sealed class CgroupV2RuncTests : IDisposable
     private async Task<string> StatusAsync()
     {
         var state = await RuncAsync("state", "c1");
-        Assert.True(state.Code == 0, "runc state: " + state.Output);
+        Assert.True(state.Code == 0, "state: " + state.Output);
         return JsonNode.Parse(state.Output)!["status"]!.GetValue<string>();
     }
 
@@ -82,7 +86,7 @@ public sealed class CgroupV2RuncTests : IDisposable
         File.Copy("/bin/busybox", Path.Combine(bin, "busybox"));
         File.CreateSymbolicLink(Path.Combine(bin, "sh"), "busybox");
         File.CreateSymbolicLink(Path.Combine(bin, "sleep"), "busybox");
-        var spec = Process.Start(new ProcessStartInfo(Runc, ["spec", "--bundle", Path.Combine(_dir, "bundle")]) { UseShellExecute = false })!;
+        var spec = Process.Start(new ProcessStartInfo(OciRuntimes.DefaultRuncPath, ["spec", "--bundle", Path.Combine(_dir, "bundle")]) { UseShellExecute = false })!;
         spec.WaitForExit();
         var file = Path.Combine(_dir, "bundle", "config.json");
         var config = JsonNode.Parse(File.ReadAllText(file))!;
@@ -96,11 +100,11 @@ public sealed class CgroupV2RuncTests : IDisposable
     private async Task<(int Code, string Output)> RuncAsync(params string[] args)
     {
         // rprivate first, so the bind mount cannot propagate to the host; exec leaves no shell behind. Output goes
-        // to a file, not a pipe: a detached container keeps runc's stdio, and a pipe would never reach its end.
+        // to a file, not a pipe: a detached container keeps the runtime's stdio, and a pipe would never reach its end.
         var log = Path.Combine(_dir, "runc.out");
         var psi = new ProcessStartInfo("unshare", ["--mount", "sh", "-c",
             $"mount --make-rprivate / && mount --bind {UnifiedCgroupParent.UnifiedRoot} {CgroupLayout.HostRoot} && exec \"$@\" </dev/null >{log} 2>&1",
-            "sh", Runc, "--root", Path.Combine(_dir, "state"), .. args])
+            "sh", _runtime, "--root", Path.Combine(_dir, "state"), .. args])
         { UseShellExecute = false };
         using var p = Process.Start(psi)!;
         await p.WaitForExitAsync();
