@@ -60,6 +60,29 @@ public sealed class CgroupV2ProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_cgroup_kill_signalling_each_listed_pid_ends_a_frozen_group_and_a_forking_loop()
+    {
+        // The path for kernels before 5.14, run on this one's real cgroups with cgroup.kill left unused.
+        var layout = new CgroupV2Layout(UnifiedCgroupParent.UnifiedRoot, requiredControllers: []) { UseCgroupKill = false };
+        var sleeper = _cg.StartIn("old-sleepers", "sleep 600 & sleep 600 & wait");
+        await UnifiedCgroupParent.WaitUntil(() => _cg.Pids("old-sleepers").Count == 3, "the shell and its two children in the cgroup");
+        Assert.Null(await layout.FreezeAsync(_cg.Parent, "old-sleepers", TimeSpan.FromSeconds(30)));
+        var forker = _cg.StartIn("old-forker", "while :; do sleep 0.05 & done");
+        await UnifiedCgroupParent.WaitUntil(() => _cg.Pids("old-forker").Count > 1, "the loop's first children");
+
+        Assert.True(await layout.KillAllAsync(_cg.Parent, "old-sleepers", TimeSpan.FromSeconds(60)));
+        Assert.True(await layout.KillAllAsync(_cg.Parent, "old-forker", TimeSpan.FromSeconds(60)));
+        foreach (var id in new[] { "old-sleepers", "old-forker" })
+        {
+            Assert.Empty(_cg.Pids(id));
+            Assert.Equal(0, _cg.Event(id, "populated"));
+        }
+        Assert.True(sleeper.WaitForExit(60_000));
+        Assert.True(forker.WaitForExit(60_000));
+        Assert.Equal(137, sleeper.ExitCode);
+    }
+
+    [Fact]
     public async Task Children_are_listed_and_removed_with_their_processes_and_the_empty_parent_goes_last()
     {
         var a = _cg.StartIn("sandbox-a", "sleep 600");

@@ -16,6 +16,12 @@ namespace Lamina.Sandbox.Host;
 /// </remarks>
 internal sealed partial class CgroupV2Layout
 {
+    /// <summary>
+    /// False: kill by signalling each listed pid, as on a kernel without cgroup.kill (before 5.14: Debian 11's 5.10
+    /// boots cgroup v2 too). Tests set it to run that path on a kernel that has the file.
+    /// </summary>
+    internal bool UseCgroupKill { get; init; } = true;
+
     /// <inheritdoc />
     public override async Task<string?> FreezeAsync(string parent, string id, TimeSpan timeout)
     {
@@ -69,7 +75,7 @@ internal sealed partial class CgroupV2Layout
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            if (!TryWrite(Path.Combine(dir, "cgroup.kill"), "1"))
+            if (!UseCgroupKill || !TryWrite(Path.Combine(dir, "cgroup.kill"), "1"))
             {
                 // Before kernel 5.14: signal every listed pid of the subtree (frozen v2 tasks still die).
                 IEnumerable<string> dirs = Directory.Exists(dir) ? Directory.GetDirectories(dir, "*", SearchOption.AllDirectories).Prepend(dir) : [];
