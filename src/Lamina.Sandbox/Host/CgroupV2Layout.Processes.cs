@@ -78,8 +78,7 @@ internal sealed partial class CgroupV2Layout
             if (!UseCgroupKill || !TryWrite(Path.Combine(dir, "cgroup.kill"), "1"))
             {
                 // Before kernel 5.14: signal every listed pid of the subtree (frozen v2 tasks still die).
-                IEnumerable<string> dirs = Directory.Exists(dir) ? Directory.GetDirectories(dir, "*", SearchOption.AllDirectories).Prepend(dir) : [];
-                foreach (var pid in dirs.SelectMany(Pids)) Libc.kill(pid, 9);
+                foreach (var pid in Subtree(dir).SelectMany(Pids)) Libc.kill(pid, 9);
             }
             if (!Populated(dir))
             {
@@ -100,9 +99,15 @@ internal sealed partial class CgroupV2Layout
         if (!Directory.Exists(dir)) return [];
         await KillAllAsync(parent, id, timeout);
         // Children first: a sandbox never creates sub-cgroups, but a leftover may have.
-        foreach (var sub in Directory.GetDirectories(dir, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
-            CgroupV1.TryRmdir(sub);
+        foreach (var sub in Subtree(dir).Skip(1).OrderByDescending(d => d.Length)) CgroupV1.TryRmdir(sub);
         return CgroupV1.TryRmdir(dir) ? [] : [dir];
+    }
+
+    // The cgroup and every cgroup below it, the cgroup first; empty once it is gone (runc delete may race us).
+    private static List<string> Subtree(string dir)
+    {
+        try { return [dir, .. Directory.GetDirectories(dir, "*", SearchOption.AllDirectories)]; }
+        catch (DirectoryNotFoundException) { return []; }
     }
 
     // populated counts the whole subtree; a cgroup that is gone (unreadable: 0) holds nothing.
