@@ -29,31 +29,15 @@ done
 mkdir -p "$work"
 pkgs=(skopeo docker-registry python3 curl); [ "$useperf" = 1 ] && pkgs+=(linux-perf)
 "$root/scripts/ensure-packages.sh" "${pkgs[@]}"
-img="$work/image"; warm="$work/warm"
-[ -f "$img.json" ] || python3 "$root/bench/registry/make-image.py" "$img" 8 > "$img.json"
-[ -f "$warm.json" ] || python3 "$root/bench/registry/make-image.py" "$warm" 999 --scale 0.05 > "$warm.json"
-cache=/var/lib/containers/cache/blob-info-cache-v1.boltdb
+. "$root/bench/registry/probe-lib.sh"
+probe_images
 sk() { rm -f "$cache"; nice -n "$nicev" skopeo --insecure-policy copy --dest-tls-verify=false --src-tls-verify=false "$@"; }
 events=context-switches,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_futex,syscalls:sys_enter_sendfile64,syscalls:sys_enter_sched_yield
 out="$work/probe.log"; : > "$out"; rm -f "$work/profile.log"
-pid=""; data=""
-cleanup() { [ -n "$pid" ] && { kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }; [ -n "$data" ] && rm -rf "$data"; pid=""; }
 trap cleanup EXIT
 for round in $(seq 1 "$rounds"); do
   for cfg in "$@"; do
-    label="${cfg%%=*}"; bin="${cfg#*=}"; envs=()
-    if [[ "$bin" == *@* ]]; then IFS=, read -r -a envs <<< "${bin#*@}"; bin="${bin%%@*}"; fi
-    data="$(mktemp -d "$work/data-XXXX")"
-    if [ "$bin" = dist ]; then
-      port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-      printf 'version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s/store\nhttp:\n  addr: 127.0.0.1:%s\n  secret: x\n' "$data" "$port" > "$data/config.yml"
-      nice -n "$nicev" docker-registry serve "$data/config.yml" > "$data/log" 2>&1 & pid=$!; host="127.0.0.1:$port"
-    else
-      env "${envs[@]}" nice -n "$nicev" dotnet "$bin/lamina.dll" server --port 0 --data-dir "$data/store" --no-auth > "$data/log" 2>&1 & pid=$!
-      host=""; for _ in $(seq 1 600); do host=$(grep -o 'listening on http://[0-9.:]*' "$data/log" | head -1 | sed 's|listening on http://||') || true; [ -n "$host" ] && break; sleep 0.1; done
-    fi
-    for _ in $(seq 1 600); do curl -s -o /dev/null "http://$host/v2/" && break; sleep 0.1; done
-    for r in 1 2 3; do sk -q "oci:$warm:v1" "docker://$host/warm/i$r:v1" >/dev/null; sk -q "docker://$host/warm/i$r:v1" "dir:$data/pull" >/dev/null; rm -rf "$data/pull"; done
+    probe_start "$cfg"
     sk -q "oci:$img:v1" "docker://$host/bench/img:v1" >/dev/null
     sk -q "docker://$host/bench/img:v1" "dir:$data/pull" >/dev/null; rm -rf "$data/pull"
     for p in $(seq 1 "$pulls"); do
@@ -83,7 +67,7 @@ for round in $(seq 1 "$rounds"); do
         | awk -v l="$label" -v r="$round" '$4 == "handle_softirqs" {a=$2} $4 == "_copy_to_iter" {b=$2} $4 == "copy_folio_from_iter_atomic" {c=$2}
                                             END {printf "%s round %s client-profile: softirq=%d recv_copy=%d file_write_copy=%d\n", l, r, a, b, c}' | tee -a "$work/profile.log"
     fi
-    cleanup; data=""
+    cleanup
   done
 done
 python3 - "$out" <<'PY'

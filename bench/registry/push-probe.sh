@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 1-client push probe: server CPU, epoll wake-ups, context switches and sched_yield calls per 178 MB skopeo push.
 #
-#   bench/registry/push-probe.sh [--rounds R] [--pushes N] [--nice N] [--work DIR] LABEL=BIN|dist ...
+#   bench/registry/push-probe.sh [--rounds R] [--pushes N] [--nice N] [--work DIR] LABEL=BIN[@VAR=VALUE,...]|dist ...
 #
 # Each LABEL=BIN is a Lamina build directory (holding lamina.dll; `dotnet build src/Lamina.Cli -c Release -o BIN`),
 # LABEL=dist is Debian's docker-registry. Per round and configuration (alternated): a fresh server on a fresh data
@@ -23,30 +23,15 @@ done
 [ $# -gt 0 ] || { echo "name at least one LABEL=BIN or LABEL=dist" >&2; exit 2; }
 [ -n "$work" ] || work="$(mktemp -d /tmp/lamina-push-probe-XXXXXX)"
 "$root/scripts/ensure-packages.sh" skopeo docker-registry python3 curl linux-perf
-img="$work/image"; warm="$work/warm"
-[ -f "$img.json" ] || python3 "$root/bench/registry/make-image.py" "$img" 8 > "$img.json"
-[ -f "$warm.json" ] || python3 "$root/bench/registry/make-image.py" "$warm" 999 --scale 0.05 > "$warm.json"
-cache=/var/lib/containers/cache/blob-info-cache-v1.boltdb
-sk() { rm -f "$cache"; nice -n "$nicev" skopeo --insecure-policy copy -q --dest-tls-verify=false --src-tls-verify=false "$@" >/dev/null; }
+. "$root/bench/registry/probe-lib.sh"
+probe_images
+sk() { probe_copy "$@"; }
 events=context-switches,syscalls:sys_enter_sched_yield,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_futex
 out="$work/probe.log"; : > "$out"
-pid=""; data=""
-cleanup() { [ -n "$pid" ] && { kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }; [ -n "$data" ] && rm -rf "$data"; pid=""; }
 trap cleanup EXIT
 for round in $(seq 1 "$rounds"); do
   for cfg in "$@"; do
-    label="${cfg%%=*}"; bin="${cfg#*=}"
-    data="$(mktemp -d "$work/data-XXXX")"
-    if [ "$bin" = dist ]; then
-      port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-      printf 'version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s/store\nhttp:\n  addr: 127.0.0.1:%s\n  secret: x\n' "$data" "$port" > "$data/config.yml"
-      nice -n "$nicev" docker-registry serve "$data/config.yml" > "$data/log" 2>&1 & pid=$!; host="127.0.0.1:$port"
-    else
-      nice -n "$nicev" dotnet "$bin/lamina.dll" server --port 0 --data-dir "$data/store" --no-auth > "$data/log" 2>&1 & pid=$!
-      host=""; for _ in $(seq 1 600); do host=$(grep -o 'listening on http://[0-9.:]*' "$data/log" | head -1 | sed 's|listening on http://||') || true; [ -n "$host" ] && break; sleep 0.1; done
-    fi
-    for _ in $(seq 1 600); do curl -s -o /dev/null "http://$host/v2/" && break; sleep 0.1; done
-    for r in 1 2 3; do sk "oci:$warm:v1" "docker://$host/warm/i$r:v1"; sk "docker://$host/warm/i$r:v1" "dir:$data/pull"; rm -rf "$data/pull"; done
+    probe_start "$cfg"
     for p in $(seq 1 "$pushes"); do
       perf stat -x, -e "$events" -p "$pid" -o "$data/stat" & perf_pid=$!
       sleep 0.3
@@ -58,7 +43,7 @@ for round in $(seq 1 "$rounds"); do
       line="$label round $round push $p: ticks $((u1 - u0 + s1 - s0)) wall $(python3 -c "print(f'{$t1 - $t0:.2f}')") ${counts}load $(cut -d' ' -f1 /proc/loadavg)"
       echo "$line" | tee -a "$out"
     done
-    cleanup; data=""
+    cleanup
   done
 done
 python3 - "$out" <<'PY'

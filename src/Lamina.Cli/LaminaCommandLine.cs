@@ -31,7 +31,11 @@ internal static class LaminaCommandLine
         var parse = Build().Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors) await Console.Error.WriteLineAsync("lamina: " + error.Message);
+            // A typo explains every other error of the parse (the missing command, the words after it): say that one thing.
+            if (TypoHint.Find(parse) is var (token, suggestion))
+                await Console.Error.WriteLineAsync("lamina: " + TypoHint.Render(parse, token, suggestion));
+            else
+                foreach (var error in parse.Errors) await Console.Error.WriteLineAsync("lamina: " + error.Message);
             await Console.Error.WriteLineAsync("Run `lamina --help` (or `lamina COMMAND --help`) for usage.");
             return ExitCodes.Usage;
         }

@@ -94,6 +94,17 @@ public sealed class RunBadInputTests(RunFixture fixture) : IClassFixture<RunFixt
     }
 
     [Fact]
+    public async Task A_runtime_that_fails_to_initialise_is_named_with_where_to_look()
+    {
+        await using var run = await fixture.StartAsync("-p", RunProcess.FreePort().ToString(), "--entrypoint", "/nonexistent-entrypoint", $"oci:{fixture.Layout}:v1");
+        Assert.Equal(1, await run.WaitForExitAsync());
+        Assert.Contains("the function's runtime failed to initialise: Runtime.InvalidEntrypoint:", run.Stderr);
+        Assert.Contains("/nonexistent-entrypoint", run.Stderr);
+        Assert.Contains("Check the image's ENTRYPOINT (or --entrypoint)", run.Stderr);
+        Assert.DoesNotContain("\"status\"", run.Stderr);
+    }
+
+    [Fact]
     public async Task A_missing_agent_binary_is_named()
     {
         await using var run = await RunProcess.StartAsync(["run", "--agent", "/nonexistent/lamina-init", $"oci:{fixture.Layout}:v1"]);

@@ -72,9 +72,9 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
         Assert.Contains("no execution environments are configured", text);
         Assert.Matches(new Regex(@"\d+\.\d ms round trip"), await page.InnerTextAsync("#invoke-duration"));
 
-        // Never invoked successfully: no log group yet (the panel says so), and the real metrics endpoint
+        // Never invoked successfully: no log group yet (the panel says what to do rather than showing the error), and the real metrics endpoint
         // answers an hour of empty minutes: zero lines for the counters, "no data" for the durations only.
-        await page.WaitForFunctionAsync("() => document.querySelector('#log-status')?.innerText.startsWith('no data')");
+        await page.WaitForFunctionAsync("() => document.querySelector('#log-status')?.innerText.startsWith('No logs yet: invoke the function')");
         // Attached, not visible: an all-zero line is flat, and Playwright calls a zero-height box invisible.
         await page.WaitForSelectorAsync("#charts svg.chart polyline", new() { State = WaitForSelectorState.Attached });
         Assert.Equal(5, await page.Locator("#charts svg.chart").CountAsync());
@@ -107,18 +107,24 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
             null, new() { Timeout = 60_000 });
         Assert.DoesNotContain("decoy", await page.InnerTextAsync("#log-lines"));
         Assert.Equal(group, await page.InnerTextAsync("#log-group"));
-        Assert.Equal("1 lines", await page.InnerTextAsync("#log-status"));
+        Assert.Equal("1 line", await page.InnerTextAsync("#log-status"));
     }
 
     [Fact]
     public async Task Images_page_shows_layers_sizes_and_the_bytes_shared_between_images()
     {
+        // A repository just created, nothing pushed yet: its card says how to fill it.
+        await fixture.AwsAsync("ecr", "create-repository", "--repository-name", "console/empty");
         var page = await fixture.LoggedInPageAsync();
         await page.ClickAsync("#nav a[href='#/images']");
         await page.WaitForSelectorAsync("#shared-bytes");
         Assert.Equal(fixture.Images.SharedBytes.ToString(), await page.GetAttributeAsync("#shared-bytes", "data-bytes"));
         Assert.Contains("3 images", await page.InnerTextAsync("#sharing"));
-        Assert.Equal(2, await page.Locator(".repo").CountAsync());
+        Assert.Contains("3 repositories", await page.InnerTextAsync("#sharing"));
+        Assert.Equal(3, await page.Locator(".repo").CountAsync());
+        Assert.Contains($"No images yet: docker push {fixture.Host.BaseAddress.Authority}/console/empty:TAG",
+            await page.InnerTextAsync(".repo[data-repo='console/empty']"));
+        Assert.Equal(1, await page.Locator(".repo .no-images").CountAsync());
         Assert.Equal(3, await page.Locator("table.layers").CountAsync());
         // The base layer is marked shared in each image; each image's own layer is not.
         Assert.Equal(3, await page.Locator("table.layers .shared", new() { HasText = "with 2 other images" }).CountAsync());

@@ -64,6 +64,18 @@ public sealed class DomainTests
     [InlineData("not a uri")]
     public void Refuses_bad_image_references(string uri) => Assert.Null(LambdaImageUri.Parse(uri));
 
+    [Theory]
+    [InlineData("python-hello:v1", "it does not start with a registry host")]
+    [InlineData("not a uri", "it contains whitespace")]
+    [InlineData("host:1/UPPER:tag", "its repository, tag or digest is malformed")]
+    public void A_refused_image_uri_says_why_and_the_shape_expected(string uri, string why)
+    {
+        Assert.Null(LambdaImageUri.Parse(uri));
+        var message = LambdaImageUri.InvalidMessage(uri);
+        Assert.StartsWith($"Source image {uri} is not valid: {why}.", message, StringComparison.Ordinal);
+        Assert.Contains("REGISTRY/REPOSITORY:TAG", message, StringComparison.Ordinal);
+    }
+
     private static FunctionConfig Config() => new() { FunctionName = "f", Role = "r", ImageUri = "h:1/r:t", RevisionId = "rev0" };
 
     [Fact]

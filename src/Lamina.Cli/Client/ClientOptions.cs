@@ -21,9 +21,14 @@ internal sealed class ClientOptions
         Output.AcceptOnlyFromAmong("table", "json");
     }
 
-    /// <summary>Adds the shared options to <paramref name="command"/> and returns it.</summary>
+    /// <summary>
+    /// Adds the shared options to <paramref name="command"/> and returns it. Call it after the command's own
+    /// options: a command whose own option already uses <c>-e</c> keeps it, and --endpoint loses that alias there.
+    /// </summary>
     public Command AddTo(Command command)
     {
+        // `lamina deploy -e K=V` is --env (as docker run -e): its help must not also list -e for --endpoint.
+        if (command.Options.Any(o => o.Aliases.Contains("-e"))) Endpoint.Aliases.Remove("-e");
         command.Options.Add(Endpoint);
         command.Options.Add(AccessKey);
         command.Options.Add(SecretKey);

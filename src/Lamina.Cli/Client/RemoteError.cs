@@ -22,8 +22,20 @@ internal static class RemoteError
                 "Run `lamina credentials --data-dir DATA` on the server's machine for the right keys, or pass --access-key/--secret-key.", type);
         }
         var label = type.Length > 0 ? type : $"HTTP {(int)response.StatusCode}";
-        return new CliException(ExitCodes.RemoteError, $"{label}: {message}", type);
+        var hint = Hints.GetValueOrDefault(type);
+        return new CliException(ExitCodes.RemoteError, hint is null ? $"{label}: {message}" : $"{label}: {message.TrimEnd('.')}. {hint}", type);
     }
+
+    /// <summary>
+    /// What to do next after the answers a new user meets most (a name typed wrong, an image not pushed yet);
+    /// the server's message says what is missing, the hint where to look.
+    /// </summary>
+    private static readonly Dictionary<string, string> Hints = new(StringComparer.Ordinal)
+    {
+        ["ResourceNotFoundException"] = "`lamina functions ls` lists the functions (`lamina functions versions NAME` and `lamina alias ls NAME` their versions and aliases).",
+        ["RepositoryNotFoundException"] = "`lamina images ls` lists the repositories; `aws ecr create-repository --repository-name NAME` creates one.",
+        ["ImageNotFoundException"] = "`lamina images ls REPO` lists the repository's tags and digests.",
+    };
 
     /// <summary>The error code from x-amzn-ErrorType, __type or the registry's errors[0].code, and its message.</summary>
     public static (string Type, string Message) Parse(HttpResponseMessage response, string body)

@@ -39,6 +39,13 @@ internal static class BuildCommand
                 var contextDir = parse.GetValue(context)!;
                 if (!Directory.Exists(contextDir)) throw CliException.Usage($"build context '{contextDir}' is not a directory.");
                 var dockerfile = parse.GetValue(file) ?? Path.Combine(contextDir, "Dockerfile");
+                // A usage mistake (wrong directory, or the file has another name): exit 2 before any work, as deploy does.
+                if (!File.Exists(dockerfile))
+                {
+                    throw CliException.Usage(parse.GetValue(file) is null
+                        ? $"no Dockerfile in '{contextDir}'. Give the directory that holds it, or name the file with -f PATH."
+                        : $"Dockerfile '{dockerfile}' does not exist.");
+                }
                 var name = parse.GetValue(tag) is { } t ? BuildTarget.Parse(t) : null;
                 var destination = parse.GetValue(output) is { } o ? OutputSpec.Parse(o) : null;
                 if (parse.GetValue(push) && name is null) throw CliException.Usage("--push needs --tag REPO:TAG to name the image.");

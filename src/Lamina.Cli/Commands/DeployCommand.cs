@@ -134,7 +134,11 @@ internal static class DeployCommand
             foreach (var pair in env)
             {
                 var eq = pair.IndexOf('=', StringComparison.Ordinal);
-                if (eq <= 0) throw CliException.Usage($"--env {pair}: give KEY=VALUE.");
+                if (eq <= 0)
+                    throw CliException.Usage(pair.Contains("://", StringComparison.Ordinal)
+                        // -e is --env here (as docker run -e), unlike the other client commands where it is --endpoint.
+                        ? $"--env {pair}: in `lamina deploy`, -e is --env (KEY=VALUE, as in docker run); give the server's URL with --endpoint {pair}."
+                        : $"--env {pair}: give KEY=VALUE.");
                 variables[pair[..eq]] = pair[(eq + 1)..];
             }
             settings["Environment"] = new JsonObject { ["Variables"] = variables };

@@ -16,7 +16,7 @@ internal static class RunLoop
         // Listen first: a port in use is reported before a sandbox is made.
         await using var listener = await InvokeListener.StartAsync(port, session, ct);
         if (await session.StartAsync(ct) is { } error)
-            throw new CliException(ExitCodes.RemoteError, $"the environment did not start: {error}");
+            throw new CliException(ExitCodes.RemoteError, StartFailure.Describe(error));
         await Console.Error.WriteLineAsync(
             $"lamina run: {imageName} ({image.ManifestDigest.ToString()[..19]}) in sandbox {session.SandboxId}; " +
             $"invoke with: curl -XPOST \"http://localhost:{port}/2015-03-31/functions/function/invocations\" -d '{{}}'  (Ctrl-C stops)");

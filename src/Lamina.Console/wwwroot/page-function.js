@@ -60,10 +60,11 @@ export async function functionPage(name) {
     const refresh = async () => {
       const result = await loadLogs(logGroup, since);
       if (result.events.length === 0) {
-        logStatus.textContent = 'no data' + (result.error ? ` (${result.error.type}: ${result.error.message})` : '');
+        logStatus.textContent = emptyLogStatus(result.error);
         logs.replaceChildren();
       } else {
-        logStatus.textContent = `${result.events.length} lines`;
+        const n = result.events.length;
+        logStatus.textContent = `${n} line${n === 1 ? '' : 's'}`;
         logs.replaceChildren(...result.events.map(e => h('div', {}, new Date(e.timestamp).toISOString().slice(11, 23), '  ', e.message.trimEnd())));
       }
       // A day or less changes by the minute; longer ranges cost the server a read of control.db (~0.3 s of CPU
@@ -77,6 +78,13 @@ export async function functionPage(name) {
     element.append(errorBox(e));
   }
   return { name: 'function', element, stop: () => { clearInterval(timer); if (pull) pull.stop(); } };
+}
+
+/** What an empty log panel says: a group not created yet is the normal state of a function never invoked. */
+function emptyLogStatus(error) {
+  if (!error) return 'No log lines in the last hour.';
+  if (error.type === 'ResourceNotFoundException') return 'No logs yet: invoke the function and its output appears here.';
+  return `no data (${error.type}: ${error.message})`;
 }
 
 function configTable(c, code, pullElement, logGroup) {

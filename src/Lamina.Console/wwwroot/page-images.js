@@ -63,15 +63,22 @@ export async function imagesPage() {
     const { repositories, images } = await loadImages();
     const share = sharing(images);
     element.append(h('div', { class: 'card', id: 'sharing' },
-      h('p', {}, `${repositories.length} repositories, ${images.length} images. Layers: ${bytes(share.total)} referenced, `,
+      h('p', {}, `${plural(repositories.length, 'repository', 'repositories')}, ${plural(images.length, 'image', 'images')}. Layers: ${bytes(share.total)} referenced, `,
         h('strong', { id: 'unique-bytes' }, `${bytes(share.unique)} stored`), ' — ',
         h('strong', { id: 'shared-bytes', 'data-bytes': share.saved }, `${bytes(share.saved)} shared`),
         ` between images (${share.sharedLayers} layer${share.sharedLayers === 1 ? '' : 's'} used by more than one image).`)));
-    if (repositories.length === 0) element.append(h('p', { class: 'muted' }, 'No repositories yet. Push one with ', h('code', {}, 'lamina push DIR REPO:TAG'), '.'));
+    if (repositories.length === 0) {
+      element.append(h('p', { class: 'muted', id: 'no-repositories' }, 'No repositories yet. Create one with ',
+        h('code', {}, 'aws ecr create-repository --repository-name NAME'), ', then ', h('code', {}, 'docker push'), ' or ',
+        h('code', {}, 'lamina push DIR NAME:TAG'), ' to it.'));
+    }
     for (const repo of repositories) {
       const section = h('div', { class: 'card repo', 'data-repo': repo.repositoryName }, h('h2', {}, repo.repositoryName),
         h('p', { class: 'muted' }, repo.repositoryUri || ''));
-      for (const img of images.filter(i => i.repo === repo.repositoryName)) section.append(imageBlock(img, share));
+      const own = images.filter(i => i.repo === repo.repositoryName);
+      // A repository just created is empty: say how to fill it rather than showing a bare heading.
+      if (own.length === 0) section.append(h('p', { class: 'muted no-images' }, 'No images yet: ', h('code', {}, `docker push ${repo.repositoryUri || repo.repositoryName}:TAG`)));
+      for (const img of own) section.append(imageBlock(img, share));
       element.append(section);
     }
   } catch (e) {
@@ -79,6 +86,8 @@ export async function imagesPage() {
   }
   return { name: 'images', element };
 }
+
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
 function imageBlock(img, share) {
   const d = img.detail;

@@ -37,7 +37,7 @@ public sealed partial class LambdaApi
         if (input.Has("Runtime") || input.Has("Handler"))
             return LambdaError.InvalidParameter("Runtime and Handler are not supported for functions with PackageType Image; use ImageConfig.");
         if (string.IsNullOrEmpty(imageUri)) return LambdaError.InvalidParameter("Code.ImageUri is required for functions with PackageType Image.");
-        if (LambdaImageUri.Parse(imageUri) is null) return LambdaError.InvalidParameter($"Source image {imageUri} is not valid. Provide a valid source image.");
+        if (LambdaImageUri.Parse(imageUri) is null) return LambdaError.InvalidParameter(LambdaImageUri.InvalidMessage(imageUri));
         if (publish == true) return LambdaError.InvalidParameter("Publish on CreateFunction is not supported yet; call PublishVersion once the function is Active.");
         if (tags is not null && ValidateTags(tags) is { } tagError) return tagError;
 
@@ -102,7 +102,7 @@ public sealed partial class LambdaApi
         if (input.Has("ZipFile") || input.Has("S3Bucket"))
             return LambdaError.InvalidParameter("Please provide ImageUri when updating a function with packageType Image.");
         if (string.IsNullOrEmpty(imageUri)) return LambdaError.InvalidParameter("Please provide ImageUri when updating a function with packageType Image.");
-        if (LambdaImageUri.Parse(imageUri) is null) return LambdaError.InvalidParameter($"Source image {imageUri} is not valid. Provide a valid source image.");
+        if (LambdaImageUri.Parse(imageUri) is null) return LambdaError.InvalidParameter(LambdaImageUri.InvalidMessage(imageUri));
         if (publish == true) return LambdaError.InvalidParameter("Publish on UpdateFunctionCode is not supported yet; call PublishVersion once the update is Successful.");
         return c with { PreviousImageUri = c.ImageUri, ImageUri = imageUri };
     });

@@ -15,12 +15,7 @@ public class BlobSendModeTests
     private const int Size = (8 << 20) + 777;
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
 
-    private static byte[] Pattern(int seed)
-    {
-        var bytes = new byte[Size];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
+    private static byte[] Pattern(int seed) => TestBlobs.Pattern(Size, seed);
 
     [Fact]
     public async Task A_lone_download_under_Auto_is_copied_on_a_kept_alive_connection_that_answers_the_next_requests()

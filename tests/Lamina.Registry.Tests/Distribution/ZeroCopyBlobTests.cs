@@ -14,12 +14,7 @@ public class ZeroCopyBlobTests
 {
     private const int Size = (8 << 20) + 4321;
 
-    private static byte[] Pattern(int seed)
-    {
-        var bytes = new byte[Size];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
+    private static byte[] Pattern(int seed) => TestBlobs.Pattern(Size, seed);
 
     [Fact]
     public async Task A_whole_large_blob_comes_back_exact_with_the_registry_headers_and_the_connection_closed()
