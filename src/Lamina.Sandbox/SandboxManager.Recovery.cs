@@ -79,4 +79,14 @@ public sealed partial class SandboxManager
         if (_sandboxes.IsEmpty) CgroupV1.RemoveParentIfEmpty(Options.CgroupParent);
         return new RecoveryReport(ids.ToList(), problems);
     }
+
+    /// <summary>
+    /// At a clean stop, after every sandbox is destroyed: removes the cgroup parent from every hierarchy when
+    /// this manager holds no sandbox and the parent has no child left (runc creates the parent, nothing else
+    /// removes it). Does nothing while a sandbox exists; safe to call more than once.
+    /// </summary>
+    public void ReleaseCgroupParent()
+    {
+        if (_sandboxes.IsEmpty) CgroupV1.RemoveParentIfEmpty(Options.CgroupParent);
+    }
 }

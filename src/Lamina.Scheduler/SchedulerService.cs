@@ -74,6 +74,8 @@ public sealed partial class SchedulerService(Scheduler scheduler, SchedulerSetti
     {
         await base.StopAsync(cancellationToken);
         await scheduler.StopAsync();
+        // Every environment is gone: the cgroup parent goes too (test servers and benches use one per run).
+        scheduler.Manager.ReleaseCgroupParent();
     }
 
     [LoggerMessage(EventId = 5210, Level = LogLevel.Warning, Message = "Removed {Count} sandboxes left by a previous run. Problems: {Problems}")]

@@ -61,4 +61,20 @@ public sealed class RecoveryGateTests
         Assert.DoesNotContain(sandbox.Id, report.SandboxIds);
         Assert.Equal(SandboxState.Running, sandbox.State);
     }
+
+    [Fact]
+    public async Task Releasing_the_cgroup_parent_waits_for_the_last_sandbox_then_removes_it_everywhere()
+    {
+        await using var h = new SandboxHarness();
+        var sandbox = await h.StartAsync("/bin/probe", "sleep");
+        var parents = Directory.GetDirectories("/sys/fs/cgroup").Select(d => Path.Combine(d, h.CgroupParent)).Where(Directory.Exists).ToList();
+        Assert.NotEmpty(parents);
+
+        h.Manager.ReleaseCgroupParent();
+        Assert.All(parents, p => Assert.True(Directory.Exists(p), p + " removed under a live sandbox"));
+
+        Assert.Null(await h.Manager.DestroyAsync(sandbox));
+        h.Manager.ReleaseCgroupParent();
+        Assert.All(parents, p => Assert.False(Directory.Exists(p), p + " left after the last sandbox"));
+    }
 }
