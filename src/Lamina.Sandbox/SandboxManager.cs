@@ -188,9 +188,6 @@ public sealed partial class SandboxManager
 
     private static void Chown(string path, uint uid, uint gid)
     {
-        if (chown(path, uid, gid) != 0) throw new IOException($"chown {path}: {Libc.LastError()}");
+        if (Libc.chown(path, uid, gid) != 0) throw new IOException($"chown {path}: {Libc.LastError()}");
     }
-
-    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
-    private static partial int chown(string path, uint uid, uint gid);
 }
