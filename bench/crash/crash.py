@@ -363,6 +363,8 @@ def run(args):
     after = server.held()
     if any(after.values()):
         ledger.orphans.append(f"after SIGTERM: {json.dumps(after)}")
+    if server.cgroup_parents():
+        ledger.orphans.append(f"after SIGTERM: cgroup parent {server.cgroup_parent} left in {server.cgroup_parents()}")
     with open(os.path.join(work, "trials.tsv"), "w") as f:
         f.write("\n".join(rows) + "\n")
     summary = [

@@ -208,6 +208,11 @@ class Server:
             found += [f"{controller}/{d}" for d in os.listdir(parent) if os.path.isdir(os.path.join(parent, d))]
         return found
 
+    def cgroup_parents(self):
+        """The hierarchies that still hold Lamina's cgroup parent: ["memory", ...] (a clean stop removes it)."""
+        return sorted(c for c in os.listdir(CGROUP_ROOT)
+                      if not os.path.islink(os.path.join(CGROUP_ROOT, c)) and os.path.isdir(os.path.join(CGROUP_ROOT, c, self.cgroup_parent)))
+
     def sandbox_dirs(self):
         return sorted(os.listdir(self.sandbox_dir)) if os.path.isdir(self.sandbox_dir) else []
 
