@@ -70,6 +70,9 @@ class Server:
         self.url = None
         self.log_path = data_dir.rstrip("/") + ".server.log"
         self.runc_root = os.path.join(data_dir, "execution", "runc")
+        # Each OCI runtime keeps its containers under its own state root (DATA/execution/<runtime>): the server
+        # runs with either (LAMINA__Execution__Runtime), and recovers the other's leftovers after a switch.
+        self.runtime_roots = {rt: os.path.join(data_dir, "execution", rt) for rt in ("runc", "crun")}
         self.sandbox_dir = os.path.join(data_dir, "execution", "sandboxes")
 
     def start(self, timeout=180, kill_after=None):
@@ -153,25 +156,40 @@ class Server:
     # --- what the host holds for this server -------------------------------------------------
 
     def runc_containers(self):
-        """{id: init pid} from `runc --root <Lamina's runc root> list`."""
-        if not os.path.isdir(self.runc_root):
+        """{id: init pid} of the containers in every runtime's state root (runc's and crun's)."""
+        found = {}
+        for runtime in self.runtime_roots:
+            found.update(self.containers_of(runtime))
+        return found
+
+    def containers_of(self, runtime):
+        """{id: init pid} from `RUNTIME --root <Lamina's root for it> list`, plus the root's directories."""
+        root = self.runtime_roots[runtime]
+        if not os.path.isdir(root):
             return {}
         found = {}
         for _ in range(5):
             # runc list fails while a container's state is being written: try again.
-            out = subprocess.run(["runc", "--root", self.runc_root, "list", "--format", "json"], capture_output=True, text=True)
+            try:
+                out = subprocess.run([runtime, "--root", root, "list", "--format", "json"], capture_output=True, text=True)
+            except FileNotFoundError:
+                break
             if out.returncode == 0:
                 found = {c["id"]: c.get("pid", 0) for c in json.loads(out.stdout or "null") or []}
                 break
             time.sleep(0.1)
-        # A container whose state runc could not read still has its directory in the root.
-        for d in os.listdir(self.runc_root) if os.path.isdir(self.runc_root) else []:
-            if d not in found and os.path.isdir(os.path.join(self.runc_root, d)):
-                try:
-                    with open(os.path.join(self.runc_root, d, "state.json")) as f:
-                        found[d] = json.load(f).get("init_process_pid", 0)
-                except (OSError, ValueError):
-                    found[d] = 0
+        # A container whose state the runtime could not read still has its directory in the root
+        # (runc: state.json with init_process_pid; crun: status with pid).
+        for d in os.listdir(root):
+            if d not in found and os.path.isdir(os.path.join(root, d)):
+                found[d] = 0
+                for name, key in (("state.json", "init_process_pid"), ("status", "pid")):
+                    try:
+                        with open(os.path.join(root, d, name)) as f:
+                            found[d] = json.load(f).get(key, 0)
+                        break
+                    except (OSError, ValueError):
+                        pass
         return found
 
     def mounts(self):
@@ -190,6 +208,11 @@ class Server:
             found += [f"{controller}/{d}" for d in os.listdir(parent) if os.path.isdir(os.path.join(parent, d))]
         return found
 
+    def cgroup_parents(self):
+        """The hierarchies that still hold Lamina's cgroup parent: ["memory", ...] (a clean stop removes it)."""
+        return sorted(c for c in os.listdir(CGROUP_ROOT)
+                      if not os.path.islink(os.path.join(CGROUP_ROOT, c)) and os.path.isdir(os.path.join(CGROUP_ROOT, c, self.cgroup_parent)))
+
     def sandbox_dirs(self):
         return sorted(os.listdir(self.sandbox_dir)) if os.path.isdir(self.sandbox_dir) else []
 
@@ -200,8 +223,16 @@ class Server:
 
     def sweep_markers(self):
         """Marker files the stress function wrote in its sandboxes' /tmp: {"ran-ID-PID-N", ...}."""
+        return set().union(*self.sweep_markers_by_runtime().values())
+
+    def sweep_markers_by_runtime(self):
+        """{runtime: marker files} of the containers in each runtime's state root."""
+        return {rt: self._markers_in(self.containers_of(rt)) for rt in self.runtime_roots}
+
+    @staticmethod
+    def _markers_in(containers):
         markers = set()
-        for _, pid in self.runc_containers().items():
+        for _, pid in containers.items():
             tmp = f"/proc/{pid}/root/tmp"
             try:
                 markers.update(n for n in os.listdir(tmp) if n.startswith("ran-"))

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Lamina.Sandbox.Host;
 
 namespace Lamina.Sandbox;
@@ -22,11 +21,11 @@ public sealed partial class SandboxManager
             // Entries first, then the directory: the directory's mode is what keeps new entries out.
             foreach (var entry in Directory.EnumerateFileSystemEntries(directory))
             {
-                if (lchown(entry, 0, 0) != 0) return Failed($"chown {entry}: {Libc.LastError()}");
+                if (Libc.lchown(entry, 0, 0) != 0) return Failed($"chown {entry}: {Libc.LastError()}");
                 if ((File.GetAttributes(entry) & FileAttributes.ReparsePoint) == 0)
                     File.SetUnixFileMode(entry, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
-            if (lchown(directory, 0, 0) != 0) return Failed($"chown {directory}: {Libc.LastError()}");
+            if (Libc.lchown(directory, 0, 0) != 0) return Failed($"chown {directory}: {Libc.LastError()}");
             File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             return null;
         }
@@ -37,7 +36,4 @@ public sealed partial class SandboxManager
 
         static SandboxError Failed(string message) => new(SandboxErrorCode.RuntimeFailed, "sealing the control directory: " + message);
     }
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int lchown(string path, uint uid, uint gid);
 }

@@ -10,12 +10,39 @@ public sealed record RecoveryReport(IReadOnlyList<string> SandboxIds, IReadOnlyL
 
 public sealed partial class SandboxManager
 {
+    // The latest recovery (one at a time, each after the one before): every create waits for it (CreateAsync).
+    private readonly Lock _recoveryLock = new();
+    private volatile Task _recovery = Task.CompletedTask;
+
+    /// <summary>Test hook: awaited after recovery has listed the ids on the host and before it removes any.</summary>
+    internal Func<Task>? AfterRecoveryListed { get; set; }
+
     /// <summary>
     /// Finds sandboxes a previous process left behind — containers in the runc and crun state roots,
     /// directories under sandboxes/, cgroups under the parent, mounts under the data directory —
     /// and removes each with the same steps as destroy. Sandboxes this manager created are kept.
+    /// <see cref="CreateAsync"/> waits while a recovery runs, so no sandbox of this process comes into
+    /// existence between the listing and the removal (the host starts its async queue and prewarming
+    /// beside recovery; they may ask for sandboxes at once).
     /// </summary>
-    public async Task<RecoveryReport> RecoverAsync()
+    public Task<RecoveryReport> RecoverAsync()
+    {
+        lock (_recoveryLock)
+        {
+            var run = RecoverAfterAsync(_recovery);
+            _recovery = run;
+            return run;
+        }
+    }
+
+    private async Task<RecoveryReport> RecoverAfterAsync(Task previous)
+    {
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.Yield(); // not under _recoveryLock
+        return await RecoverCoreAsync();
+    }
+
+    private async Task<RecoveryReport> RecoverCoreAsync()
     {
         var ids = new SortedSet<string>(StringComparer.Ordinal);
         // Which runtime's state root holds each id: a server that ran with crun and restarts with runc (or the
@@ -34,6 +61,7 @@ public sealed partial class SandboxManager
             ids.UnionWith(Directory.GetDirectories(Layout.SandboxesDirectory).Select(Path.GetFileName)!);
         ids.UnionWith(Cgroups.ChildIds(Options.CgroupParent));
         ids.ExceptWith(_sandboxes.Keys);
+        if (AfterRecoveryListed is { } listed) await listed();
 
         var problems = new List<string>();
         foreach (var id in ids)
@@ -50,5 +78,15 @@ public sealed partial class SandboxManager
         }
         if (_sandboxes.IsEmpty) Cgroups.RemoveParentIfEmpty(Options.CgroupParent);
         return new RecoveryReport(ids.ToList(), problems);
+    }
+
+    /// <summary>
+    /// At a clean stop, after every sandbox is destroyed: removes the cgroup parent from every hierarchy when
+    /// this manager holds no sandbox and the parent has no child left (runc creates the parent, nothing else
+    /// removes it). Does nothing while a sandbox exists; safe to call more than once.
+    /// </summary>
+    public void ReleaseCgroupParent()
+    {
+        if (_sandboxes.IsEmpty) CgroupV1.RemoveParentIfEmpty(Options.CgroupParent);
     }
 }

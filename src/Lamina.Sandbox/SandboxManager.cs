@@ -55,11 +55,15 @@ public sealed partial class SandboxManager
 
     /// <summary>
     /// Step 1 mount the overlay rootfs, step 2 write config.json, step 3 runc create. On failure
-    /// everything done so far is undone and the error returned.
+    /// everything done so far is undone and the error returned. Waits while <see cref="RecoverAsync"/> runs.
     /// </summary>
     public async Task<SandboxResult<SandboxHandle>> CreateAsync(SandboxRequest request)
     {
         if (SandboxRequestValidator.Validate(request) is { } invalid) return invalid;
+        // Not while RecoverAsync lists and removes what is not in _sandboxes. A create that passed this just
+        // before a recovery began is safe too: its id enters _sandboxes before any of its resources exist,
+        // so recovery either sees the id in the table or lists the host before the resources appear.
+        await _recovery.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var id = request.Id;
         var sandbox = new SandboxHandle(id, Layout);
         if (!_sandboxes.TryAdd(id, sandbox) || Directory.Exists(Layout.SandboxDirectory(id)))
@@ -204,9 +208,6 @@ public sealed partial class SandboxManager
 
     private static void Chown(string path, uint uid, uint gid)
     {
-        if (chown(path, uid, gid) != 0) throw new IOException($"chown {path}: {Libc.LastError()}");
+        if (Libc.chown(path, uid, gid) != 0) throw new IOException($"chown {path}: {Libc.LastError()}");
     }
-
-    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
-    private static partial int chown(string path, uint uid, uint gid);
 }

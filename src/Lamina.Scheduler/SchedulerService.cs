@@ -6,7 +6,9 @@ namespace Lamina.Scheduler;
 /// <summary>
 /// The scheduler's background duties: at start, remove sandboxes a previous process left behind
 /// (<see cref="Lamina.Sandbox.SandboxManager.RecoverAsync"/>); while running, reap idle environments and
-/// keep provisioned concurrency allocated; at stop, destroy every environment.
+/// keep provisioned concurrency allocated; at stop, destroy every environment and remove the cgroup parent.
+/// Other hosted services (the async queue, prewarming) may ask for environments while recovery runs: the
+/// sandbox manager holds their creates until it has finished.
 /// </summary>
 public sealed partial class SchedulerService(Scheduler scheduler, SchedulerSettings settings, TimeProvider time, ILogger<SchedulerService> logger)
     : BackgroundService
@@ -74,6 +76,8 @@ public sealed partial class SchedulerService(Scheduler scheduler, SchedulerSetti
     {
         await base.StopAsync(cancellationToken);
         await scheduler.StopAsync();
+        // Every environment is gone: the cgroup parent goes too (test servers and benches use one per run).
+        scheduler.Manager.ReleaseCgroupParent();
     }
 
     [LoggerMessage(EventId = 5210, Level = LogLevel.Warning, Message = "Removed {Count} sandboxes left by a previous run. Problems: {Problems}")]

@@ -127,6 +127,29 @@ public sealed class AsyncInvokeTests
     }
 
     [Fact]
+    public async Task Platform_failures_are_retried_without_spending_the_retry_budget_and_the_event_still_runs()
+    {
+        var (t, invoker, _) = await StartAsync();
+        await using var host = t;
+        var arns = await AsyncTestFunctions.CreateAsync(t, "vanish", "ok", "dlq");
+        // An environment that vanished under the first two attempts (a recovery or a crash): not the function's fault.
+        invoker.Scripts["vanish"] = new ScriptedInvoker.Script(PlatformFirst: 2);
+        await PutConfigAsync(t, "vanish", "--maximum-retry-attempts", "0",
+            "--destination-config", $$$"""{"OnFailure":{"Destination":"{{{arns["dlq"]}}}"},"OnSuccess":{"Destination":"{{{arns["ok"]}}}"}}""");
+
+        await AsyncTestFunctions.InvokeEventAsync(t, "vanish", """{"k":"vanish"}""");
+        var all = await invoker.WaitAsync(a => a.Any(x => x.Function == "ok" || x.Function == "dlq"), "a destination record");
+
+        Assert.DoesNotContain(all, a => a.Function == "dlq");
+        Assert.Equal([1, 2, 3], all.Where(a => a.Function == "vanish").Select(a => a.Attempt));
+        var success = Record(all.Single(a => a.Function == "ok"));
+        Assert.Equal("Success", success.GetProperty("requestContext").GetProperty("condition").GetString());
+        Assert.Equal(3, success.GetProperty("requestContext").GetProperty("approximateInvokeCount").GetInt32());
+        Assert.Equal(3, success.GetProperty("responsePayload").GetProperty("attempt").GetInt32());
+        await WaitForEmptyQueueAsync(t);
+    }
+
+    [Fact]
     public async Task Event_invoke_config_is_validated_and_round_trips_and_oversized_events_are_refused()
     {
         var (t, _, _) = await StartAsync();

@@ -14,8 +14,11 @@ public sealed class ScriptedInvoker : IFunctionInvoker
 {
     public sealed record Arrival(string Function, string RequestId, string Payload, int Attempt, DateTimeOffset At);
 
-    /// <summary>How a function behaves: its first <paramref name="FailFirst"/> attempts of a request fail; or it is always throttled.</summary>
-    public sealed record Script(int FailFirst = 0, bool Throttle = false);
+    /// <summary>
+    /// How a function behaves: its first <paramref name="FailFirst"/> attempts of a request fail; or it is always throttled;
+    /// or its first <paramref name="PlatformFirst"/> attempts fail on the platform side (the environment vanished under the invoke).
+    /// </summary>
+    public sealed record Script(int FailFirst = 0, bool Throttle = false, int PlatformFirst = 0);
 
     private readonly ConcurrentQueue<Arrival> _arrivals = new();
     private readonly ConcurrentDictionary<string, int> _attempts = new();
@@ -33,6 +36,8 @@ public sealed class ScriptedInvoker : IFunctionInvoker
         var script = Scripts.GetValueOrDefault(name) ?? new Script();
         if (script.Throttle)
             return Task.FromResult(InvokeResult.Failed(new LambdaError(LambdaErrorType.TooManyRequests, "Rate Exceeded.", "ConcurrentInvocationLimitExceeded")));
+        if (attempt <= script.PlatformFirst)
+            return Task.FromResult(InvokeResult.Failed(new LambdaError(LambdaErrorType.Service, $"The execution environment failed: sandbox gone (attempt {attempt})")));
         if (attempt <= script.FailFirst)
             return Task.FromResult(new InvokeResult(Encoding.UTF8.GetBytes($$"""{"errorMessage":"boom {{attempt}}","errorType":"Error"}"""), "Unhandled", null));
         return Task.FromResult(new InvokeResult(Encoding.UTF8.GetBytes($$"""{"ok":true,"attempt":{{attempt}}}"""), null, null));

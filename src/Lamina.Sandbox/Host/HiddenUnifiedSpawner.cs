@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace Lamina.Sandbox.Host;
 
@@ -13,13 +12,8 @@ namespace Lamina.Sandbox.Host;
 /// which a namespace made once would not, the host's / being private), the cgroup2 mount detached in the copy
 /// only, <see cref="Process.Start(ProcessStartInfo)"/>, then back (setns). The host's mounts are never touched.
 /// </summary>
-internal static partial class HiddenUnifiedSpawner
+internal static class HiddenUnifiedSpawner
 {
-    private const int CloneFs = 0x200;
-    private const int CloneNewns = 0x20000;
-    private const ulong MsRec = 0x4000;
-    private const ulong MsPrivate = 0x40000;
-    private const int OReadOnlyCloexec = 0x80000; // O_RDONLY | O_CLOEXEC
     private const string Unified = "/sys/fs/cgroup/unified";
 
     // A burst's creates do not queue behind one thread (each start copies the mount table, which takes a few
@@ -43,7 +37,7 @@ internal static partial class HiddenUnifiedSpawner
     private static string? StartThread()
     {
         // /proc/self is the thread group leader, which never leaves the process's namespace.
-        _hostNamespace = open("/proc/self/ns/mnt", OReadOnlyCloexec);
+        _hostNamespace = Libc.open("/proc/self/ns/mnt", Libc.OReadOnlyCloexec);
         if (_hostNamespace < 0) return "open /proc/self/ns/mnt: " + Libc.LastError();
         for (var i = 0; i < Threads; i++) new Thread(Run) { IsBackground = true, Name = "lamina mntns spawner" }.Start();
         return null;
@@ -79,29 +73,17 @@ internal static partial class HiddenUnifiedSpawner
     // from this one share it) and a fresh copy of the process's namespace, private, without the cgroup2 mount.
     private static string? Enter()
     {
-        if (unshare(CloneFs | CloneNewns) != 0) return "unshare(CLONE_FS | CLONE_NEWNS): " + Libc.LastError();
+        if (Libc.unshare(Libc.CloneFs | Libc.CloneNewns) != 0) return "unshare(CLONE_FS | CLONE_NEWNS): " + Libc.LastError();
         // Private first, so the detach below cannot propagate to the host whatever its propagation settings.
-        if (mount("none", "/", null, MsRec | MsPrivate, null) != 0) return "make / private: " + Libc.LastError();
+        if (Libc.mount("none", "/", null, Libc.MsRec | Libc.MsPrivate, null) != 0) return "make / private: " + Libc.LastError();
         if (Libc.umount2(Unified, Libc.MntDetach) != 0) return $"umount {Unified}: " + Libc.LastError();
         return null;
     }
 
     private static string? GoHome()
     {
-        if (unshare(CloneFs) != 0) return "unshare(CLONE_FS): " + Libc.LastError();
-        return setns(_hostNamespace, CloneNewns) == 0 ? null
+        if (Libc.unshare(Libc.CloneFs) != 0) return "unshare(CLONE_FS): " + Libc.LastError();
+        return Libc.setns(_hostNamespace, Libc.CloneNewns) == 0 ? null
             : "the crun spawner thread could not return to the process's mount namespace: " + Libc.LastError();
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int unshare(int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int setns(int fd, int nstype);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int open(string path, int flags);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int mount(string source, string target, string? fstype, ulong flags, string? data);
 }

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Lamina.Sandbox.Host;
 
-/// <summary>The few libc calls the sandbox host side needs (x86-64 Linux).</summary>
+/// <summary>The few libc calls the sandbox host side needs (x86-64 Linux): the one place Lamina.Sandbox declares P/Invokes.</summary>
 internal static partial class Libc
 {
     public const ulong MsRdonly = 1;
@@ -12,11 +12,16 @@ internal static partial class Libc
     public const int MntDetach = 2;
     public const int Einval = 22;
     public const int Enoent = 2;
+    public const ulong MsRec = 0x4000;
+    public const ulong MsPrivate = 0x40000;
+    public const int CloneFs = 0x200;
+    public const int CloneNewns = 0x20000;
+    public const int OReadOnlyCloexec = 0x80000; // O_RDONLY | O_CLOEXEC
     private const long SysPidfdOpen = 434;
     private const short PollIn = 1;
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int mount(string source, string target, string fstype, ulong flags, string? data);
+    public static partial int mount(string source, string target, string? fstype, ulong flags, string? data);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int umount2(string target, int flags);
@@ -32,6 +37,21 @@ internal static partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int kill(int pid, int signal);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int unshare(int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int setns(int fd, int nstype);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int open(string path, int flags);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int chown(string path, uint uid, uint gid);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int lchown(string path, uint uid, uint gid);
 
     [StructLayout(LayoutKind.Sequential)]
     private struct PollFd
