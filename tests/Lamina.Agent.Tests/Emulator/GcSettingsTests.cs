@@ -8,8 +8,8 @@ namespace Lamina.Agent.Tests.Emulator;
 /// <summary>
 /// The GC settings that keep the agent's heap small (Lamina.Agent.csproj's <c>--runtimeopt:</c> IlcArgs): NativeAOT
 /// embeds each name and value in the binary, and the GC parses the value as plain hex when it starts. A value
-/// with a "0x" prefix fails that parse and is silently ignored (the mistake behind sessions 5–7's "the knob does
-/// nothing"); so is a setting that never reached the binary.
+/// with a "0x" prefix fails that parse and is silently ignored (the mistake behind sessions 5 and 7's "NativeAOT
+/// ignores DOTNET_GC*"); so is a setting that never reached the binary.
 /// </summary>
 public sealed partial class GcSettingsTests
 {
