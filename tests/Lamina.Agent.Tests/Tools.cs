@@ -23,4 +23,15 @@ internal static class Tools
         }
         return null;
     }
+
+    /// <summary>A path inside the repository: the directory holding Lamina.slnx above the test binaries.</summary>
+    public static string RepoPath(params string[] parts)
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (d is not null && !File.Exists(Path.Combine(d.FullName, "Lamina.slnx")))
+        {
+            d = d.Parent;
+        }
+        return Path.Combine([d?.FullName ?? throw new InvalidOperationException("Lamina.slnx not found above the test directory"), .. parts]);
+    }
 }

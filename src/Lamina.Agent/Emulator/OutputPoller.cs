@@ -12,7 +12,13 @@ namespace Lamina.Agent.Emulator;
 /// </summary>
 internal sealed class OutputPoller
 {
+    /// <summary>Size of the one buffer every pipe is read into.</summary>
+    public const int ReadBufferBytes = 64 * 1024;
+
     private readonly List<OutputPump> _pumps = [];
+    // One read buffer for every pump: reads only happen under Lock and each read's bytes are written and split
+    // before the lock is released. A buffer per pump was 128 KiB per environment, 4 MiB of the 32-environment peak.
+    private byte[]? _readBuffer;
     private readonly int _wake = Libc.NewEventFd();
     private Thread? _thread;
 
@@ -52,7 +58,7 @@ internal sealed class OutputPoller
             _pumps.Add(pump);
             if (_thread is null)
             {
-                // A small stack: the thread only polls and copies into the pumps' buffers.
+                // A small stack: the thread only polls and copies into the shared read buffer.
                 _thread = new Thread(Run, 256 * 1024) { IsBackground = true, Name = "lamina-output" };
                 _thread.Start();
             }
@@ -70,6 +76,18 @@ internal sealed class OutputPoller
             Wake();
         }
     }
+
+    /// <summary>Takes the shared read buffer (the caller holds <see cref="Lock"/>); a nested reader on the same
+    /// thread gets a fresh one rather than the buffer the outer read is still using.</summary>
+    public byte[] TakeReadBufferLocked()
+    {
+        var buffer = _readBuffer ?? new byte[ReadBufferBytes];
+        _readBuffer = null;
+        return buffer;
+    }
+
+    /// <summary>Gives back what <see cref="TakeReadBufferLocked"/> returned (the caller holds <see cref="Lock"/>).</summary>
+    public void ReturnReadBufferLocked(byte[] buffer) => _readBuffer = buffer;
 
     /// <summary>Makes the poll loop look at its sets again.</summary>
     public void Wake()

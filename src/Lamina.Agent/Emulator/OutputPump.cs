@@ -4,7 +4,7 @@ namespace Lamina.Agent.Emulator;
 
 /// <summary>
 /// One child pipe (a runtime's or an extension's stdout or stderr): copied to the agent's own stream and cut
-/// into lines for the Telemetry and Logs APIs. One fixed 64 KiB buffer; lines longer than
+/// into lines for the Telemetry and Logs APIs. Reads go into the poller's one shared 64 KiB buffer; lines longer than
 /// <see cref="MaxLineBytes"/> are delivered in pieces, as Lambda does.
 /// <para>
 /// No thread of its own: the agent's <see cref="OutputPoller"/> reads it when poll(2) says it is readable.
@@ -23,7 +23,6 @@ internal sealed class OutputPump
     private readonly OutputSink _sink;
     private readonly SafePipeHandle _pipe;
     private readonly Action<ReadOnlySpan<byte>> _line;
-    private readonly byte[] _buffer = new byte[64 * 1024];
     private byte[] _partial = [];
     private int _partialLength;
     private bool _closed;
@@ -86,16 +85,24 @@ internal sealed class OutputPump
     /// <summary>One read of at most what is pending; false once the pipe is closed.</summary>
     private bool ReadOnce()
     {
-        var read = Libc.ReadInto(Fd, _buffer);
-        if (read <= 0)
+        var buffer = _poller.TakeReadBufferLocked();
+        try
         {
-            Close();
-            return false;
+            var read = Libc.ReadInto(Fd, buffer);
+            if (read <= 0)
+            {
+                Close();
+                return false;
+            }
+            var chunk = buffer.AsSpan(0, read);
+            _poller.WriteLocked(_sink, chunk);
+            Split(chunk);
+            return true;
         }
-        var chunk = _buffer.AsSpan(0, read);
-        _poller.WriteLocked(_sink, chunk);
-        Split(chunk);
-        return true;
+        finally
+        {
+            _poller.ReturnReadBufferLocked(buffer);
+        }
     }
 
     private void Split(ReadOnlySpan<byte> chunk)

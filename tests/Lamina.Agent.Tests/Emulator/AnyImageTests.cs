@@ -27,7 +27,7 @@ public sealed class AnyImageTests : IDisposable
     {
         Assert.True(Environment.IsPrivilegedProcess, "chroot and mknod need root");
         File.Copy(AgentBinary.Path, Path.Combine(_root, "lamina-init"));
-        var runtime = Repo("bench", "agent", "runtime.c");
+        var runtime = Tools.RepoPath("bench", "agent", "runtime.c");
         if (kind == "scratch")
         {
             Tool.Run("/usr/bin/gcc", "-O2", "-static", "-o", Path.Combine(_root, "bootstrap"), runtime);
@@ -72,15 +72,5 @@ public sealed class AnyImageTests : IDisposable
             }
         }
         return false;
-    }
-
-    private static string Repo(params string[] parts)
-    {
-        var d = new DirectoryInfo(AppContext.BaseDirectory);
-        while (d is not null && !File.Exists(Path.Combine(d.FullName, "Lamina.slnx")))
-        {
-            d = d.Parent;
-        }
-        return Path.Combine([d?.FullName ?? throw new InvalidOperationException("Lamina.slnx not found above the test directory"), .. parts]);
     }
 }
