@@ -63,6 +63,15 @@ internal sealed class Platform : IAsyncDisposable
             ["MemorySize"] = 128,
             ["Timeout"] = 60,
         };
+        // LAMINA_BENCH_FUNCTION_ENV=K=V,K=V: the function's environment variables (the agent and the runtime both see
+        // them; A/B of runtime knobs such as DOTNET_ThreadPool_UnfairSemaphoreSpinLimit without rebuilding the agent).
+        if (Environment.GetEnvironmentVariable("LAMINA_BENCH_FUNCTION_ENV") is { Length: > 0 } env)
+        {
+            var variables = new JsonObject();
+            foreach (var pair in env.Split(','))
+                variables[pair[..pair.IndexOf('=', StringComparison.Ordinal)]] = pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..];
+            body["Environment"] = new JsonObject { ["Variables"] = variables };
+        }
         using (var r = await Client.PostAsync("/2015-03-31/functions", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json")))
             if (!r.IsSuccessStatusCode) throw new InvalidOperationException($"CreateFunction {name}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
         for (var deadline = DateTime.UtcNow.AddMinutes(3); ;)

@@ -135,10 +135,16 @@ for (var rep = 1; rep <= reps; rep++)
         load1 = Load1();
         platform.Phases.Reset();
         var sandboxCpu0 = SandboxCpuSeconds(execution.CgroupParent);
+        var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
         var lamina = await Load.RunAsync(async () => (await platform.InvokeAsync("echo", payload))?.Contains("\"echo\":", StringComparison.Ordinal) == true, clients, requests);
         var sandboxCpuMs = (SandboxCpuSeconds(execution.CgroupParent) - sandboxCpu0) * 1000 / requests;
+        // Managed bytes allocated per invoke by this process (server + load generator): load moves it far less than CPU
+        // (a little: slower invokes meet more freezes and timers), so it is compared within a run or an interleaved pair.
+        var allocatedKb = (GC.GetTotalAllocatedBytes(precise: true) - allocated0) / 1024.0 / requests;
         var phases = platform.Phases.Means();
+        var echoAllocated0 = GC.GetTotalAllocatedBytes(precise: true);
         var plain = await Load.RunAsync(EchoOnce, clients, requests);
+        var echoAllocatedKb = (GC.GetTotalAllocatedBytes(precise: true) - echoAllocated0) / 1024.0 / requests;
         File.AppendAllText(tsv, string.Create(inv,
             $"{rep}\t{clients}\t{requests}\t{lamina.P50:F3}\t{lamina.P99:F3}\t{lamina.PerSecond:F0}\t{plain.P50:F3}\t{plain.P99:F3}\t{plain.PerSecond:F0}\t{lamina.Errors}\t{load1}\t{lamina.CpuMsPerOp:F3}\t{sandboxCpuMs:F3}\t{plain.CpuMsPerOp:F3}\n"));
         if (clients == 1)
@@ -155,7 +161,7 @@ for (var rep = 1; rep <= reps; rep++)
         Console.WriteLine(string.Create(inv,
             $"rep {rep} clients {clients,3}: lamina p50 {lamina.P50:F2} ms p99 {lamina.P99:F2} ms {lamina.PerSecond:F0}/s ({lamina.Errors} errors{(lamina.Errors > 0 ? ": " + platform.LastError : "")}) | echo p50 {plain.P50:F2} ms p99 {plain.P99:F2} ms {plain.PerSecond:F0}/s | environments {envs} | load {load1}"));
         Console.WriteLine(string.Create(inv,
-            $"rep {rep} clients {clients,3}: CPU per request: lamina process {lamina.CpuMsPerOp:F3} ms + sandboxes (agent + runtime) {sandboxCpuMs:F3} ms | echo process {plain.CpuMsPerOp:F3} ms (process = server + client + signing, utime+stime of /proc/self/stat)"));
+            $"rep {rep} clients {clients,3}: CPU per request: lamina process {lamina.CpuMsPerOp:F3} ms + sandboxes (agent + runtime) {sandboxCpuMs:F3} ms | echo process {plain.CpuMsPerOp:F3} ms (process = server + client + signing, utime+stime of /proc/self/stat); allocated {allocatedKb:F1} KB per invoke (echo server + client {echoAllocatedKb:F1} KB per request)"));
     }
 }
 

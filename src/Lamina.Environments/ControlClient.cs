@@ -9,6 +9,7 @@ namespace Lamina.Environments;
 internal sealed partial class ControlClient : IDisposable
 {
     private readonly HttpClient _http;
+    private CachedUri? _invokeUri; // replaced whole, so a reader never sees a name with another name's URI
 
     public ControlClient(string socketPath)
     {
@@ -67,16 +68,30 @@ internal sealed partial class ControlClient : IDisposable
     }
 
     /// <summary>POST /2015-03-31/functions/NAME/invocations with the host-chosen request id, when there is one.</summary>
-    private static HttpRequestMessage InvokeRequest(string functionName, ReadOnlyMemory<byte> payload, string? requestId)
+    private HttpRequestMessage InvokeRequest(string functionName, ReadOnlyMemory<byte> payload, string? requestId)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post,
-            new Uri($"2015-03-31/functions/{Uri.EscapeDataString(functionName)}/invocations", UriKind.Relative))
+        var request = new HttpRequestMessage(HttpMethod.Post, InvokeUri(functionName))
         {
             Content = new ReadOnlyMemoryContent(payload),
         };
         if (requestId is not null) request.Headers.TryAddWithoutValidation("Lamina-Request-Id", requestId);
         return request;
     }
+
+    /// <summary>
+    /// The absolute invoke URI, made once per environment (its function name does not change): every invoke used to
+    /// format the path, parse it and combine it with the base address, three allocations and a URI parse each.
+    /// </summary>
+    private Uri InvokeUri(string functionName)
+    {
+        var cached = _invokeUri;
+        if (cached is not null && cached.Name == functionName) return cached.Uri;
+        var uri = new Uri(_http.BaseAddress!, $"2015-03-31/functions/{Uri.EscapeDataString(functionName)}/invocations");
+        _invokeUri = new CachedUri(functionName, uri);
+        return uri;
+    }
+
+    private sealed record CachedUri(string Name, Uri Uri);
 
     /// <summary>A whole (not framed) answer: status, body, X-Amz-Function-Error, X-Amzn-RequestId.</summary>
     private static async Task<InvokeResult> WholeAnswerAsync(HttpResponseMessage r, CancellationToken ct)

@@ -54,28 +54,48 @@ public sealed class ControlClientTests : IDisposable
         await agent;
     }
 
-    /// <summary>Listens on the socket, reads one request's head and answers <paramref name="answer"/> verbatim.</summary>
-    private Task FakeAgentAsync(byte[] answer)
+    [Fact]
+    public async Task Each_invoke_goes_to_its_functions_path_when_the_name_changes_between_invokes()
+    {
+        var answer = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+        var agent = FakeAgentAsync(answer, connections: 3);
+        using var client = new ControlClient(SocketPath);
+        foreach (var name in new[] { "f", "f", "g:1 é" })
+            Assert.Equal(200, (await client.InvokeAsync(name, new byte[] { 1 }, "r4", CancellationToken.None)).StatusCode);
+        var heads = await agent;
+        Assert.Equal(new[] { "POST /2015-03-31/functions/f/invocations HTTP/1.1", "POST /2015-03-31/functions/f/invocations HTTP/1.1",
+            "POST /2015-03-31/functions/g%3A1%20%C3%A9/invocations HTTP/1.1" }, heads.Select(h => h[..h.IndexOf('\r', StringComparison.Ordinal)]));
+    }
+
+    /// <summary>Listens on the socket; per connection (one after another) reads one request's head and answers
+    /// <paramref name="answer"/> verbatim, then closes. Returns the heads.</summary>
+    private Task<List<string>> FakeAgentAsync(byte[] answer, int connections = 1)
     {
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
         listener.Listen(1);
         return Task.Run(async () =>
         {
+            var heads = new List<string>();
             using (listener)
             {
-                using var connection = await listener.AcceptAsync();
-                var buffer = new byte[64 << 10];
-                var seen = "";
-                while (!seen.Contains("\r\n\r\n", StringComparison.Ordinal))
+                for (var i = 0; i < connections; i++)
                 {
-                    var n = await connection.ReceiveAsync(buffer);
-                    if (n == 0) break;
-                    seen += Encoding.ASCII.GetString(buffer, 0, n);
+                    using var connection = await listener.AcceptAsync();
+                    var buffer = new byte[64 << 10];
+                    var seen = "";
+                    while (!seen.Contains("\r\n\r\n", StringComparison.Ordinal))
+                    {
+                        var n = await connection.ReceiveAsync(buffer);
+                        if (n == 0) break;
+                        seen += Encoding.ASCII.GetString(buffer, 0, n);
+                    }
+                    heads.Add(seen);
+                    await connection.SendAsync(answer);
+                    connection.Shutdown(SocketShutdown.Send);
                 }
-                await connection.SendAsync(answer);
-                connection.Shutdown(SocketShutdown.Send);
             }
+            return heads;
         });
     }
 }

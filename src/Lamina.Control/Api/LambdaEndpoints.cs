@@ -129,6 +129,29 @@ public static partial class LambdaEndpoints
     internal static async Task<byte[]?> ReadBodyAsync(HttpContext context)
     {
         if (context.Request.ContentLength > MaxBodyBytes) return null;
+        // Hot path (every invoke): a declared length is read straight into an array of that size, without the
+        // 16 KB chunk, the MemoryStream and its final copy; a chunked body is read in 16 KB pieces.
+        if (context.Request.ContentLength is { } declared) return await ReadDeclaredAsync(context, (int)declared);
+        return await ReadChunksAsync(context);
+    }
+
+    private static async Task<byte[]?> ReadDeclaredAsync(HttpContext context, int declared)
+    {
+        var body = new byte[declared];
+        var filled = 0;
+        while (filled < declared)
+        {
+            var read = await context.Request.Body.ReadAsync(body.AsMemory(filled), context.RequestAborted);
+            if (read == 0) return body[..filled]; // shorter than declared: Kestrel fails the read first; kept for other servers
+            filled += read;
+        }
+        // Kestrel ends the body at Content-Length (the rest of the connection is the next request).
+        return body;
+    }
+
+    /// <summary>A body without Content-Length (chunked), in 16 KB reads; null past <see cref="MaxBodyBytes"/>.</summary>
+    private static async Task<byte[]?> ReadChunksAsync(HttpContext context)
+    {
         using var buffer = new MemoryStream();
         var chunk = new byte[16384];
         int read;
@@ -170,7 +193,15 @@ public static partial class LambdaEndpoints
         {
             context.Response.StatusCode = response.Status;
             foreach (var (name, value) in response.Headers) context.Response.Headers[name] = value;
-            if (response.Raw is { } raw) bytes = raw.ToArray();
+            if (response.Raw is { } raw)
+            {
+                // The function's answer as it came (up to 6 MB): written as is, not copied first.
+                if (response.Status == 204) return;
+                context.Response.ContentType = "application/json";
+                context.Response.ContentLength = raw.Length;
+                await context.Response.Body.WriteAsync(raw, context.RequestAborted);
+                return;
+            }
             else if (response.Json is { } json) bytes = JsonSerializer.SerializeToUtf8Bytes(json, WireOptions);
             else bytes = [];
             if (response.Status != 204) context.Response.ContentType = "application/json";
