@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Lamina.Sandbox;
 
 namespace Lamina.Cli.Tests;
 
@@ -47,7 +48,7 @@ public sealed class RunTests(RunFixture fixture) : IClassFixture<RunFixture>
         // Nothing left behind: the sandbox directory, its mounts, its cgroups.
         Assert.False(Directory.Exists(dataDir), $"{dataDir} still exists");
         Assert.DoesNotContain(dataDir, await File.ReadAllTextAsync("/proc/self/mountinfo"));
-        Assert.DoesNotContain(Directory.GetDirectories("/sys/fs/cgroup").Select(h => Path.Combine(h, cgroupParent)), Directory.Exists);
+        Assert.Empty(SandboxCgroups.ParentDirectories(cgroupParent));
         await Assert.ThrowsAsync<HttpRequestException>(() => Http.PostAsync($"http://127.0.0.1:{port}/2015-03-31/functions/function/invocations", new StringContent("{}")));
     }
 
@@ -84,7 +85,7 @@ public sealed class RunTests(RunFixture fixture) : IClassFixture<RunFixture>
         Assert.Contains("destroying the environment", run.Stderr);
         Assert.False(Directory.Exists(dataDir), $"{dataDir} still exists");
         Assert.DoesNotContain(dataDir, await File.ReadAllTextAsync("/proc/self/mountinfo"));
-        Assert.DoesNotContain(Directory.GetDirectories("/sys/fs/cgroup").Select(h => Path.Combine(h, cgroupParent)), Directory.Exists);
+        Assert.Empty(SandboxCgroups.ParentDirectories(cgroupParent));
     }
 
     private static async Task<(int Status, string? FunctionError, JsonElement Body)> InvokeAsync(int port, string json, string name = "function")

@@ -83,7 +83,7 @@ public sealed class InvokePathTests(PulledImageFixture image) : IClassFixture<Pu
 
         // Every process of the sandbox is gone; the log has the lines the agent would have written.
         await env.Sandbox.Exited.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Empty(File.ReadAllLines(Path.Combine("/sys/fs/cgroup/pids", h.CgroupParent, env.Sandbox.Id, "cgroup.procs")));
+        Assert.Empty(SandboxCgroups.ProcessIds(h.CgroupParent, env.Sandbox.Id));
         var log = File.ReadAllLines(env.Sandbox.StdoutPath);
         Assert.Single(log, l => l.EndsWith(" req-silent Task timed out after 2.00 seconds", StringComparison.Ordinal));
         Assert.Single(log, l => l == "END RequestId: req-silent");

@@ -31,7 +31,7 @@ public sealed class CgroupV2LayoutTests
     [Fact]
     public void A_missing_required_controller_is_named_and_the_manager_refuses_to_start()
     {
-        var offered = File.ReadAllText(Path.Combine(UnifiedCgroupParent.UnifiedRoot, "cgroup.controllers")).Split(' ', '\n', StringSplitOptions.RemoveEmptyEntries);
+        var offered = File.ReadAllText(Path.Combine(UnifiedCgroupParent.UnifiedRoot, "cgroup.controllers")).Split(CgroupLayout.WordSeparators, StringSplitOptions.RemoveEmptyEntries);
         Assert.True(!offered.Contains("memory"), "this test needs a cgroup2 mount without the memory controller (the hybrid CI host's)");
         var layout = new CgroupV2Layout(UnifiedCgroupParent.UnifiedRoot);
         var problem = layout.CheckHost();

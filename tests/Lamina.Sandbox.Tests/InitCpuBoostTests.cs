@@ -22,13 +22,13 @@ public sealed class InitCpuBoostTests
     {
         await using var h = new SandboxHarness(Boosted, runtime);
         var sandbox = await h.StartAsync(SandboxHarness.Request("/bin/probe", "sleep") with { MemoryMb = 3538 });
-        string Quota() => File.ReadAllText($"/sys/fs/cgroup/cpu/{h.CgroupParent}/{sandbox.Id}/cpu.cfs_quota_us").Trim();
-        Assert.Equal("-1", Quota());
+        long? Quota() => SandboxCgroups.CpuQuotaUs(h.CgroupParent, sandbox.Id);
+        Assert.Equal(-1, Quota());
         Assert.True(sandbox.InitCpuBoosted);
 
         Assert.Null(await h.Manager.EndInitCpuBoostAsync(sandbox));
         // 3538 MB is two vCPUs by Lambda's rule (the host cap allowing).
-        Assert.Equal(Boosted.QuotaUs(3538).ToString(System.Globalization.CultureInfo.InvariantCulture), Quota());
+        Assert.Equal(Boosted.QuotaUs(3538), Quota());
         Assert.False(sandbox.InitCpuBoosted);
         Assert.Null(await h.Manager.EndInitCpuBoostAsync(sandbox));
     }
@@ -50,7 +50,7 @@ public sealed class InitCpuBoostTests
     {
         await using var h = new SandboxHarness();
         var sandbox = await h.StartAsync(SandboxHarness.Request("/bin/probe", "sleep"));
-        Assert.Equal("25000", File.ReadAllText($"/sys/fs/cgroup/cpu/{h.CgroupParent}/{sandbox.Id}/cpu.cfs_quota_us").Trim());
+        Assert.Equal(25_000, SandboxCgroups.CpuQuotaUs(h.CgroupParent, sandbox.Id));
         Assert.False(sandbox.InitCpuBoosted);
         Assert.Null(await h.Manager.EndInitCpuBoostAsync(sandbox));
     }

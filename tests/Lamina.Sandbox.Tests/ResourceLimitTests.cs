@@ -43,7 +43,7 @@ public sealed class ResourceLimitTests
         // Destroy removes the cgroup the count lives in; the count stays readable (an environment replaced after a
         // timeout is often destroyed before anyone asks).
         Assert.Null(await h.Manager.DestroyAsync(sandbox));
-        Assert.False(Directory.Exists($"/sys/fs/cgroup/pids/{h.CgroupParent}/{sandbox.Id}"));
+        Assert.Empty(SandboxCgroups.Directories(h.CgroupParent, sandbox.Id));
         Assert.True(h.Manager.PidsLimitHits(sandbox) >= hits);
         // The host still forks.
         using var p = Process.Start("/bin/true")!;
@@ -58,13 +58,26 @@ public sealed class ResourceLimitTests
         await using var h = new SandboxHarness(runtime: runtime);
         var sandbox = await h.StartAsync(SandboxHarness.Request("/bin/probe", "sleep") with { MemoryMb = 1769 });
         string Read(string controller, string file) =>
-            File.ReadAllText($"/sys/fs/cgroup/{controller}/{h.CgroupParent}/{sandbox.Id}/{file}").Trim();
-        Assert.Equal((1769L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), Read("memory", "memory.limit_in_bytes"));
+            File.ReadAllText(SandboxCgroups.ControlFile(h.CgroupParent, sandbox.Id, controller, file)).Trim();
+        var memory = (1769L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("1024", Read("pids", "pids.max"));
+        Assert.Equal(100_000, SandboxCgroups.CpuQuotaUs(h.CgroupParent, sandbox.Id));
+        if (SandboxCgroups.Unified)
+        {
+            // v2 names: memory.max, cpu.max "quota period", cpu.weight (runc and crun map shares 1024 to weight
+            // each by its own formula, so only "set, not the default 100" is asserted), memory.swap.max 0 (no swap).
+            Assert.Equal(memory, Read("memory", "memory.max"));
+            Assert.Equal("100000 100000", Read("cpu", "cpu.max"));
+            Assert.NotEqual("100", Read("cpu", "cpu.weight"));
+            if (File.Exists(SandboxCgroups.ControlFile(h.CgroupParent, sandbox.Id, "memory", "memory.swap.max")))
+                Assert.Equal("0", Read("memory", "memory.swap.max"));
+            return;
+        }
+        Assert.Equal(memory, Read("memory", "memory.limit_in_bytes"));
         Assert.Equal("100000", Read("cpu", "cpu.cfs_quota_us"));
         Assert.Equal("100000", Read("cpu", "cpu.cfs_period_us"));
         Assert.Equal("1024", Read("cpu", "cpu.shares"));
-        Assert.Equal("1024", Read("pids", "pids.max"));
-        if (File.Exists($"/sys/fs/cgroup/memory/{h.CgroupParent}/{sandbox.Id}/memory.memsw.limit_in_bytes"))
+        if (File.Exists(SandboxCgroups.ControlFile(h.CgroupParent, sandbox.Id, "memory", "memory.memsw.limit_in_bytes")))
             Assert.Equal(Read("memory", "memory.limit_in_bytes"), Read("memory", "memory.memsw.limit_in_bytes"));
     }
 
@@ -76,9 +89,7 @@ public sealed class ResourceLimitTests
         await using var off = new SandboxHarness(new CpuLimits(Quota: false), runtime);
         var floored = await h.StartAsync(SandboxHarness.Request("/bin/probe", "sleep") with { MemoryMb = 128 });
         var unlimited = await off.StartAsync(SandboxHarness.Request("/bin/probe", "sleep") with { MemoryMb = 128 });
-        static string Quota(SandboxHarness harness, SandboxHandle s) =>
-            File.ReadAllText($"/sys/fs/cgroup/cpu/{harness.CgroupParent}/{s.Id}/cpu.cfs_quota_us").Trim();
-        Assert.Equal("25000", Quota(h, floored)); // the default floor, 0.25 vCPU, not Lambda's 7.2 ms
-        Assert.Equal("-1", Quota(off, unlimited));
+        Assert.Equal(25_000, SandboxCgroups.CpuQuotaUs(h.CgroupParent, floored.Id)); // the default floor, 0.25 vCPU, not Lambda's 7.2 ms
+        Assert.Equal(-1, SandboxCgroups.CpuQuotaUs(off.CgroupParent, unlimited.Id)); // v1 -1, v2 "max"
     }
 }

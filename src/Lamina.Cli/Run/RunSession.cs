@@ -36,7 +36,7 @@ internal sealed class RunSession : IAsyncDisposable
     /// <summary>Host directory holding the sandbox (removed on dispose).</summary>
     public string DataDirectory { get; }
 
-    /// <summary>cgroup directory name under every hierarchy (removed on dispose).</summary>
+    /// <summary>cgroup parent name (under every v1 hierarchy, or the v2 root; removed on dispose).</summary>
     public string CgroupParent { get; }
 
     /// <summary>The running environment's sandbox id, for status lines.</summary>
@@ -111,11 +111,8 @@ internal sealed class RunSession : IAsyncDisposable
             _environment = null;
             await new SandboxManager(new SandboxManagerOptions(DataDirectory, CgroupParent)).RecoverAsync();
             try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
-            foreach (var hierarchy in Directory.GetDirectories("/sys/fs/cgroup"))
-            {
-                var dir = Path.Combine(hierarchy, CgroupParent);
-                try { if (Directory.Exists(dir)) Directory.Delete(dir); } catch (IOException) { }
-            }
+            // Through the host's layout: /sys/fs/cgroup/<hierarchy>/<parent> on v1, /sys/fs/cgroup/<parent> on v2.
+            SandboxCgroups.RemoveParentIfEmpty(CgroupParent);
         }
         finally
         {

@@ -88,11 +88,46 @@ internal abstract partial class CgroupLayout
     /// <summary>Removes the parent when no sandbox cgroup is left under it (best effort).</summary>
     public abstract void RemoveParentIfEmpty(string parent);
 
+    /// <summary>Every existing directory of the parent itself (v1: one per hierarchy; v2: at most one).</summary>
+    public abstract List<string> ParentDirectories(string parent);
+
+    /// <summary>
+    /// Where the sandbox's control file <paramref name="file"/> of <paramref name="controller"/> lives (v1: under that
+    /// controller's hierarchy; v2: the one sandbox directory, where the controller plays no part). File names differ
+    /// between the layouts (v1 memory.limit_in_bytes, v2 memory.max): the caller names the one its layout has.
+    /// </summary>
+    public abstract string ControlFile(string parent, string id, string controller, string file);
+
+    /// <summary>Whether the sandbox reads frozen (v1 freezer.state FROZEN, v2 cgroup.events "frozen 1"); null when unreadable.</summary>
+    public abstract bool? Frozen(string parent, string id);
+
+    /// <summary>The sandbox's CFS quota in µs per period, -1 for none (v2 "max"); null when unreadable.</summary>
+    public abstract long? CpuQuotaUs(string parent, string id);
+
     /// <summary>Sets the sandbox's CFS quota (µs per <see cref="CpuLimits.PeriodUs"/>) and reads it back; null on success.</summary>
     public abstract Task<string?> WriteCpuQuotaAsync(string parent, string id, long quotaUs);
 
     /// <summary>The pids listed in <paramref name="dir"/>/cgroup.procs (empty when it cannot be read).</summary>
     public static List<int> Pids(string dir) => CgroupV1.Pids(dir);
+
+    /// <summary>
+    /// What separates the words of a cgroup file. An array, not Split(' ', '\n', options): that binds to
+    /// Split(char, int count, options) with count 10, leaving the newline on the last word.
+    /// </summary>
+    internal static readonly char[] WordSeparators = [' ', '\n'];
+
+    /// <summary>The first word of <paramref name="file"/>, or null when it cannot be read.</summary>
+    protected static string? ReadFirstWord(string file)
+    {
+        try { return File.ReadAllText(file).Split(WordSeparators, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>A quota word as µs: "max" (v2) and -1 (v1) both mean none; null when neither a number nor "max".</summary>
+    internal static long? ParseQuota(string? word) =>
+        word == "max" ? -1
+        : long.TryParse(word, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var us) ? us
+        : null;
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int statfs(string path, long* buffer);

@@ -67,6 +67,10 @@ internal static class CgroupV1
         }
     }
 
+    /// <summary>Every existing parent directory, one per hierarchy that has it.</summary>
+    public static List<string> ParentDirectories(string parent) =>
+        Hierarchies().Select(h => Path.Combine(h, parent)).Where(Directory.Exists).ToList();
+
     private static string[] Hierarchies() =>
         Directory.Exists(Root) ? Directory.GetDirectories(Root) : [];
 

@@ -57,4 +57,19 @@ internal sealed class CgroupV1Layout : CgroupLayout
 
     /// <inheritdoc />
     public override Task<string?> WriteCpuQuotaAsync(string parent, string id, long quotaUs) => CfsQuota.WriteAsync(parent, id, quotaUs);
+
+    /// <inheritdoc />
+    public override List<string> ParentDirectories(string parent) => CgroupV1.ParentDirectories(parent);
+
+    /// <inheritdoc />
+    public override string ControlFile(string parent, string id, string controller, string file) =>
+        Path.Combine(CgroupV1.Root, controller, parent, id, file);
+
+    /// <inheritdoc />
+    public override bool? Frozen(string parent, string id) =>
+        ReadFirstWord(ControlFile(parent, id, "freezer", "freezer.state")) is { } state ? state == "FROZEN" : null;
+
+    /// <inheritdoc />
+    public override long? CpuQuotaUs(string parent, string id) =>
+        ParseQuota(ReadFirstWord(CfsQuota.QuotaFile(parent, id)));
 }

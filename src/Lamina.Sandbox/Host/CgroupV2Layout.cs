@@ -37,7 +37,7 @@ internal sealed partial class CgroupV2Layout(string root, IReadOnlyList<string>?
     {
         var file = Path.Combine(Root, "cgroup.controllers");
         string[] offered;
-        try { offered = File.ReadAllText(file).Split(' ', '\n', StringSplitOptions.RemoveEmptyEntries); }
+        try { offered = File.ReadAllText(file).Split(WordSeparators, StringSplitOptions.RemoveEmptyEntries); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return $"cgroup v2: cannot read {file}: {e.Message}";
@@ -72,7 +72,7 @@ internal sealed partial class CgroupV2Layout(string root, IReadOnlyList<string>?
     private void EnableForChildren(string dir)
     {
         var file = Path.Combine(dir, "cgroup.subtree_control");
-        var enabled = File.ReadAllText(file).Split(' ', '\n', StringSplitOptions.RemoveEmptyEntries);
+        var enabled = File.ReadAllText(file).Split(WordSeparators, StringSplitOptions.RemoveEmptyEntries);
         var wanted = RequiredControllers.Where(c => !enabled.Contains(c, StringComparer.Ordinal)).ToList();
         if (wanted.Count > 0) File.WriteAllText(file, string.Join(' ', wanted.Select(c => "+" + c)));
     }
@@ -140,4 +140,23 @@ internal sealed partial class CgroupV2Layout(string root, IReadOnlyList<string>?
         var dir = Path.Combine(Root, parent);
         if (Directory.Exists(dir) && Directory.GetDirectories(dir).Length == 0) CgroupV1.TryRmdir(dir);
     }
+
+    /// <inheritdoc />
+    public override List<string> ParentDirectories(string parent) =>
+        Directory.Exists(Path.Combine(Root, parent)) ? [Path.Combine(Root, parent)] : [];
+
+    /// <inheritdoc />
+    public override string ControlFile(string parent, string id, string controller, string file) =>
+        Path.Combine(SandboxDirectory(parent, id), file);
+
+    /// <inheritdoc />
+    public override bool? Frozen(string parent, string id)
+    {
+        var events = Path.Combine(SandboxDirectory(parent, id), "cgroup.events");
+        return File.Exists(events) ? CgroupV1.ReadCounter(events, "frozen") == 1 : null;
+    }
+
+    /// <inheritdoc />
+    public override long? CpuQuotaUs(string parent, string id) =>
+        ParseQuota(ReadFirstWord(Path.Combine(SandboxDirectory(parent, id), "cpu.max")));
 }

@@ -34,27 +34,22 @@ internal sealed class EnvironmentHarness : IAsyncDisposable
     /// <summary>Destroys <paramref name="env"/> with the harness.</summary>
     public void Track(ExecutionEnvironment env) => _environments.Add(env);
 
-    /// <summary>The sandbox's freezer.state (FROZEN / THAWED), cgroup v1.</summary>
+    /// <summary>The sandbox's freezer state, FROZEN or THAWED, on either cgroup layout (UNREADABLE when gone).</summary>
     public string FreezerState(ExecutionEnvironment env) =>
-        File.ReadAllText(Path.Combine("/sys/fs/cgroup/freezer", CgroupParent, env.Sandbox.Id, "freezer.state")).Trim();
+        SandboxCgroups.Frozen(CgroupParent, env.Sandbox.Id) switch { true => "FROZEN", false => "THAWED", null => "UNREADABLE" };
 
-    /// <summary>The sandbox's cpu.cfs_quota_us (-1: none), cgroup v1.</summary>
+    /// <summary>The sandbox's CFS quota in µs (-1: none) on either cgroup layout, as text ("unreadable" when gone).</summary>
     public string CpuQuota(SandboxHandle sandbox) =>
-        File.ReadAllText(Path.Combine("/sys/fs/cgroup/cpu", CgroupParent, sandbox.Id, "cpu.cfs_quota_us")).Trim();
+        SandboxCgroups.CpuQuotaUs(CgroupParent, sandbox.Id)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unreadable";
 
     /// <summary>Every cgroup directory of a sandbox that still exists.</summary>
-    public IEnumerable<string> CgroupLeftovers(string id) =>
-        Directory.GetDirectories("/sys/fs/cgroup").Select(h => Path.Combine(h, CgroupParent, id)).Where(Directory.Exists);
+    public IEnumerable<string> CgroupLeftovers(string id) => SandboxCgroups.Directories(CgroupParent, id);
 
     public async ValueTask DisposeAsync()
     {
         foreach (var e in _environments) await e.DestroyAsync();
         await new SandboxManager(new SandboxManagerOptions(DataDirectory, CgroupParent)).RecoverAsync();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
-        foreach (var h in Directory.GetDirectories("/sys/fs/cgroup"))
-        {
-            var dir = Path.Combine(h, CgroupParent);
-            try { if (Directory.Exists(dir)) Directory.Delete(dir); } catch (IOException) { }
-        }
+        SandboxCgroups.RemoveParentIfEmpty(CgroupParent);
     }
 }

@@ -79,10 +79,6 @@ internal sealed class SandboxHarness : IAsyncDisposable
         foreach (var s in _sandboxes) await Manager.DestroyAsync(s);
         await new SandboxManager(Options).RecoverAsync();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
-        foreach (var h in Directory.GetDirectories("/sys/fs/cgroup"))
-        {
-            var dir = Path.Combine(h, CgroupParent);
-            try { if (Directory.Exists(dir)) Directory.Delete(dir); } catch (IOException) { }
-        }
+        SandboxCgroups.RemoveParentIfEmpty(CgroupParent);
     }
 }

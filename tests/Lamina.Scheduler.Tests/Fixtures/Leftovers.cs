@@ -17,10 +17,10 @@ public static class Leftovers
             var dir = Path.Combine(root, sub);
             if (Directory.Exists(dir)) found.AddRange(Directory.GetDirectories(dir).Select(d => "directory " + d));
         }
-        foreach (var hierarchy in Directory.GetDirectories("/sys/fs/cgroup"))
+        foreach (var parent in SandboxCgroups.ParentDirectories(cgroupParent))
         {
-            var parent = Path.Combine(hierarchy, cgroupParent);
-            if (Directory.Exists(parent)) found.AddRange(Directory.GetDirectories(parent).Select(d => "cgroup " + d));
+            try { found.AddRange(Directory.GetDirectories(parent).Select(d => "cgroup " + d)); }
+            catch (DirectoryNotFoundException) { } // removed between the listing and here
         }
         found.AddRange(File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4])
             .Where(m => m.StartsWith(root + "/", StringComparison.Ordinal)).Select(m => "mount " + m));
@@ -32,10 +32,6 @@ public static class Leftovers
     {
         if (Directory.Exists(ExecutionRoot(dataDir)))
             await new SandboxManager(new SandboxManagerOptions(ExecutionRoot(dataDir), cgroupParent)).RecoverAsync();
-        foreach (var hierarchy in Directory.GetDirectories("/sys/fs/cgroup"))
-        {
-            var parent = Path.Combine(hierarchy, cgroupParent);
-            try { if (Directory.Exists(parent)) Directory.Delete(parent); } catch (IOException) { }
-        }
+        SandboxCgroups.RemoveParentIfEmpty(cgroupParent);
     }
 }
