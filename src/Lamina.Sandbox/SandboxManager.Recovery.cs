@@ -87,6 +87,6 @@ public sealed partial class SandboxManager
     /// </summary>
     public void ReleaseCgroupParent()
     {
-        if (_sandboxes.IsEmpty) CgroupV1.RemoveParentIfEmpty(Options.CgroupParent);
+        if (_sandboxes.IsEmpty) Cgroups.RemoveParentIfEmpty(Options.CgroupParent);
     }
 }
