@@ -11,35 +11,47 @@ namespace Lamina.Bench.Coldstart;
 /// sandbox-ready phases as in the main table, plus the CPU one sandbox costs — the runtime's CLI processes
 /// (utime+stime of this process's waited-for children over create, start, first invoke; kill and delete are after)
 /// and the sandbox's own cgroup (cpuacct.usage after the first answer: the runtime's in-container init, lamina-init,
-/// the runtime, the invoke). <c>LAMINA_BENCH_RUNTIMES=runc,crun bench/coldstart/run.sh N</c>.
+/// the runtime, the invoke). <c>LAMINA_BENCH_RUNTIMES=runc,runc-file,crun bench/coldstart/run.sh N</c>: runc from the
+/// sealed in-memory copy (the default), runc from its file (<c>Execution:SealedRuntimeCopy=false</c>), crun.
 /// </summary>
 internal static partial class RuntimeColdstart
 {
-    public static async Task<Stats> MeasureAsync(IReadOnlyList<OciRuntime> runtimes, string work, string agent,
+    /// <summary>A variant as LAMINA_BENCH_RUNTIMES names it: a runtime, or <c>runc-file</c> (runc without the sealed copy).</summary>
+    public static (string Name, OciRuntime Runtime, bool SealedCopy) Parse(string text) =>
+        text == "runc-file" ? (text, OciRuntime.Runc, false)
+        : OciRuntimes.TryParse(text, out var runtime) ? (runtime.Name(), runtime, true)
+        : throw new ArgumentException("unknown runtime variant " + text);
+
+    public static async Task<Stats> MeasureAsync(IReadOnlyList<(string Name, OciRuntime Runtime, bool SealedCopy)> variants, string work, string agent,
         PulledImage image, FunctionConfig function, int runs)
     {
         var stats = new Stats();
         var payload = "{\"hello\":\"world\"}"u8.ToArray();
         var parent = "lamina-rt-bench-" + Guid.NewGuid().ToString("N")[..6];
-        var factories = new List<(OciRuntime Runtime, EnvironmentFactory Factory)>();
-        foreach (var runtime in runtimes)
+        var factories = new List<(string Name, EnvironmentFactory Factory)>();
+        foreach (var (name, runtime, sealedCopy) in variants)
         {
-            var manager = new SandboxManager(new SandboxManagerOptions(Path.Combine(work, "rt-" + runtime.Name()), parent) { Runtime = runtime });
+            var manager = new SandboxManager(new SandboxManagerOptions(Path.Combine(work, "rt-" + name), parent)
+            {
+                Runtime = runtime, SealedRuntimeCopy = sealedCopy,
+            });
             await manager.RecoverAsync();
-            factories.Add((runtime, new EnvironmentFactory(manager, new EnvironmentOptions(agent))));
+            Console.WriteLine($"{name}: {manager.RuntimeDescription}");
+            factories.Add((name, new EnvironmentFactory(manager, new EnvironmentOptions(agent))));
         }
         for (var i = -3; i < runs; i++)
         {
-            foreach (var (runtime, factory) in factories)
+            foreach (var (name, factory) in factories)
             {
-                var name = runtime.Name();
                 var cpu0 = ChildrenCpuMs();
+                var self0 = CpuMs(0 /* RUSAGE_SELF */);
                 var clock = Stopwatch.StartNew();
                 var (env, error) = await factory.StartAsync($"rt-{name}-{i + 3}", image, function);
                 if (env is null) throw new InvalidOperationException($"{name}: {error}");
                 var (result, invokeError) = await env.InvokeAsync(payload);
                 var total = clock.Elapsed.TotalMilliseconds;
                 var cliCpu = ChildrenCpuMs() - cpu0;
+                var selfCpu = CpuMs(0) - self0;
                 if (invokeError is not null || result!.StatusCode != 200) throw new InvalidOperationException($"{name}: invoke failed: {invokeError}");
                 var cgroupCpu = CgroupCpuMs(parent, env.Sandbox.Id);
                 await env.SettledAsync();
@@ -53,6 +65,8 @@ internal static partial class RuntimeColdstart
                 stats.Add($"{name}: = create → first answer", total);
                 stats.Add($"{name}: CPU of the {name} CLI processes", cliCpu);
                 stats.Add($"{name}: CPU in the sandbox cgroup to first answer", cgroupCpu);
+                stats.Add($"{name}: CPU of this process (Lamina's side, with the in-process server)", selfCpu);
+                stats.Add($"{name}: = CPU per sandbox (CLI + cgroup + this process)", cliCpu + cgroupCpu + selfCpu);
             }
         }
         foreach (var hierarchy in Directory.GetDirectories("/sys/fs/cgroup"))
@@ -67,10 +81,12 @@ internal static partial class RuntimeColdstart
     }
 
     // struct rusage: ru_utime and ru_stime (timeval: seconds, microseconds), then 14 longs.
-    private static unsafe double ChildrenCpuMs()
+    private static double ChildrenCpuMs() => CpuMs(-1 /* RUSAGE_CHILDREN */);
+
+    private static unsafe double CpuMs(int who)
     {
         var usage = stackalloc long[18];
-        if (getrusage(-1 /* RUSAGE_CHILDREN */, usage) != 0) return double.NaN;
+        if (getrusage(who, usage) != 0) return double.NaN;
         return (usage[0] + usage[2]) * 1000.0 + (usage[1] + usage[3]) / 1000.0;
     }
 

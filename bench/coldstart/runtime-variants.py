@@ -1,17 +1,20 @@
 # runc vs crun on the same config.json: wall time of create + start and the CPU it costs, variants interleaved.
-# Usage: python3 bench/coldstart/runtime-variants.py N CONFIG_JSON [--breakdown]   (root; runc, crun, busybox-static)
+# Usage: python3 bench/coldstart/runtime-variants.py N CONFIG_JSON [--breakdown] [--only NAME,…]   (root; runc, crun, busybox-static)
 #   CONFIG_JSON: a Lamina sandbox's bundle/config.json (DATA/execution/sandboxes/<id>/bundle/config.json of a running
 #   server): namespaces, capabilities, seccomp, cgroup limits, masked paths kept; the rootfs becomes a static
 #   busybox, the process /bin/true, the control and agent mounts go.
 #   --breakdown (measurement only) adds each runtime without the seccomp filter, and `runc run --detach` (one CLI
-#   process start less than create + start; what session 5's runc-variants.py measured).
+#   process start less than create + start; what session 5's runc-variants.py measured), from the file and from
+#   the sealed copy.
+# runc runs twice: from its file (Execution:SealedRuntimeCopy=false: every runc init copies itself and re-executes)
+# and from one sealed memfd copy made here once, as Lamina does by default (src/Lamina.Sandbox/Runc/RuntimeExecutable.cs).
 # crun is started as Lamina starts it on this host (src/Lamina.Sandbox/Runc/RuncCli.cs): on a hybrid cgroup host
 # with a controller on cgroup2 (HybridCgroups), `crun create` runs under `unshare --mount` with the cgroup2 mount
 # unmounted; "crun create+start, direct" is left out there (crun refuses), kept on other hosts.
 # Per start: wall (first CLI call until start returns); CLI CPU (utime+stime of every CLI process, from
 # RUSAGE_CHILDREN; includes unshare/sh/umount for crun); cgroup CPU (cpuacct.usage of the container's cgroup:
 # the runtime's init side in the container, the exec, /bin/true).
-import json, os, shutil, subprocess, resource, tempfile, time, statistics, sys
+import fcntl, json, os, shutil, subprocess, resource, tempfile, time, statistics, sys
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 20
 config = sys.argv[2] if len(sys.argv) > 2 else '/tmp/cs2-lamina-config.json'
 base = tempfile.mkdtemp(prefix='lamina-runtime-variants-')
@@ -39,19 +42,34 @@ def bundle(name, runtime, seccomp=True):
     if runtime == 'crun' and cc['linux']['resources'].get('cpu', {}).get('quota', 0) < 0: del cc['linux']['resources']['cpu']['quota']
     json.dump(cc, open(f'{d}/config.json', 'w')); return d
 
+def sealed_copy(path):
+    # The seals runc 1.1's is_self_cloned() wants, exactly; MFD_EXEC (0x10) so kernels 6.3+ need not guess.
+    fd = os.memfd_create('lamina-runc', os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING | 0x10)
+    data = memoryview(open(path, 'rb').read())
+    while data: data = data[os.write(fd, data):]
+    fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SEAL | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_WRITE)
+    return f'/proc/{os.getpid()}/fd/{fd}'  # still resolvable by a child's execve: the fd stays open here
+
 def create_cmd(binary, state, d, cid, hide):
     cmd = [binary, '--root', state, 'create', '--bundle', d, cid]
     if hide: return ['/usr/bin/unshare', '--mount', '--propagation', 'private', '/bin/sh', '-c', 'umount -l /sys/fs/cgroup/unified && exec "$@"', 'sh'] + cmd
     return cmd
 
 # name → (binary, bundle, hide the cgroup2 mount, `run --detach` instead of create + start)
-variants = {'runc create+start': ('/usr/sbin/runc', bundle('runc', 'runc'), False, False)}
+sealed = sealed_copy('/usr/sbin/runc')
+variants = {'runc create+start (file)': ('/usr/sbin/runc', bundle('runc', 'runc'), False, False),
+            'runc create+start, sealed copy (as Lamina)': (sealed, bundle('runcsealed', 'runc'), False, False)}
 if hybrid(): variants['crun create+start (unshare, as Lamina here)'] = ('/usr/bin/crun', bundle('crun', 'crun'), True, False)
 else: variants['crun create+start'] = ('/usr/bin/crun', bundle('crun', 'crun'), False, False)
 if '--breakdown' in sys.argv:  # measurement only: the seccomp filter's share under each runtime, and runc's one-call start
     variants['runc, no seccomp'] = ('/usr/sbin/runc', bundle('runcns', 'runc', False), False, False)
     variants['crun, no seccomp'] = ('/usr/bin/crun', bundle('crunns', 'crun', False), hybrid(), False)
-    variants['runc run --detach'] = ('/usr/sbin/runc', bundle('runcrun', 'runc'), False, True)
+    variants['runc run --detach (file)'] = ('/usr/sbin/runc', bundle('runcrun', 'runc'), False, True)
+    variants['runc run --detach, sealed copy'] = (sealed, bundle('runcrunsealed', 'runc'), False, True)
+# --only A,B: keep the variants whose name contains one of these (e.g. --only "sealed" for the sealed copy's two).
+if '--only' in sys.argv:
+    keep = sys.argv[sys.argv.index('--only') + 1].split(',')
+    variants = {k: v for k, v in variants.items() if any(x in k for x in keep)}
 res = {k: ([], [], []) for k in variants}
 for i in range(-2, N):
     for name, (binary, d, hide, detach) in variants.items():
@@ -78,11 +96,14 @@ for i in range(-2, N):
 print(f'{N} rounds (2 warm-up), variants interleaved, load {open("/proc/loadavg").read().split()[:3]}')
 print(subprocess.run(['/usr/sbin/runc', '--version'], capture_output=True, text=True).stdout.split('\n')[0] + '; ' +
       subprocess.run(['/usr/bin/crun', '--version'], capture_output=True, text=True).stdout.split('\n')[0])
+base_cpu = None
 for k, (w, a, b) in res.items():
-    print(f'  {k:44s} wall p50 {statistics.median(w):6.1f} ms (min {min(w):5.1f})   CPU/start: CLI {statistics.mean(a):5.1f} ms + cgroup {statistics.mean(b):5.1f} ms = {statistics.mean(a) + statistics.mean(b):5.1f} ms')
+    cpu = statistics.mean(a) + statistics.mean(b)
+    base_cpu = base_cpu or cpu
+    print(f'  {k:44s} wall p50 {statistics.median(w):6.1f} ms (min {min(w):5.1f})   CPU/start: CLI {statistics.mean(a):5.1f} ms + cgroup {statistics.mean(b):5.1f} ms = {cpu:5.1f} ms ({cpu / base_cpu:.2f}×)')
 shutil.rmtree(base, ignore_errors=True)
 for h in os.listdir('/sys/fs/cgroup'):
-    for name in ('runc', 'crun', 'runcns', 'crunns', 'runcrun'):
+    for name in ('runc', 'runcsealed', 'crun', 'runcns', 'crunns', 'runcrun', 'runcrunsealed'):
         try: os.rmdir(f'/sys/fs/cgroup/{h}/{parent}/{name}')
         except OSError: pass
     try: os.rmdir(f'/sys/fs/cgroup/{h}/{parent}')

@@ -32,8 +32,8 @@ public sealed partial class SandboxManager
         Cgroups = cgroups;
         Layout = new SandboxLayout(options.DataDirectory);
         _skeletons = new Skeletons(Layout);
-        _runc = new RuncCli(options.RuntimePath, Layout.RuntimeRoot(options.Runtime),
-            hideUnifiedCgroup: options.Runtime == OciRuntime.Crun && HybridCgroups.UnifiedHasControllers());
+        _runc = new RuncCli(new Lazy<RuntimeExecutable>(() => RuntimeExecutable.For(options.Runtime, options.RuntimePath, options.SealedRuntimeCopy)),
+            Layout.RuntimeRoot(options.Runtime), hideUnifiedCgroup: options.Runtime == OciRuntime.Crun && HybridCgroups.UnifiedHasControllers());
         if (options.CgroupParent.Length == 0 || options.CgroupParent.Contains('/') || options.CgroupParent.Contains(".."))
             throw new ArgumentException("CgroupParent must be a single directory name.", nameof(options));
         if (options.Cpu.Validate() is [var cpuError, ..])
@@ -43,6 +43,18 @@ public sealed partial class SandboxManager
 
     /// <summary>The host's cgroup layout: every cgroup file Lamina reads or writes itself goes through it.</summary>
     internal CgroupLayout Cgroups { get; }
+
+    /// <summary>
+    /// What the runtime's commands execute, for the start-up log: for runc by default a sealed in-memory copy made on
+    /// the first call (<see cref="SandboxManagerOptions.SealedRuntimeCopy"/>), or the configured path and why.
+    /// </summary>
+    public string RuntimeDescription => _runc.Executable.Description;
+
+    /// <summary>True when runc's sealed copy was asked for and could not be made (the configured path runs instead).</summary>
+    public bool RuntimeCopyFailed => _runc.Executable.CopyFailed;
+
+    /// <summary>What the runtime's commands execute (tests).</summary>
+    internal RuntimeExecutable RuntimeExecutable => _runc.Executable;
 
     /// <summary>The manager's settings.</summary>
     public SandboxManagerOptions Options { get; }

@@ -16,6 +16,13 @@ public sealed record SandboxManagerOptions(
     /// <summary>The crun executable (used when <see cref="Runtime"/> is crun).</summary>
     public string CrunPath { get; init; } = OciRuntimes.DefaultCrunPath;
 
+    /// <summary>
+    /// runc only: true (default) runs every runc command from one sealed in-memory copy of <see cref="RuncPath"/>,
+    /// made once per process, so that runc init does not copy and re-execute itself for every sandbox
+    /// (docs/sandbox.md, "Runtimes"); false runs the file itself. A copy that fails falls back to the file.
+    /// </summary>
+    public bool SealedRuntimeCopy { get; init; } = true;
+
     /// <summary>The executable of <see cref="Runtime"/>.</summary>
     public string RuntimePath => PathOf(Runtime);
 

@@ -31,6 +31,14 @@ public sealed class ExecutionOptions
     /// <summary>The executable of the configured runtime.</summary>
     public string RuntimePath => SandboxRuntime == Lamina.Sandbox.OciRuntime.Crun ? CrunPath : RuncPath;
 
+    /// <summary>
+    /// runc only: true (default) runs every runc command from one sealed in-memory copy of <see cref="RuncPath"/>, made
+    /// at start, so that runc init does not copy and re-execute itself for every sandbox (CVE-2019-5736's defence
+    /// holds: the copy cannot be written; docs/sandbox.md, "Runtimes"); false runs the file itself. A copy that fails
+    /// is logged and the file used.
+    /// </summary>
+    public bool SealedRuntimeCopy { get; set; } = true;
+
     /// <summary>cgroup directory name of this server's sandboxes; null derives one from the data directory, so two servers never share one.</summary>
     public string? CgroupParent { get; set; }
 

@@ -15,7 +15,10 @@ public sealed partial class SchedulerService(Scheduler scheduler, SchedulerSetti
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Recovery runs the runtime first, which makes runc's sealed copy: say what runs, and how it went.
         var report = await scheduler.Manager.RecoverAsync();
+        if (scheduler.Manager.RuntimeCopyFailed) LogRuntimeCopyFailed(logger, scheduler.Manager.RuntimeDescription);
+        else LogRuntime(logger, scheduler.Manager.RuntimeDescription);
         if (report.SandboxIds.Count > 0) LogRecovered(logger, report.SandboxIds.Count, string.Join(", ", report.Problems));
         await base.StartAsync(cancellationToken);
     }
@@ -82,6 +85,12 @@ public sealed partial class SchedulerService(Scheduler scheduler, SchedulerSetti
 
     [LoggerMessage(EventId = 5210, Level = LogLevel.Warning, Message = "Removed {Count} sandboxes left by a previous run. Problems: {Problems}")]
     private static partial void LogRecovered(ILogger logger, int count, string problems);
+
+    [LoggerMessage(EventId = 5214, Level = LogLevel.Information, Message = "{Runtime}")]
+    private static partial void LogRuntime(ILogger logger, string runtime);
+
+    [LoggerMessage(EventId = 5215, Level = LogLevel.Warning, Message = "{Runtime}")]
+    private static partial void LogRuntimeCopyFailed(ILogger logger, string runtime);
 
     [LoggerMessage(EventId = 5211, Level = LogLevel.Debug, Message = "Reaped {Count} idle environments")]
     private static partial void LogReaped(ILogger logger, int count);

@@ -73,4 +73,22 @@ internal static partial class Libc
 
     /// <summary>The last errno as text, for error messages.</summary>
     public static string LastError() => Marshal.GetLastPInvokeErrorMessage();
+
+    // memfd_create(2) flags and file seals (<linux/memfd.h>, <linux/fcntl.h>): the sealed runtime copy (Runc/RuntimeExecutable).
+    public const uint MfdCloexec = 0x1;
+    public const uint MfdAllowSealing = 0x2;
+    public const uint MfdExec = 0x10;
+    public const int FAddSeals = 1033;
+    public const int FGetSeals = 1034;
+    public const int FSealSeal = 0x1;
+    public const int FSealShrink = 0x2;
+    public const int FSealGrow = 0x4;
+    public const int FSealWrite = 0x8;
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int memfd_create(string name, uint flags);
+
+    /// <summary>fcntl with an int argument (F_ADD_SEALS, F_GET_SEALS).</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fcntl(int fd, int cmd, int arg);
 }

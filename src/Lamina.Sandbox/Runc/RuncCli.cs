@@ -16,8 +16,15 @@ namespace Lamina.Sandbox.Runc;
 /// cleanup tolerates (it then finds no state directory). A missing executable is a failed result, not an
 /// exception, so recovery can still remove another runtime's leftovers by hand.
 /// </remarks>
-internal sealed class RuncCli(string runcPath, string stateRoot, bool hideUnifiedCgroup = false)
+internal sealed class RuncCli(Lazy<RuntimeExecutable> executable, string stateRoot, bool hideUnifiedCgroup = false)
 {
+    /// <summary>Runs the executable at <paramref name="path"/> itself (no sealed copy).</summary>
+    public RuncCli(string path, string stateRoot, bool hideUnifiedCgroup = false)
+        : this(new Lazy<RuntimeExecutable>(RuntimeExecutable.AsIs(path)), stateRoot, hideUnifiedCgroup) { }
+
+    /// <summary>What every command executes (for runc by default a sealed in-memory copy: <see cref="RuntimeExecutable"/>), made on first use.</summary>
+    public RuntimeExecutable Executable => executable.Value;
+
     /// <summary>The runtime's state directory (its --root).</summary>
     public string StateRoot { get; } = stateRoot;
 
@@ -33,7 +40,7 @@ internal sealed class RuncCli(string runcPath, string stateRoot, bool hideUnifie
     {
         const string script = "exec \"$@\" </dev/null >>\"$LAMINA_STDOUT\" 2>>\"$LAMINA_STDERR\"";
         var psi = new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", script } };
-        foreach (var a in new[] { "sh", runcPath, "--root", StateRoot, "--log", log, "create", "--bundle", bundle, "--pid-file", pidFile, id })
+        foreach (var a in new[] { "sh", Executable.Path, "--root", StateRoot, "--log", log, "create", "--bundle", bundle, "--pid-file", pidFile, id })
             psi.ArgumentList.Add(a);
         psi.Environment["LAMINA_STDOUT"] = stdout;
         psi.Environment["LAMINA_STDERR"] = stderr;
@@ -67,7 +74,7 @@ internal sealed class RuncCli(string runcPath, string stateRoot, bool hideUnifie
 
     private Task<RuncResult> RunAsync(params string[] args)
     {
-        var psi = new ProcessStartInfo(runcPath) { ArgumentList = { "--root", StateRoot } };
+        var psi = new ProcessStartInfo(Executable.Path) { ArgumentList = { "--root", StateRoot } };
         foreach (var a in args) psi.ArgumentList.Add(a);
         return RunAsync(psi);
     }
