@@ -46,7 +46,8 @@ public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOption
 
     /// <summary>
     /// Makes a sandbox ahead of demand (see <see cref="PreparedSandbox"/>): runc create, and for
-    /// <see cref="SpareStage.AgentReady"/> runc start, wait for the agent, then freeze when <paramref name="freeze"/>.
+    /// <see cref="SpareStage.AgentReady"/> started in the same call (<see cref="SandboxManager.CreateAndStartAsync"/>:
+    /// runc run --detach), wait for the agent, then freeze when <paramref name="freeze"/>.
     /// On failure nothing is left behind.
     /// </summary>
     public async Task<(PreparedSandbox? Prepared, EnvironmentError? Error)> PrepareAsync(string id, PulledImage image,
@@ -57,7 +58,8 @@ public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOption
         var request = SandboxRequestFactory.Build(id, image, function, options);
 
         var clock = Stopwatch.StartNew();
-        var created = await CappedAsync(() => manager.CreateAsync(request), cancellationToken);
+        // Started at once unless the spare is to wait created: runc then creates and starts in one process (run --detach).
+        var created = await CappedAsync(() => stage == SpareStage.Created ? manager.CreateAsync(request) : manager.CreateAndStartAsync(request), cancellationToken);
         if (!created.Ok)
         {
             var code = created.Error!.Code == SandboxErrorCode.InvalidRequest ? EnvironmentErrorCode.InvalidConfiguration : EnvironmentErrorCode.SandboxFailed;
@@ -143,7 +145,8 @@ public sealed class EnvironmentFactory(SandboxManager manager, EnvironmentOption
     private async Task<(double StartMs, double ReadyMs, EnvironmentError? Error)> StartAgentAsync(SandboxHandle sandbox, ControlClient control, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        if (await CappedAsync(() => manager.StartAsync(sandbox), ct) is { } startError)
+        // A sandbox made by CreateAndStartAsync runs already (its start is in the create time).
+        if (sandbox.State == SandboxState.Created && await CappedAsync(() => manager.StartAsync(sandbox), ct) is { } startError)
             return (0, 0, new(EnvironmentErrorCode.SandboxFailed, startError.ToString()));
         var startMs = Lap(clock);
         if (!await WaitReadyAsync(sandbox, control, ct))

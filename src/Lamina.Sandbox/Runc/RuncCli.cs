@@ -35,12 +35,19 @@ internal sealed class RuncCli(Lazy<RuntimeExecutable> executable, string stateRo
     /// </summary>
     public bool HideUnifiedCgroup { get; } = hideUnifiedCgroup;
 
-    /// <summary>runc create: sets up namespaces, cgroups and mounts; the process waits for start.</summary>
-    public Task<RuncResult> CreateAsync(string id, string bundle, string pidFile, string stdout, string stderr, string log)
+    /// <summary>
+    /// runc create: sets up namespaces, cgroups and mounts; the process waits for start. <paramref name="run"/>:
+    /// <c>run --detach</c> instead, create and start in one runtime process (the process runs its command at once).
+    /// </summary>
+    public Task<RuncResult> CreateAsync(string id, string bundle, string pidFile, string stdout, string stderr, string log, bool run = false)
     {
         const string script = "exec \"$@\" </dev/null >>\"$LAMINA_STDOUT\" 2>>\"$LAMINA_STDERR\"";
         var psi = new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", script } };
-        foreach (var a in new[] { "sh", Executable.Path, "--root", StateRoot, "--log", log, "create", "--bundle", bundle, "--pid-file", pidFile, id })
+        foreach (var a in new[] { "sh", Executable.Path, "--root", StateRoot, "--log", log })
+            psi.ArgumentList.Add(a);
+        if (run) psi.ArgumentList.Add("run");
+        psi.ArgumentList.Add(run ? "--detach" : "create");
+        foreach (var a in new[] { "--bundle", bundle, "--pid-file", pidFile, id })
             psi.ArgumentList.Add(a);
         psi.Environment["LAMINA_STDOUT"] = stdout;
         psi.Environment["LAMINA_STDERR"] = stderr;
