@@ -46,13 +46,18 @@ public sealed class SealedRuntimeCopyTests
         Assert.Equal(SHA256.HashData(File.ReadAllBytes(OciRuntimes.DefaultRuncPath)), SHA256.HashData(File.ReadAllBytes(executable.Path)));
         Assert.Equal(RuntimeExecutable.RuncSeals, Seals(executable.Path));
 
-        // Root on the host cannot change it either: the seals hold for every opener, and F_SEAL_SEAL keeps them.
-        using var writable = File.OpenHandle(executable.Path, FileMode.Open, FileAccess.ReadWrite);
+        // Root on the host cannot change such a copy either: the seals hold for every opener, and F_SEAL_SEAL keeps
+        // them. (A fresh copy made the same way: while runc runs from the shared one, as other tests make it do, a
+        // writable open of it fails already, with ETXTBSY.)
+        using var copy = RuntimeExecutable.CopyIntoSealedMemfd(OciRuntimes.DefaultRuncPath, out _);
+        var path = $"/proc/self/fd/{copy.DangerousGetHandle()}";
+        Assert.Equal(RuntimeExecutable.RuncSeals, Seals(path));
+        using var writable = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite);
         Assert.ThrowsAny<UnauthorizedAccessException>(() => RandomAccess.Write(writable, "\x7f"u8, 0));
         Assert.ThrowsAny<UnauthorizedAccessException>(() => RandomAccess.SetLength(writable, 1));
         Assert.ThrowsAny<UnauthorizedAccessException>(() => RandomAccess.SetLength(writable, RandomAccess.GetLength(writable) + 4096));
         Assert.Equal(-1, Libc.fcntl((int)writable.DangerousGetHandle(), Libc.FAddSeals, 0x10 /* F_SEAL_FUTURE_WRITE */));
-        Assert.Equal(SHA256.HashData(File.ReadAllBytes(OciRuntimes.DefaultRuncPath)), SHA256.HashData(File.ReadAllBytes(executable.Path)));
+        Assert.Equal(SHA256.HashData(File.ReadAllBytes(OciRuntimes.DefaultRuncPath)), SHA256.HashData(File.ReadAllBytes(path)));
     }
 
     [Fact]

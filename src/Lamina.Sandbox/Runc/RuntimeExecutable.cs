@@ -94,9 +94,11 @@ internal sealed class RuntimeExecutable
         }
     }
 
-    // memfd (close-on-exec, sealable, executable) ← the file's bytes, sealed, then reopened read-only so that this
-    // process holds no writable descriptor of it either.
-    private static SafeFileHandle CopyIntoSealedMemfd(string path, out long bytes)
+    /// <summary>
+    /// A memfd (close-on-exec, sealable, executable) holding the file's bytes, sealed with <see cref="RuncSeals"/>, then
+    /// reopened read-only so that this process holds no writable descriptor of it either.
+    /// </summary>
+    internal static SafeFileHandle CopyIntoSealedMemfd(string path, out long bytes)
     {
         var fd = Libc.memfd_create(MemfdName, Libc.MfdCloexec | Libc.MfdAllowSealing | Libc.MfdExec);
         // Kernels before 6.3 know no MFD_EXEC (and every memfd is executable there).
