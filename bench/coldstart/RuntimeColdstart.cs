@@ -11,25 +11,31 @@ namespace Lamina.Bench.Coldstart;
 /// sandbox-ready phases as in the main table, plus the CPU one sandbox costs — the runtime's CLI processes
 /// (utime+stime of this process's waited-for children over create, start, first invoke; kill and delete are after)
 /// and the sandbox's own cgroup (cpuacct.usage after the first answer: the runtime's in-container init, lamina-init,
-/// the runtime, the invoke). <c>LAMINA_BENCH_RUNTIMES=runc,runc-file,crun bench/coldstart/run.sh N</c>: runc from the
-/// sealed in-memory copy (the default), runc from its file (<c>Execution:SealedRuntimeCopy=false</c>), crun.
+/// the runtime, the invoke). <c>LAMINA_BENCH_RUNTIMES=runc,runc-file,runc-split,runc-file-split,crun bench/coldstart/run.sh N</c>:
+/// runc from the sealed in-memory copy (the default) or from its file (<c>-file</c>: <c>Execution:SealedRuntimeCopy=false</c>),
+/// created and started in one call (<c>runc run --detach</c>, the default) or apart (<c>-split</c>: create, then start
+/// with the agent wait, as a spare made with <see cref="SpareStage.Created"/> is), crun.
 /// </summary>
 internal static partial class RuntimeColdstart
 {
-    /// <summary>A variant as LAMINA_BENCH_RUNTIMES names it: a runtime, or <c>runc-file</c> (runc without the sealed copy).</summary>
-    public static (string Name, OciRuntime Runtime, bool SealedCopy) Parse(string text) =>
-        text == "runc-file" ? (text, OciRuntime.Runc, false)
-        : OciRuntimes.TryParse(text, out var runtime) ? (runtime.Name(), runtime, true)
-        : throw new ArgumentException("unknown runtime variant " + text);
+    /// <summary>A variant as LAMINA_BENCH_RUNTIMES names it: a runtime, then <c>-file</c> and/or <c>-split</c> for runc.</summary>
+    public static (string Name, OciRuntime Runtime, bool SealedCopy, bool Split) Parse(string text)
+    {
+        var parts = text.Split('-');
+        if (!OciRuntimes.TryParse(parts[0], out var runtime) || parts.Skip(1).Any(p => p is not ("file" or "split")) ||
+            (runtime != OciRuntime.Runc && parts.Length > 1))
+            throw new ArgumentException("unknown runtime variant " + text);
+        return (text, runtime, !parts.Contains("file"), parts.Contains("split"));
+    }
 
-    public static async Task<Stats> MeasureAsync(IReadOnlyList<(string Name, OciRuntime Runtime, bool SealedCopy)> variants, string work, string agent,
+    public static async Task<Stats> MeasureAsync(IReadOnlyList<(string Name, OciRuntime Runtime, bool SealedCopy, bool Split)> variants, string work, string agent,
         PulledImage image, FunctionConfig function, int runs)
     {
         var stats = new Stats();
         var payload = "{\"hello\":\"world\"}"u8.ToArray();
         var parent = "lamina-rt-bench-" + Guid.NewGuid().ToString("N")[..6];
-        var factories = new List<(string Name, EnvironmentFactory Factory)>();
-        foreach (var (name, runtime, sealedCopy) in variants)
+        var factories = new List<(string Name, EnvironmentFactory Factory, bool Split)>();
+        foreach (var (name, runtime, sealedCopy, split) in variants)
         {
             var manager = new SandboxManager(new SandboxManagerOptions(Path.Combine(work, "rt-" + name), parent)
             {
@@ -37,16 +43,17 @@ internal static partial class RuntimeColdstart
             });
             await manager.RecoverAsync();
             Console.WriteLine($"{name}: {manager.RuntimeDescription}");
-            factories.Add((name, new EnvironmentFactory(manager, new EnvironmentOptions(agent))));
+            factories.Add((name, new EnvironmentFactory(manager, new EnvironmentOptions(agent)), split));
         }
         for (var i = -3; i < runs; i++)
         {
-            foreach (var (name, factory) in factories)
+            foreach (var (name, factory, split) in factories)
             {
                 var cpu0 = ChildrenCpuMs();
                 var self0 = CpuMs(0 /* RUSAGE_SELF */);
                 var clock = Stopwatch.StartNew();
-                var (env, error) = await factory.StartAsync($"rt-{name}-{i + 3}", image, function);
+                var (env, error) = split ? await SplitStartAsync(factory, $"rt-{name}-{i + 3}", image, function)
+                    : await factory.StartAsync($"rt-{name}-{i + 3}", image, function);
                 if (env is null) throw new InvalidOperationException($"{name}: {error}");
                 var (result, invokeError) = await env.InvokeAsync(payload);
                 var total = clock.Elapsed.TotalMilliseconds;
@@ -72,6 +79,14 @@ internal static partial class RuntimeColdstart
         foreach (var hierarchy in Directory.GetDirectories("/sys/fs/cgroup"))
             if (Directory.Exists(Path.Combine(hierarchy, parent))) Directory.Delete(Path.Combine(hierarchy, parent));
         return stats;
+    }
+
+    // Create, then start + agent ready + init: the path before CreateAndStartAsync (and of a SpareStage.Created spare).
+    private static async Task<(ExecutionEnvironment?, EnvironmentError?)> SplitStartAsync(EnvironmentFactory factory, string id,
+        PulledImage image, FunctionConfig function)
+    {
+        var (prepared, error) = await factory.PrepareAsync(id, image, function, SpareStage.Created, freeze: false);
+        return prepared is null ? (null, error) : await factory.InitAsync(prepared, freeze: true);
     }
 
     private static double CgroupCpuMs(string parent, string id)
