@@ -14,32 +14,35 @@ namespace Lamina.Bench.Coldstart;
 /// the runtime, the invoke). <c>LAMINA_BENCH_RUNTIMES=runc,runc-file,runc-split,runc-file-split,crun bench/coldstart/run.sh N</c>:
 /// runc from the sealed in-memory copy (the default) or from its file (<c>-file</c>: <c>Execution:SealedRuntimeCopy=false</c>),
 /// created and started in one call (<c>runc run --detach</c>, the default) or apart (<c>-split</c>: create, then start
-/// with the agent wait, as a spare made with <see cref="SpareStage.Created"/> is), crun.
+/// with the agent wait, as a spare made with <see cref="SpareStage.Created"/> is), crun; a variant named with
+/// <c>/spec-seccomp</c> (e.g. <c>runc/spec-seccomp</c>) has the runtime compile the seccomp filter from the spec
+/// (<c>Execution:SeccompInAgent=false</c>) instead of lamina-init installing the precompiled one.
 /// </summary>
 internal static partial class RuntimeColdstart
 {
-    /// <summary>A variant as LAMINA_BENCH_RUNTIMES names it: a runtime, then <c>-file</c> and/or <c>-split</c> for runc.</summary>
-    public static (string Name, OciRuntime Runtime, bool SealedCopy, bool Split) Parse(string text)
+    /// <summary>A variant as LAMINA_BENCH_RUNTIMES names it: a runtime, <c>-file</c> and/or <c>-split</c> for runc, then <c>/spec-seccomp</c>.</summary>
+    public static (string Name, OciRuntime Runtime, bool SealedCopy, bool Split, bool SpecSeccomp) Parse(string text)
     {
-        var parts = text.Split('-');
+        var (head, specSeccomp) = text.EndsWith("/spec-seccomp", StringComparison.Ordinal) ? (text[..text.IndexOf('/')], true) : (text, false);
+        var parts = head.Split('-');
         if (!OciRuntimes.TryParse(parts[0], out var runtime) || parts.Skip(1).Any(p => p is not ("file" or "split")) ||
             (runtime != OciRuntime.Runc && parts.Length > 1))
             throw new ArgumentException("unknown runtime variant " + text);
-        return (text, runtime, !parts.Contains("file"), parts.Contains("split"));
+        return (text, runtime, !parts.Contains("file"), parts.Contains("split"), specSeccomp);
     }
 
-    public static async Task<Stats> MeasureAsync(IReadOnlyList<(string Name, OciRuntime Runtime, bool SealedCopy, bool Split)> variants, string work, string agent,
+    public static async Task<Stats> MeasureAsync(IReadOnlyList<(string Name, OciRuntime Runtime, bool SealedCopy, bool Split, bool SpecSeccomp)> variants, string work, string agent,
         PulledImage image, FunctionConfig function, int runs)
     {
         var stats = new Stats();
         var payload = "{\"hello\":\"world\"}"u8.ToArray();
         var parent = "lamina-rt-bench-" + Guid.NewGuid().ToString("N")[..6];
         var factories = new List<(string Name, EnvironmentFactory Factory, bool Split)>();
-        foreach (var (name, runtime, sealedCopy, split) in variants)
+        foreach (var (name, runtime, sealedCopy, split, specSeccomp) in variants)
         {
-            var manager = new SandboxManager(new SandboxManagerOptions(Path.Combine(work, "rt-" + name), parent)
+            var manager = new SandboxManager(new SandboxManagerOptions(Path.Combine(work, "rt-" + name.Replace('/', '-')), parent)
             {
-                Runtime = runtime, SealedRuntimeCopy = sealedCopy,
+                Runtime = runtime, SealedRuntimeCopy = sealedCopy, SeccompInAgent = !specSeccomp,
             });
             await manager.RecoverAsync();
             Console.WriteLine($"{name}: {manager.RuntimeDescription}");
@@ -52,8 +55,8 @@ internal static partial class RuntimeColdstart
                 var cpu0 = ChildrenCpuMs();
                 var self0 = CpuMs(0 /* RUSAGE_SELF */);
                 var clock = Stopwatch.StartNew();
-                var (env, error) = split ? await SplitStartAsync(factory, $"rt-{name}-{i + 3}", image, function)
-                    : await factory.StartAsync($"rt-{name}-{i + 3}", image, function);
+                var id = $"rt-{name.Replace('/', '-')}-{i + 3}";
+                var (env, error) = split ? await SplitStartAsync(factory, id, image, function) : await factory.StartAsync(id, image, function);
                 if (env is null) throw new InvalidOperationException($"{name}: {error}");
                 var (result, invokeError) = await env.InvokeAsync(payload);
                 var total = clock.Elapsed.TotalMilliseconds;

@@ -6,6 +6,9 @@
 #   --breakdown (measurement only) adds each runtime without the seccomp filter, and `runc run --detach` (one CLI
 #   process start less than create + start; what session 5's runc-variants.py measured), from the file and from
 #   the sealed copy.
+#   --agent-filter BPF LOADER adds each runtime with no seccomp section and the first process installing BPF (the
+#   profile Lamina compiled: <data>/seccomp/*.bpf) before exec'ing /bin/true, as lamina-init does with --seccomp
+#   (Execution:SeccompInAgent); LOADER: a static build of tests/Lamina.Sandbox.Tests/Fixtures/seccomp-init.c.
 # runc runs twice: from its file (Execution:SealedRuntimeCopy=false: every runc init copies itself and re-executes)
 # and from one sealed memfd copy made here once, as Lamina does by default (src/Lamina.Sandbox/Runc/RuntimeExecutable.cs).
 # crun is started as Lamina starts it on this host (src/Lamina.Sandbox/Runc/RuncCli.cs): on a hybrid cgroup host
@@ -33,10 +36,11 @@ def hybrid():
     except OSError:
         return False
 
-def bundle(name, runtime, seccomp=True):
+def bundle(name, runtime, seccomp=True, agent_filter=False):
     d = f'{base}/{name}'; os.makedirs(d, exist_ok=True)
     cc = json.loads(json.dumps(c))
     if not seccomp: cc['linux'].pop('seccomp', None)
+    if agent_filter: cc['process']['args'] = ['/seccomp-init', '--seccomp', '/filter.bpf', '/bin/true']
     cc['linux']['cgroupsPath'] = f'/{parent}/{name}'
     # RuntimeSpecAdapter: crun 1.8.1 cannot write a quota of -1; a new cgroup's quota is -1 already.
     if runtime == 'crun' and cc['linux']['resources'].get('cpu', {}).get('quota', 0) < 0: del cc['linux']['resources']['cpu']['quota']
@@ -66,6 +70,11 @@ if '--breakdown' in sys.argv:  # measurement only: the seccomp filter's share un
     variants['crun, no seccomp'] = ('/usr/bin/crun', bundle('crunns', 'crun', False), hybrid(), False)
     variants['runc run --detach (file)'] = ('/usr/sbin/runc', bundle('runcrun', 'runc'), False, True)
     variants['runc run --detach, sealed copy'] = (sealed, bundle('runcrunsealed', 'runc'), False, True)
+if '--agent-filter' in sys.argv:  # the filter compiled once by Lamina, installed by the sandbox's first process
+    bpf, loader = sys.argv[sys.argv.index('--agent-filter') + 1:][:2]
+    shutil.copy(bpf, f'{rootfs}/filter.bpf'); shutil.copy(loader, f'{rootfs}/seccomp-init')
+    variants['runc, filter loaded by the first process'] = ('/usr/sbin/runc', bundle('runcaf', 'runc', False, True), False, False)
+    variants['crun, filter loaded by the first process'] = ('/usr/bin/crun', bundle('crunaf', 'crun', False, True), hybrid(), False)
 # --only A,B: keep the variants whose name contains one of these (e.g. --only "sealed" for the sealed copy's two).
 if '--only' in sys.argv:
     keep = sys.argv[sys.argv.index('--only') + 1].split(',')
@@ -103,7 +112,7 @@ for k, (w, a, b) in res.items():
     print(f'  {k:44s} wall p50 {statistics.median(w):6.1f} ms (min {min(w):5.1f})   CPU/start: CLI {statistics.mean(a):5.1f} ms + cgroup {statistics.mean(b):5.1f} ms = {cpu:5.1f} ms ({cpu / base_cpu:.2f}×)')
 shutil.rmtree(base, ignore_errors=True)
 for h in os.listdir('/sys/fs/cgroup'):
-    for name in ('runc', 'runcsealed', 'crun', 'runcns', 'crunns', 'runcrun', 'runcrunsealed'):
+    for name in ('runc', 'runcsealed', 'crun', 'runcns', 'crunns', 'runcrun', 'runcrunsealed', 'runcaf', 'crunaf'):
         try: os.rmdir(f'/sys/fs/cgroup/{h}/{parent}/{name}')
         except OSError: pass
     try: os.rmdir(f'/sys/fs/cgroup/{h}/{parent}')

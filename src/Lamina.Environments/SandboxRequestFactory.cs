@@ -43,7 +43,8 @@ public static class SandboxRequestFactory
             function.EphemeralStorageMb)
         {
             Network = function.Network,
-            Agent = new AgentMount(options.AgentBinary, options.AgentContainerPath),
+            // lamina-init installs the precompiled seccomp filter when the manager hands it one (--seccomp).
+            Agent = new AgentMount(options.AgentBinary, options.AgentContainerPath) { LoadsSeccomp = true },
             InitPrefix = [options.AgentContainerPath, "--control-socket", EnvironmentOptions.ControlSocketInSandbox, "--"],
         };
     }

@@ -53,6 +53,7 @@ public static class SchedulerModule
         {
             Cpu = options.ToCpuLimits(), Runtime = options.SandboxRuntime, CrunPath = options.CrunPath,
             SealedRuntimeCopy = options.SealedRuntimeCopy,
+            SeccompInAgent = options.SeccompInAgent,
         }));
         services.AddSingleton(sp => new EnvironmentFactory(sp.GetRequiredService<SandboxManager>(), new EnvironmentOptions(agent) { DeadlineGrace = options.DeadlineGrace, MaxConcurrentStarts = options.MaxConcurrentStarts }));
         services.AddSingleton(sp => new RegistryImageResolver(sp.GetRequiredService<IRegistryMetadata>(), sp.GetRequiredService<ILocalRegistryHosts>()));
