@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Lamina.Sandbox.Tests.Fixtures;
 
@@ -21,7 +20,7 @@ public sealed class CreateAndStartTests
         try
         {
             Assert.Equal(SandboxState.Running, sandbox.State);
-            Assert.Equal("running", RuntimeStatus(runtime, h.RuntimeRoot, sandbox.Id));
+            Assert.Equal("running", JsonDocument.Parse(LifecycleTests.RuncState(h, sandbox.Id)).RootElement.GetProperty("status").GetString());
             Assert.Equal(SandboxErrorCode.InvalidState, (await h.Manager.StartAsync(sandbox))?.Code);
             Assert.Null(await h.Manager.FreezeAsync(sandbox));
             Assert.Null(await h.Manager.ThawAsync(sandbox));
@@ -68,14 +67,5 @@ public sealed class CreateAndStartTests
         Assert.Null(h.Manager.Find(request.Id));
         Assert.Empty(Directory.GetDirectories(h.Manager.Layout.SandboxesDirectory));
         Assert.Empty((await h.Manager.RecoverAsync()).Problems);
-    }
-
-    private static string RuntimeStatus(OciRuntime runtime, string root, string id)
-    {
-        var psi = new ProcessStartInfo(Runtimes.PathOf(runtime)) { ArgumentList = { "--root", root, "state", id }, RedirectStandardOutput = true };
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return JsonDocument.Parse(output).RootElement.GetProperty("status").GetString()!;
     }
 }

@@ -12,7 +12,7 @@ public sealed class LifecycleTests
     }
 
     /// <summary>`runc state` (or `crun state`) as the runtime itself reports it.</summary>
-    private static string RuncState(SandboxHarness h, string id)
+    internal static string RuncState(SandboxHarness h, string id)
     {
         var psi = new System.Diagnostics.ProcessStartInfo(Runtimes.PathOf(h.Runtime)) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "--root", h.RuntimeRoot, "state", id }) psi.ArgumentList.Add(a);
