@@ -45,6 +45,8 @@ public static class SandboxRequestFactory
             Network = function.Network,
             Agent = new AgentMount(options.AgentBinary, options.AgentContainerPath),
             InitPrefix = [options.AgentContainerPath, "--control-socket", EnvironmentOptions.ControlSocketInSandbox, "--"],
+            // lamina-init is a .NET program: the image's and the function's DOTNET_* are the runtime's, not the agent's.
+            HideRuntimeSettings = true,
         };
     }
 }
