@@ -56,7 +56,7 @@ for (var i = 0; i < pulls; i++)
 // LAMINA_BENCH_RUNTIMES=runc,crun: only the on-demand cold start per OCI runtime, interleaved (RuntimeColdstart).
 if (Environment.GetEnvironmentVariable("LAMINA_BENCH_RUNTIMES") is { Length: > 0 } runtimeList)
 {
-    var runtimes = runtimeList.Split(',').Select(r => OciRuntimes.TryParse(r.Trim(), out var rt) ? rt : throw new ArgumentException("unknown runtime " + r)).ToList();
+    var runtimes = runtimeList.Split(',').Select(r => r.Trim()).ToList();
     Console.WriteLine(Tool.Run("/usr/bin/crun", "--version").Split('\n')[0]);
     var byRuntime = await RuntimeColdstart.MeasureAsync(runtimes, work, agent, image!, new FunctionConfig("bench-fn", MemoryMb: 256, TimeoutSeconds: 30), runs);
     byRuntime.Print($"on demand per runtime, interleaved (image local, NativeAOT lamina-init), load after: {File.ReadAllText("/proc/loadavg").Trim()}:");

@@ -11,31 +11,38 @@ namespace Lamina.Bench.Coldstart;
 /// sandbox-ready phases as in the main table, plus the CPU one sandbox costs — the runtime's CLI processes
 /// (utime+stime of this process's waited-for children over create, start, first invoke; kill and delete are after)
 /// and the sandbox's own cgroup (cpuacct.usage after the first answer: the runtime's in-container init, lamina-init,
-/// the runtime, the invoke). <c>LAMINA_BENCH_RUNTIMES=runc,crun bench/coldstart/run.sh N</c>.
+/// the runtime, the invoke). <c>LAMINA_BENCH_RUNTIMES=runc,crun bench/coldstart/run.sh N</c>; a runtime named with
+/// <c>/spec-seccomp</c> (e.g. <c>runc/spec-seccomp</c>) has the runtime compile the seccomp filter from the spec
+/// (<c>Execution:SeccompInAgent=false</c>) instead of lamina-init installing the precompiled one.
 /// </summary>
 internal static partial class RuntimeColdstart
 {
-    public static async Task<Stats> MeasureAsync(IReadOnlyList<OciRuntime> runtimes, string work, string agent,
+    public static async Task<Stats> MeasureAsync(IReadOnlyList<string> variants, string work, string agent,
         PulledImage image, FunctionConfig function, int runs)
     {
         var stats = new Stats();
         var payload = "{\"hello\":\"world\"}"u8.ToArray();
         var parent = "lamina-rt-bench-" + Guid.NewGuid().ToString("N")[..6];
-        var factories = new List<(OciRuntime Runtime, EnvironmentFactory Factory)>();
-        foreach (var runtime in runtimes)
+        var factories = new List<(string Name, EnvironmentFactory Factory)>();
+        foreach (var variant in variants)
         {
-            var manager = new SandboxManager(new SandboxManagerOptions(Path.Combine(work, "rt-" + runtime.Name()), parent) { Runtime = runtime });
+            var runtimeName = variant.Split('/')[0];
+            var runtime = OciRuntimes.TryParse(runtimeName, out var rt) ? rt : throw new ArgumentException("unknown runtime " + variant);
+            var specSeccomp = variant.EndsWith("/spec-seccomp", StringComparison.Ordinal);
+            var manager = new SandboxManager(new SandboxManagerOptions(Path.Combine(work, "rt-" + variant.Replace('/', '-')), parent)
+            {
+                Runtime = runtime, SeccompInAgent = !specSeccomp,
+            });
             await manager.RecoverAsync();
-            factories.Add((runtime, new EnvironmentFactory(manager, new EnvironmentOptions(agent))));
+            factories.Add((variant, new EnvironmentFactory(manager, new EnvironmentOptions(agent))));
         }
         for (var i = -3; i < runs; i++)
         {
-            foreach (var (runtime, factory) in factories)
+            foreach (var (name, factory) in factories)
             {
-                var name = runtime.Name();
                 var cpu0 = ChildrenCpuMs();
                 var clock = Stopwatch.StartNew();
-                var (env, error) = await factory.StartAsync($"rt-{name}-{i + 3}", image, function);
+                var (env, error) = await factory.StartAsync($"rt-{name.Replace('/', '-')}-{i + 3}", image, function);
                 if (env is null) throw new InvalidOperationException($"{name}: {error}");
                 var (result, invokeError) = await env.InvokeAsync(payload);
                 var total = clock.Elapsed.TotalMilliseconds;

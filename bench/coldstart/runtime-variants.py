@@ -5,6 +5,9 @@
 #   busybox, the process /bin/true, the control and agent mounts go.
 #   --breakdown (measurement only) adds each runtime without the seccomp filter, and `runc run --detach` (one CLI
 #   process start less than create + start; what session 5's runc-variants.py measured).
+#   --agent-filter BPF LOADER adds each runtime with no seccomp section and the first process installing BPF (the
+#   profile Lamina compiled: <data>/seccomp/*.bpf) before exec'ing /bin/true, as lamina-init does with --seccomp
+#   (Execution:SeccompInAgent); LOADER: a static build of tests/Lamina.Sandbox.Tests/Fixtures/seccomp-init.c.
 # crun is started as Lamina starts it on this host (src/Lamina.Sandbox/Runc/RuncCli.cs): on a hybrid cgroup host
 # with a controller on cgroup2 (HybridCgroups), `crun create` runs under `unshare --mount` with the cgroup2 mount
 # unmounted; "crun create+start, direct" is left out there (crun refuses), kept on other hosts.
@@ -30,10 +33,11 @@ def hybrid():
     except OSError:
         return False
 
-def bundle(name, runtime, seccomp=True):
+def bundle(name, runtime, seccomp=True, agent_filter=False):
     d = f'{base}/{name}'; os.makedirs(d, exist_ok=True)
     cc = json.loads(json.dumps(c))
     if not seccomp: cc['linux'].pop('seccomp', None)
+    if agent_filter: cc['process']['args'] = ['/seccomp-init', '--seccomp', '/filter.bpf', '/bin/true']
     cc['linux']['cgroupsPath'] = f'/{parent}/{name}'
     # RuntimeSpecAdapter: crun 1.8.1 cannot write a quota of -1; a new cgroup's quota is -1 already.
     if runtime == 'crun' and cc['linux']['resources'].get('cpu', {}).get('quota', 0) < 0: del cc['linux']['resources']['cpu']['quota']
@@ -52,6 +56,11 @@ if '--breakdown' in sys.argv:  # measurement only: the seccomp filter's share un
     variants['runc, no seccomp'] = ('/usr/sbin/runc', bundle('runcns', 'runc', False), False, False)
     variants['crun, no seccomp'] = ('/usr/bin/crun', bundle('crunns', 'crun', False), hybrid(), False)
     variants['runc run --detach'] = ('/usr/sbin/runc', bundle('runcrun', 'runc'), False, True)
+if '--agent-filter' in sys.argv:  # the filter compiled once by Lamina, installed by the sandbox's first process
+    bpf, loader = sys.argv[sys.argv.index('--agent-filter') + 1:][:2]
+    shutil.copy(bpf, f'{rootfs}/filter.bpf'); shutil.copy(loader, f'{rootfs}/seccomp-init')
+    variants['runc, filter loaded by the first process'] = ('/usr/sbin/runc', bundle('runcaf', 'runc', False, True), False, False)
+    variants['crun, filter loaded by the first process'] = ('/usr/bin/crun', bundle('crunaf', 'crun', False, True), hybrid(), False)
 res = {k: ([], [], []) for k in variants}
 for i in range(-2, N):
     for name, (binary, d, hide, detach) in variants.items():
@@ -82,7 +91,7 @@ for k, (w, a, b) in res.items():
     print(f'  {k:44s} wall p50 {statistics.median(w):6.1f} ms (min {min(w):5.1f})   CPU/start: CLI {statistics.mean(a):5.1f} ms + cgroup {statistics.mean(b):5.1f} ms = {statistics.mean(a) + statistics.mean(b):5.1f} ms')
 shutil.rmtree(base, ignore_errors=True)
 for h in os.listdir('/sys/fs/cgroup'):
-    for name in ('runc', 'crun', 'runcns', 'crunns', 'runcrun'):
+    for name in ('runc', 'crun', 'runcns', 'crunns', 'runcrun', 'runcaf', 'crunaf'):
         try: os.rmdir(f'/sys/fs/cgroup/{h}/{parent}/{name}')
         except OSError: pass
     try: os.rmdir(f'/sys/fs/cgroup/{h}/{parent}')

@@ -16,7 +16,7 @@ namespace Lamina.Agent;
 internal sealed class AgentHost : IAsyncDisposable
 {
     public const string Usage =
-        "usage: lamina-init [--runtime-api-address HOST:PORT] [--runtime-interface-emulator-address HOST:PORT] [--control-socket PATH] [--log-level LEVEL] [--] [command [args...]]";
+        "usage: lamina-init [--seccomp FILTER] [--runtime-api-address HOST:PORT] [--runtime-interface-emulator-address HOST:PORT] [--control-socket PATH] [--log-level LEVEL] [--] [command [args...]]";
 
     private readonly List<HttpServer> _runtimeApis;
     private readonly HttpServer _invokeApi;

@@ -2,6 +2,19 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Lamina.Agent;
 using Lamina.Agent.Emulator;
+using Lamina.Agent.Security;
+
+// Before anything reads input or starts a process: the sandbox's seccomp filter, when the host hands one over.
+// Fails closed: a filter that cannot be installed ends lamina-init here.
+if (args is [SeccompFilter.Switch, ..])
+{
+    if ((args.Length < 2 ? "--seccomp needs a path" : SeccompFilter.Install(args[1])) is { } failure)
+    {
+        Console.Error.WriteLine($"lamina-init: {failure}");
+        return 3;
+    }
+    args = args[2..];
+}
 
 // lamina-init: started without a control channel it is the Runtime Interface Emulator.
 // Socket continuations run on the epoll thread instead of hopping to the thread pool: an invoke crosses

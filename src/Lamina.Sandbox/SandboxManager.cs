@@ -32,6 +32,7 @@ public sealed partial class SandboxManager
         Cgroups = cgroups;
         Layout = new SandboxLayout(options.DataDirectory);
         _skeletons = new Skeletons(Layout);
+        _seccompFilter = SeccompFilterWriter(Layout);
         _runc = new RuncCli(options.RuntimePath, Layout.RuntimeRoot(options.Runtime),
             hideUnifiedCgroup: options.Runtime == OciRuntime.Crun && HybridCgroups.UnifiedHasControllers());
         if (options.CgroupParent.Length == 0 || options.CgroupParent.Contains('/') || options.CgroupParent.Contains(".."))
@@ -125,7 +126,7 @@ public sealed partial class SandboxManager
             return new SandboxError(SandboxErrorCode.RuntimeFailed, parentError);
         }
         var spec = RuntimeSpecAdapter.For(SpecBuilder.Build(request, control, Options.CgroupParent, Options.Cpu,
-            Cgroups.SwapAccounting(Options.CgroupParent)), Options.Runtime);
+            Cgroups.SwapAccounting(Options.CgroupParent), SeccompFilterFor(request)), Options.Runtime);
         await File.WriteAllBytesAsync(Path.Combine(Layout.Bundle(id), "config.json"),
             JsonSerializer.SerializeToUtf8Bytes(spec, SpecJsonContext.Default.RuntimeSpec));
 

@@ -31,6 +31,14 @@ public sealed record SandboxManagerOptions(
     /// </summary>
     public TimeSpan FreezeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// true (default): a sandbox whose first process is an agent that loads seccomp (<see cref="AgentMount.LoadsSeccomp"/>)
+    /// gets the profile precompiled to BPF once per process, installed by the agent as its first act; runc (or crun) then
+    /// compiles no filter per start (bench/coldstart/README.md). false: the runtime compiles the spec's seccomp
+    /// section, as for every other sandbox. Same profile either way (docs/sandbox.md, "Seccomp").
+    /// </summary>
+    public bool SeccompInAgent { get; init; } = true;
+
     /// <summary>CFS quota and shares of every sandbox (Lambda's CPU-per-memory rule, a floor, the host cap).</summary>
     public CpuLimits Cpu { get; init; } = CpuLimits.Default;
 }

@@ -71,4 +71,13 @@ public enum NetworkMode
 /// <summary>A host executable exposed read-only inside the sandbox.</summary>
 /// <param name="HostPath">Absolute path of the executable on the host.</param>
 /// <param name="ContainerPath">Absolute path inside the sandbox, e.g. /opt/lamina/lamina-init.</param>
-public sealed record AgentMount(string HostPath, string ContainerPath = "/opt/lamina/lamina-init");
+public sealed record AgentMount(string HostPath, string ContainerPath = "/opt/lamina/lamina-init")
+{
+    /// <summary>
+    /// Whether the agent installs a precompiled seccomp filter given as <c>--seccomp PATH</c> in front of its other
+    /// arguments, failing closed (lamina-init does). When the manager uses that
+    /// (<see cref="SandboxManagerOptions.SeccompInAgent"/>) and the agent is the first process, the runtime spec
+    /// carries no seccomp section. false for anything else: it would run unfiltered.
+    /// </summary>
+    public bool LoadsSeccomp { get; init; }
+}

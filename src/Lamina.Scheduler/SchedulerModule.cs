@@ -52,6 +52,7 @@ public static class SchedulerModule
         services.AddSingleton(new SandboxManager(new SandboxManagerOptions(root, cgroupParent, options.RuncPath)
         {
             Cpu = options.ToCpuLimits(), Runtime = options.SandboxRuntime, CrunPath = options.CrunPath,
+            SeccompInAgent = options.SeccompInAgent,
         }));
         services.AddSingleton(sp => new EnvironmentFactory(sp.GetRequiredService<SandboxManager>(), new EnvironmentOptions(agent) { DeadlineGrace = options.DeadlineGrace, MaxConcurrentStarts = options.MaxConcurrentStarts }));
         services.AddSingleton(sp => new RegistryImageResolver(sp.GetRequiredService<IRegistryMetadata>(), sp.GetRequiredService<ILocalRegistryHosts>()));

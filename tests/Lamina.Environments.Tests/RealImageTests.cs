@@ -56,7 +56,9 @@ public sealed class RealImageTests(PulledImageFixture image) : IClassFixture<Pul
         var spec = JsonDocument.Parse(File.ReadAllText(Path.Combine(h.Manager.Layout.Bundle(env.Sandbox.Id), "config.json"))).RootElement;
         var process = spec.GetProperty("process");
         var args = process.GetProperty("args").EnumerateArray().Select(a => a.GetString() ?? "").ToArray();
-        Assert.Equal(["/opt/lamina/lamina-init", "--control-socket", "/run/lamina/control.sock", "--", "/var/task/bootstrap"], args);
+        // lamina-init installs the precompiled seccomp filter (Execution:SeccompInAgent, default): the spec carries none.
+        Assert.Equal(["/opt/lamina/lamina-init", "--seccomp", "/opt/lamina/lamina-init.seccomp", "--control-socket", "/run/lamina/control.sock", "--", "/var/task/bootstrap"], args);
+        Assert.False(spec.GetProperty("linux").TryGetProperty("seccomp", out _));
         Assert.Equal("/var/task", process.GetProperty("cwd").GetString());
         var vars = process.GetProperty("env").EnumerateArray().Select(e => e.GetString()).ToArray();
         Assert.Contains("FROM_IMAGE=yes", vars);

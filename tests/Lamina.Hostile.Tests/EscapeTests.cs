@@ -136,13 +136,15 @@ public sealed class EscapeTests(HostileServer server, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task The_runtime_the_agent_and_the_root_filesystem_cannot_be_overwritten()
+    public async Task The_runtime_the_agent_its_seccomp_filter_and_the_root_filesystem_cannot_be_overwritten()
     {
         var agentHash = SHA256.HashData(File.ReadAllBytes(AgentBinary.Path));
         var runc = SHA256.HashData(File.ReadAllBytes("/usr/sbin/runc"));
         var proc = await AttackAsync("proc /opt/lamina/lamina-init /var/task/bootstrap");
         Refused(proc);
-        var write = await AttackAsync("write /hostile /var/task/bootstrap /etc/passwd /opt/lamina/lamina-init /tmp/allowed");
+        // /opt/lamina/lamina-init.seccomp: the precompiled filter the agent installed (docs/sandbox.md, "Seccomp").
+        var write = await AttackAsync("write /hostile /var/task/bootstrap /etc/passwd /opt/lamina/lamina-init /opt/lamina/lamina-init.seccomp /tmp/allowed");
+        Assert.StartsWith("/opt/lamina/lamina-init.seccomp errno=", write.Of("/opt/lamina/lamina-init.seccomp"), StringComparison.Ordinal);
         Assert.Equal("/tmp/allowed ok", write.Of("/tmp/allowed")); // /tmp is the one writable place
         Refused(write, "/tmp/allowed");
         Assert.Equal(agentHash, SHA256.HashData(File.ReadAllBytes(AgentBinary.Path)));

@@ -18,6 +18,49 @@ public sealed class PrivilegeTests
         Assert.Matches(@"Seccomp:\s+2", output);
     }
 
+    public static TheoryData<OciRuntime, bool> FilterPaths => new()
+    {
+        { OciRuntime.Runc, true }, { OciRuntime.Runc, false }, { OciRuntime.Crun, true }, { OciRuntime.Crun, false },
+    };
+
+    // The default (true): the first process installs Lamina's compiled filter and the spec has none; false: the runtime
+    // compiles the spec's. The same syscalls are refused the same way on both paths.
+    [Theory]
+    [MemberData(nameof(FilterPaths))]
+    public async Task The_filter_refuses_the_same_way_whoever_installs_it(OciRuntime runtime, bool seccompInAgent)
+    {
+        await using var h = new SandboxHarness(runtime: runtime, seccompInAgent: seccompInAgent);
+        var sandbox = await h.StartAsync(SandboxHarness.Request("/bin/probe", "seccomp"));
+        var exit = await h.Manager.WaitForExitAsync(sandbox).WaitAsync(SandboxHarness.Patience);
+        var output = SandboxHarness.Output(sandbox);
+        var config = await File.ReadAllTextAsync(Path.Combine(h.Manager.Layout.Bundle(sandbox.Id), "config.json"));
+        using var spec = System.Text.Json.JsonDocument.Parse(config);
+        Assert.Equal(!seccompInAgent, spec.RootElement.GetProperty("linux").TryGetProperty("seccomp", out _));
+        Assert.Equal(seccompInAgent, spec.RootElement.GetProperty("process").GetProperty("args").EnumerateArray().Any(a => a.GetString() == "--seccomp"));
+        Assert.Equal(SandboxExitReason.Exited, exit.Reason);
+        Assert.Contains("Seccomp: 2 NoNewPrivs: 1", output);
+        Assert.Contains("mount errno=EPERM", output);
+        Assert.Contains("clone3 errno=ENOSYS", output);
+        Assert.Contains("unknown-syscall errno=ENOSYS", output);
+        Assert.Contains("clone-newuser errno=ENOSYS", output);
+        Assert.Contains("socket-netlink-audit errno=EINVAL", output);
+        Assert.Contains("getppid ok", output);
+        Assert.Contains("x32-getpid killed", output);
+    }
+
+    [Fact]
+    public async Task A_filter_that_cannot_be_installed_stops_the_sandbox_before_the_function_runs()
+    {
+        await using var h = new SandboxHarness();
+        var request = SandboxHarness.Request("/bin/sh", "-c", "echo function-ran");
+        request = request with { InitPrefix = [SandboxHarness.LoaderPath, "--seccomp", "/nonexistent"] };
+        // The loader is handed a filter path that does not exist (the runtime's filter applies meanwhile): it must stop,
+        // not run the command unfiltered — the contract it shares with lamina-init (tests/Lamina.Agent.Tests).
+        var (_, output) = await h.RunAsync(request with { Agent = request.Agent! with { LoadsSeccomp = false } });
+        Assert.Contains("seccomp-init: open filter", output);
+        Assert.DoesNotContain("function-ran", output);
+    }
+
     [Theory]
     [MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
     public async Task Runs_as_the_non_root_sandbox_user_whatever_the_image_says(OciRuntime runtime)

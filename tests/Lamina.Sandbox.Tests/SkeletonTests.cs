@@ -15,7 +15,7 @@ public sealed class SkeletonTests
         var agent = new AgentMount(TestImage.ProbeHostPath, "/opt/lamina/lamina-init");
         SandboxRequest Holding() => SandboxHarness.Request("/bin/sh", "-c",
             "echo mine > /tmp/marker && ls /opt/lamina && touch /skeleton-write 2>/dev/null || echo read-only; " +
-            "echo up; while [ ! -e /run/lamina/go ]; do sleep 0.05; done; cat /tmp/marker; ls /tmp") with { Agent = agent };
+            "echo up; while [ ! -e /run/lamina/go ]; do sleep 0.05; done; cat /tmp/marker; ls /tmp") with { Agent = agent, InitPrefix = [] };
 
         var first = await h.StartAsync(Holding());
         var second = await h.StartAsync(Holding());
@@ -42,8 +42,8 @@ public sealed class SkeletonTests
         Assert.Equal(2, output.Split('\n').Count(l => l == "mine" || l == "marker"));
 
         // Another agent path gets its own skeleton; no agent at all gets the base one.
-        var third = await h.StartAsync(SandboxHarness.Request("/bin/true") with { Agent = agent with { ContainerPath = "/opt/other/agent" } });
-        var fourth = await h.StartAsync(SandboxHarness.Request("/bin/true"));
+        var third = await h.StartAsync(SandboxHarness.Request("/bin/true") with { Agent = agent with { ContainerPath = "/opt/other/agent" }, InitPrefix = [] });
+        var fourth = await h.StartAsync(SandboxHarness.Request("/bin/true") with { Agent = null, InitPrefix = [] });
         await h.Manager.WaitForExitAsync(third).WaitAsync(SandboxHarness.Patience);
         await h.Manager.WaitForExitAsync(fourth).WaitAsync(SandboxHarness.Patience);
         var names = Directory.GetDirectories(h.Manager.Layout.SkeletonsDirectory).Select(d => Path.GetFileName(d)).Order().ToList();

@@ -124,5 +124,28 @@ public sealed class SpecBuilderTests
     }
 
     [Fact]
+    public void An_agent_that_loads_the_filter_gets_it_read_only_and_the_spec_has_none()
+    {
+        var agent = new AgentMount("/usr/bin/agent") { LoadsSeccomp = true };
+        var request = Request() with { Agent = agent, InitPrefix = [agent.ContainerPath, "--control-socket", "/run/lamina/control.sock", "--"] };
+        var spec = SpecBuilder.Build(request, "/c", "lamina", seccompFilter: "/data/seccomp/f.bpf");
+        Assert.Null(spec.Linux.Seccomp);
+        Assert.False(Json(spec).GetProperty("linux").TryGetProperty("seccomp", out _));
+        Assert.Equal([agent.ContainerPath, "--seccomp", "/opt/lamina/lamina-init.seccomp", "--control-socket"], spec.Process.Args.Take(4));
+        var filter = spec.Mounts.Single(m => m.Destination == "/opt/lamina/lamina-init.seccomp");
+        Assert.Equal("/data/seccomp/f.bpf", filter.Source);
+        Assert.Contains("ro", filter.Options);
+
+        // Anything else keeps the runtime's filter: no filter file, an agent that does not load it, or one that is
+        // mounted but not the first process.
+        Assert.NotNull(SpecBuilder.Build(request, "/c", "lamina").Linux.Seccomp);
+        Assert.NotNull(SpecBuilder.Build(request with { Agent = agent with { LoadsSeccomp = false } }, "/c", "lamina", seccompFilter: "/f").Linux.Seccomp);
+        var notFirst = SpecBuilder.Build(request with { InitPrefix = [] }, "/c", "lamina", seccompFilter: "/f");
+        Assert.NotNull(notFirst.Linux.Seccomp);
+        Assert.DoesNotContain("--seccomp", notFirst.Process.Args);
+        Assert.DoesNotContain(notFirst.Mounts, m => m.Destination.EndsWith(".seccomp", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_test_image_layers_exist() => Assert.Equal(2, TestImage.Layers.Count);
 }

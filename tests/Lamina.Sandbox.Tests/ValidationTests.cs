@@ -34,7 +34,7 @@ public sealed class ValidationTests
             "ephemeral" => r with { EphemeralStorageMb = 20000 },
             "agent-missing" => r with { Agent = new AgentMount("/nonexistent-agent") },
             "agent-proc" => r with { Agent = new AgentMount(TestImage.ProbeHostPath, "/proc/self/../x") },
-            "no-command" => r with { Image = new ImageProcessConfig(null, null, null, null) },
+            "no-command" => r with { Image = new ImageProcessConfig(null, null, null, null), InitPrefix = [] },
             "env-name" => r with { Environment = new Dictionary<string, string> { ["A=B"] = "x" } },
             _ => throw new ArgumentException(kind),
         };

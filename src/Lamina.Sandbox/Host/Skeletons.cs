@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Lamina.Sandbox.Seccomp;
 using Lamina.Sandbox.Spec;
 
 namespace Lamina.Sandbox.Host;
@@ -43,6 +44,8 @@ internal sealed class Skeletons(SandboxLayout layout)
             var target = Path.Combine(skeleton, agentContainerPath[1..]);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             if (!File.Exists(target)) File.WriteAllBytes(target, []);
+            // The precompiled seccomp filter's mount target (used when the agent loads it; an empty file otherwise).
+            if (!File.Exists(target + SeccompFilterFile.ContainerSuffix)) File.WriteAllBytes(target + SeccompFilterFile.ContainerSuffix, []);
         }
         return skeleton;
     }

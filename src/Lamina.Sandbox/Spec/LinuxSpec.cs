@@ -2,12 +2,13 @@ using System.Text.Json.Serialization;
 
 namespace Lamina.Sandbox.Spec;
 
-/// <summary>The Linux-specific part of the spec: namespaces, cgroups, seccomp, masked paths.</summary>
+/// <summary>The Linux-specific part of the spec: namespaces, cgroups, seccomp (null: the agent installs the filter
+/// itself, docs/sandbox.md "Seccomp"), masked paths.</summary>
 public sealed record LinuxSpec(
     [property: JsonPropertyName("namespaces")] IReadOnlyList<NamespaceSpec> Namespaces,
     [property: JsonPropertyName("cgroupsPath")] string CgroupsPath,
     [property: JsonPropertyName("resources")] ResourcesSpec Resources,
-    [property: JsonPropertyName("seccomp")] SeccompSpec Seccomp,
+    [property: JsonPropertyName("seccomp")] SeccompSpec? Seccomp,
     [property: JsonPropertyName("maskedPaths")] IReadOnlyList<string> MaskedPaths,
     [property: JsonPropertyName("readonlyPaths")] IReadOnlyList<string> ReadonlyPaths,
     [property: JsonPropertyName("rootfsPropagation")] string RootfsPropagation);

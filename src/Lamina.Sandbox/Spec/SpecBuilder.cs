@@ -36,10 +36,17 @@ public static class SpecBuilder
     /// <param name="cpu">CPU quota settings; null is <see cref="CpuLimits.Default"/>.</param>
     /// <param name="swapAccounting">Whether the kernel accounts swap for the sandbox's cgroup (so a swap limit can
     /// be set); null: cgroup v1, where memory.memsw.limit_in_bytes says so.</param>
+    /// <param name="seccompFilter">Host path of the precompiled filter (<see cref="SeccompFilterFile"/>), or null. Used
+    /// only when the request's first process is an agent that loads it (<see cref="UsesAgentFilter"/>): the agent gets
+    /// <c>--seccomp</c> and the file read-only, and the spec no seccomp section; otherwise the spec's own.</param>
     public static RuntimeSpec Build(SandboxRequest request, string controlDirectory, string cgroupParent, CpuLimits? cpu = null,
-        bool? swapAccounting = null)
+        bool? swapAccounting = null, string? seccompFilter = null)
     {
-        var args = request.InitPrefix.Concat(ProcessCommand.Resolve(request.Image, request.Overrides)).ToList();
+        var agentFilter = seccompFilter is not null && UsesAgentFilter(request) ? request.Agent!.ContainerPath + SeccompFilterFile.ContainerSuffix : null;
+        IEnumerable<string> prefix = agentFilter is null
+            ? request.InitPrefix
+            : [request.InitPrefix[0], "--seccomp", agentFilter, .. request.InitPrefix.Skip(1)];
+        var args = prefix.Concat(ProcessCommand.Resolve(request.Image, request.Overrides)).ToList();
         var process = new ProcessSpec(
             Terminal: false,
             User: new UserSpec(SandboxUid, SandboxGid, []),
@@ -57,14 +64,18 @@ public static class SpecBuilder
             namespaces,
             CgroupsPath: "/" + cgroupParent + "/" + request.Id,
             Resources: Resources(request, cpu ?? CpuLimits.Default, swapAccounting),
-            Seccomp: SeccompProfile.Build(),
+            Seccomp: agentFilter is null ? SeccompProfile.Build() : null,
             MaskedPaths: MaskedPaths,
             ReadonlyPaths: ReadonlyPaths,
             RootfsPropagation: "private");
 
         return new RuntimeSpec("1.0.2", process, new RootSpec("rootfs", Readonly: true),
-            Hostname: "localhost", Mounts(request, controlDirectory), linux);
+            Hostname: "localhost", Mounts(request, controlDirectory, agentFilter is null ? null : seccompFilter), linux);
     }
+
+    /// <summary>Whether the sandbox's first process is an agent that installs the precompiled filter itself.</summary>
+    public static bool UsesAgentFilter(SandboxRequest request) =>
+        request.Agent is { LoadsSeccomp: true } agent && request.InitPrefix.Count > 0 && request.InitPrefix[0] == agent.ContainerPath;
 
     /// <summary>The spec as config.json bytes (source-generated serializer, nulls omitted).</summary>
     public static byte[] Serialize(RuntimeSpec spec) =>
@@ -94,7 +105,7 @@ public static class SpecBuilder
         new("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
     ];
 
-    private static List<MountSpec> Mounts(SandboxRequest request, string controlDirectory)
+    private static List<MountSpec> Mounts(SandboxRequest request, string controlDirectory, string? seccompFilter)
     {
         var mounts = KernelMounts();
         mounts.Add(new("/tmp", "tmpfs", "tmpfs", ["nosuid", "nodev", "mode=1777", $"size={request.EphemeralStorageMb}m"]));
@@ -104,7 +115,11 @@ public static class SpecBuilder
         if (request.Network == NetworkMode.None)
             mounts.Insert(5, new("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]));
         if (request.Agent is { } agent)
+        {
             mounts.Add(new(agent.ContainerPath, "bind", agent.HostPath, ["bind", "ro", "nosuid", "nodev"]));
+            if (seccompFilter is not null)
+                mounts.Add(new(agent.ContainerPath + SeccompFilterFile.ContainerSuffix, "bind", seccompFilter, ["bind", "ro", "nosuid", "nodev", "noexec"]));
+        }
         return mounts;
     }
 }

@@ -9,10 +9,12 @@ internal sealed class SandboxHarness : IAsyncDisposable
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
     private readonly List<SandboxHandle> _sandboxes = [];
     private readonly CpuLimits _cpu;
+    private readonly bool _seccompInAgent;
 
-    public SandboxHarness(CpuLimits? cpu = null, OciRuntime runtime = OciRuntime.Runc)
+    public SandboxHarness(CpuLimits? cpu = null, OciRuntime runtime = OciRuntime.Runc, bool seccompInAgent = true)
     {
         _cpu = cpu ?? CpuLimits.Default;
+        _seccompInAgent = seccompInAgent;
         Runtime = runtime;
         var path = runtime.DefaultPath();
         if (!File.Exists(path)) throw new InvalidOperationException($"{runtime.Name()} missing at {path}: apt-get install -y {runtime.Name()}");
@@ -25,7 +27,7 @@ internal sealed class SandboxHarness : IAsyncDisposable
     public string DataDirectory { get; }
     public string CgroupParent { get; }
     public OciRuntime Runtime { get; }
-    public SandboxManagerOptions Options => new(DataDirectory, CgroupParent) { Cpu = _cpu, Runtime = Runtime };
+    public SandboxManagerOptions Options => new(DataDirectory, CgroupParent) { Cpu = _cpu, Runtime = Runtime, SeccompInAgent = _seccompInAgent };
 
     /// <summary>The runtime's state directory (its --root).</summary>
     public string RuntimeRoot => Manager.Layout.RuntimeRoot(Runtime);
@@ -33,9 +35,20 @@ internal sealed class SandboxHarness : IAsyncDisposable
 
     public static string NewId() => "t-" + Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>Where the harness's default first process (the filter loader) appears in the sandbox.</summary>
+    public const string LoaderPath = "/opt/lamina/seccomp-init";
+
+    /// <summary>
+    /// A request for <paramref name="cmd"/>, started by the filter loader the way lamina-init starts a function: the
+    /// manager hands it the precompiled seccomp filter and the spec carries none (SandboxManagerOptions.SeccompInAgent).
+    /// </summary>
     public static SandboxRequest Request(params string[] cmd) => new(
         NewId(), TestImage.Layers, new ImageProcessConfig(null, cmd, "/", ["FROM_IMAGE=yes"]), null,
-        new LambdaEnvironment("probe-fn", "$LATEST", "us-east-1", "app.handler"), null);
+        new LambdaEnvironment("probe-fn", "$LATEST", "us-east-1", "app.handler"), null)
+    {
+        Agent = new AgentMount(TestImage.LoaderHostPath, LoaderPath) { LoadsSeccomp = true },
+        InitPrefix = [LoaderPath],
+    };
 
     public async Task<SandboxHandle> StartAsync(SandboxRequest request)
     {

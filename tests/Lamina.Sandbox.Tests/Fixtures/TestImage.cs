@@ -22,13 +22,20 @@ internal static class TestImage
     /// <summary>The compiled probe on the host (also usable as a fake agent binary).</summary>
     public static string ProbeHostPath => Path.Combine(LayersLazy.Value[0], "bin", "probe");
 
+    /// <summary>
+    /// The compiled seccomp-init.c on the host: the harness's default first process, standing in for lamina-init's
+    /// filter loading so every sandbox test runs under the precompiled filter (SandboxHarness.Request).
+    /// </summary>
+    public static string LoaderHostPath => Path.Combine(Path.GetDirectoryName(LayersLazy.Value[0])!, "loader", "seccomp-init");
+
     // Built once per content (probe.c + busybox) into a shared cache directory, so repeated test
     // runs neither rebuild nor leave a new copy behind; built aside and renamed into place.
     private static string[] Build()
     {
         var source = Path.Combine(AppContext.BaseDirectory, "Fixtures", "probe.c");
+        var loader = Path.Combine(AppContext.BaseDirectory, "Fixtures", "seccomp-init.c");
         var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
-            File.ReadAllBytes(source).Concat(BitConverter.GetBytes(new FileInfo("/bin/busybox").Length)).ToArray()))[..16];
+            File.ReadAllBytes(source).Concat(File.ReadAllBytes(loader)).Concat(BitConverter.GetBytes(new FileInfo("/bin/busybox").Length)).ToArray()))[..16];
         var cache = Path.Combine("/var/tmp", "lamina-sandbox-test-image-" + key);
         if (Directory.Exists(cache)) return [Path.Combine(cache, "probe"), Path.Combine(cache, "base")];
         var root = cache + ".building-" + Guid.NewGuid().ToString("N");
@@ -55,6 +62,9 @@ internal static class TestImage
         var top = Path.Combine(root, "probe");
         Directory.CreateDirectory(Path.Combine(top, "bin"));
         Run("gcc", "-static", "-O2", "-o", Path.Combine(top, "bin", "probe"), source);
+        Directory.CreateDirectory(Path.Combine(root, "loader"));
+        Run("gcc", "-static", "-O2", "-o", Path.Combine(root, "loader", "seccomp-init"),
+            Path.Combine(Path.GetDirectoryName(source)!, "seccomp-init.c"));
     }
 
     private static bool IsStatic(string path)

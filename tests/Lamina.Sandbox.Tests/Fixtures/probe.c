@@ -71,6 +71,31 @@ int main(int argc, char **argv) {
         pause();
         return 0;
     }
+    if (!strcmp(cmd, "seccomp")) {
+        /* The filter's answers: status, a refused and an unlisted syscall, clone3, a namespace clone, an argument
+           rule, an allowed call, and an x32 syscall (another ABI: the filter kills the thread). */
+        char line[256];
+        FILE *status = fopen("/proc/self/status", "r");
+        int mode = -1, nnp = -1;
+        while (status && fgets(line, sizeof line, status)) {
+            sscanf(line, "Seccomp: %d", &mode);
+            sscanf(line, "NoNewPrivs: %d", &nnp);
+        }
+        printf("Seccomp: %d NoNewPrivs: %d\n", mode, nnp);
+        report("mount", mount("none", "/lamina-probe-mnt", "tmpfs", 0, NULL));
+        report("clone3", syscall(435, NULL, 0));
+        report("unknown-syscall", syscall(1000));
+        report("clone-newuser", syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0));
+        report("socket-netlink-audit", syscall(SYS_socket, 16, 3, 9));
+        report("getppid", syscall(SYS_getppid));
+        pid_t child = fork();
+        if (child == 0) { syscall(39 | 0x40000000); _exit(0); }
+        int st = 0;
+        waitpid(child, &st, 0);
+        if (WIFSIGNALED(st)) printf("x32-getpid killed sig=%d\n", WTERMSIG(st));
+        else printf("x32-getpid exit=%d\n", WEXITSTATUS(st));
+        return 0;
+    }
     if (!strcmp(cmd, "sleep")) { pause(); return 0; }
     fprintf(stderr, "unknown command %s\n", cmd);
     return 2;
