@@ -4,36 +4,10 @@ using System.Text;
 
 namespace Lamina.Images.Tests;
 
-/// <summary>
-/// A registry's error answer becomes one short human line: the OCI error body as <c>CODE: message</c>, anything else
-/// cut short. Against Debian's distribution registry and a real HTTP server that answers what a proxy might.
-/// </summary>
-public sealed class RegistryErrorMessageTests : IClassFixture<DistributionRegistryFixture>, IDisposable
+// A registry's error answer becomes one short human line: the OCI error body as CODE: message, anything else cut
+// short. Against a real HTTP server that answers what a proxy or another registry might.
+public sealed partial class PullTests
 {
-    private readonly DistributionRegistry registry;
-    private readonly string data = Path.Combine(Path.GetTempPath(), "lamina-store-" + Guid.NewGuid().ToString("n"));
-    private readonly ImageStore store;
-
-    public RegistryErrorMessageTests(DistributionRegistryFixture fixture)
-    {
-        registry = fixture.Registry;
-        store = new ImageStore(new ImageStoreOptions { DataDirectory = data, Durable = false });
-    }
-
-    public void Dispose()
-    {
-        store.Dispose();
-        try { Directory.Delete(data, recursive: true); } catch (IOException) { }
-    }
-
-    [Fact]
-    public async Task A_missing_image_is_named_with_the_registrys_code_and_message_not_its_json()
-    {
-        var result = await store.PullAsync($"{registry.Host}/nobody/here:v1");
-        Assert.Equal(ImageErrorCode.NotFound, result.Error?.Code);
-        Assert.Equal($"image {registry.Host}/nobody/here:v1: MANIFEST_UNKNOWN: manifest unknown", result.Error!.Message);
-    }
-
     [Fact]
     public async Task Bodies_that_are_not_the_oci_error_shape_are_kept_to_one_short_line()
     {
