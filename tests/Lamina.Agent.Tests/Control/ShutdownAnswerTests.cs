@@ -13,12 +13,8 @@ namespace Lamina.Agent.Tests.Control;
 /// session 8). Here the control handler is served by the agent's HTTP server on a Unix socket, and the shutdown action
 /// itself waits until the host has read the whole answer: it can only see that if it runs after the answer is written.
 /// </summary>
-public sealed class ShutdownAnswerTests : IDisposable
+public sealed class ShutdownAnswerTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("lamina-shutdown-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public async Task Stopping_starts_only_once_the_host_can_read_the_answer_to_its_shutdown()
     {
@@ -27,11 +23,12 @@ public sealed class ShutdownAnswerTests : IDisposable
         // The health, init and invoke routes (the other two arguments) are not used by a shutdown.
         var control = new ControlApiHandler(null!, null!, () =>
             stopping.TrySetResult(hostRead.Task.Wait(TimeSpan.FromSeconds(30))));
-        var path = Path.Combine(_dir, "control.sock");
-        await using var server = HttpServer.Start(new UnixDomainSocketEndPoint(path), control, new HttpLimits(1024));
+        // An abstract Unix socket (leading NUL): nothing on disk to clean up.
+        var endpoint = new UnixDomainSocketEndPoint("\0lamina-shutdown-" + Guid.NewGuid().ToString("N"));
+        await using var server = HttpServer.Start(endpoint, control, new HttpLimits(1024));
 
         using var host = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await host.ConnectAsync(new UnixDomainSocketEndPoint(path));
+        await host.ConnectAsync(endpoint);
         await host.SendAsync("POST /lamina/v1/shutdown HTTP/1.1\r\nHost: agent\r\nContent-Length: 0\r\n\r\n"u8.ToArray(), SocketFlags.None);
         var answer = await ReadAnswerAsync(host);
         hostRead.SetResult();
