@@ -11,7 +11,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 dotnet build "$here/Lamina.Bench.Agent/Lamina.Bench.Agent.csproj" -c Release --nologo -v q -o "$out/tool" >/dev/null
 cc -O2 -o "$out/runtime" "$here/runtime.c"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$here/lib.sh"
 ports=()
 clients=${LAMINA_BENCH_CLIENTS:-1}
 for b in "$@"; do p=$(free_port); AWS_LAMBDA_MAX_CONCURRENCY=$clients "$b" --runtime-api-address 127.0.0.1:0 --runtime-interface-emulator-address "127.0.0.1:$p" "$out/runtime" >/dev/null 2>&1 & pids+=($!); ports+=("$p"); done

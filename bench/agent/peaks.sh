@@ -7,34 +7,28 @@
 # usage: bench/agent/peaks.sh BENCH_DLL RUNTIME SECONDS LAMINA_INIT...   (RUNTIME: cc -O2 bench/agent/runtime.c)
 set -u
 bench="$1"; runtime="$2"; seconds="$3"; shift 3
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$2/status"; }
-cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 for round in 1 2 3; do
   for bin in "$@"; do
-    port=$(free_port)
-    AWS_LAMBDA_MAX_CONCURRENCY=32 "$bin" --runtime-api-address 127.0.0.1:0 --runtime-interface-emulator-address "127.0.0.1:$port" "$runtime" >/dev/null 2>&1 &
-    pid=$!
-    sleep 2
-    url="http://127.0.0.1:$port/2015-03-31/functions/function/invocations"
-    idle=$(kb VmRSS "$pid")
+    start_agent "$bin" 2
+    idle=$(status_kb VmRSS "$pid")
     curl -s -o /dev/null -d '"x"' "$url"
-    one_invoke=$(kb VmRSS "$pid")
+    one_invoke=$(status_kb VmRSS "$pid")
     echo 5 > "/proc/$pid/clear_refs"
     one=$(dotnet "$bench" load "$url" 1 "$seconds" 256)
-    peak1=$(kb VmHWM "$pid")
+    peak1=$(status_kb VmHWM "$pid")
     echo 5 > "/proc/$pid/clear_refs"
-    c0=$(cpu "$pid")
+    c0=$(cpu_ticks "$pid")
     many=$(dotnet "$bench" load "$url" 32 "$seconds" 256)
-    c1=$(cpu "$pid")
-    peak32=$(kb VmHWM "$pid"); after=$(kb VmRSS "$pid")
+    c1=$(cpu_ticks "$pid")
+    peak32=$(status_kb VmHWM "$pid"); after=$(status_kb VmRSS "$pid")
     requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$many")
     big="skipped"
     if [ "${LAMINA_BENCH_BIG:-1}" != 0 ]; then
       echo 5 > "/proc/$pid/clear_refs"
-      big="$(dotnet "$bench" load "$url" 32 "$seconds" 6291456 2>&1 | tail -1) peak=$(kb VmHWM "$pid")kB"
+      big="$(dotnet "$bench" load "$url" 32 "$seconds" 6291456 2>&1 | tail -1) peak=$(status_kb VmHWM "$pid")kB"
     fi
     echo "round=$round $bin idle=${idle}kB after1=${one_invoke}kB peak1=${peak1}kB peak32=${peak32}kB after32=${after}kB |1| $one |32| $many cpu_us_per_invoke=$(( (c1 - c0) * 10000 / (requests > 0 ? requests : 1) )) (over the warm-up too) |6MiB| $big | load=$(cut -d' ' -f1-3 /proc/loadavg)"
-    kill "$pid"; wait "$pid" 2>/dev/null
+    stop_agent
   done
 done

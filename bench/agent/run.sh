@@ -14,7 +14,7 @@ trap cleanup EXIT
 dotnet publish "$root/src/Lamina.Agent/Lamina.Agent.csproj" -c Release -r linux-x64 -o "$out/aot" --nologo -v q >/dev/null
 dotnet build "$here/Lamina.Bench.Agent/Lamina.Bench.Agent.csproj" -c Release --nologo -v q -o "$out/bench" >/dev/null
 cc -O2 -o "$out/runtime" "$here/runtime.c"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$here/lib.sh"
 
 echo "lamina-init binary: $(stat -c %s "$out/aot/lamina-init") bytes"
 python3 "$here/measure_start.py" "$out/aot/lamina-init" 30

@@ -63,8 +63,8 @@ internal sealed class Platform : IAsyncDisposable
             ["MemorySize"] = 128,
             ["Timeout"] = 60,
         };
-        // LAMINA_BENCH_FUNCTION_ENV=K=V,K=V: the function's environment variables (the agent and the runtime both see
-        // them; A/B of runtime knobs such as DOTNET_ThreadPool_UnfairSemaphoreSpinLimit without rebuilding the agent).
+        // LAMINA_BENCH_FUNCTION_ENV=K=V,K=V: the function's environment variables (the runtime sees them; DOTNET_*/COMPlus_*
+        // no longer reach lamina-init under their names since session 9, so agent knobs are A/B'd with LAMINA_INIT_BINARY).
         if (Environment.GetEnvironmentVariable("LAMINA_BENCH_FUNCTION_ENV") is { Length: > 0 } env)
         {
             var variables = new JsonObject();

@@ -46,6 +46,8 @@ public static class SandboxRequestFactory
             // lamina-init installs the precompiled seccomp filter when the manager hands it one (--seccomp).
             Agent = new AgentMount(options.AgentBinary, options.AgentContainerPath) { LoadsSeccomp = true },
             InitPrefix = [options.AgentContainerPath, "--control-socket", EnvironmentOptions.ControlSocketInSandbox, "--"],
+            // lamina-init is a .NET program: the image's and the function's DOTNET_* are the runtime's, not the agent's.
+            HideRuntimeSettings = true,
         };
     }
 }

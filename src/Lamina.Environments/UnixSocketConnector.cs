@@ -13,10 +13,12 @@ internal static class UnixSocketConnector
 
     /// <summary>
     /// Connects to <paramref name="socketPath"/>. A non-blocking connect(2) to a Unix socket fails with EAGAIN (which
-    /// .NET reports as WouldBlock or AddressNotAvailable) when the listener's queue is momentarily full; unlike TCP it
-    /// is not "in progress" and must simply be tried again, so it is, for up to <see cref="RetryWindow"/> (10 ms apart
-    /// at first, backing off to 100 ms) before giving up. The window is seconds, not half of one, because a loaded
-    /// machine can keep an agent from accepting for that long (CI saw a 0.5 s window run out once).
+    /// .NET reports as WouldBlock) when the listener's queue is momentarily full; unlike TCP it is not "in progress" and
+    /// must simply be tried again, for up to <see cref="RetryWindow"/> (10 ms apart at first, backing off to 100 ms)
+    /// before giving up: a loaded machine can keep an agent from accepting for seconds. ENOENT, no socket at the path,
+    /// is what .NET reports as AddressNotAvailable ("Cannot assign requested address") and is waited out the same way;
+    /// the failures CI saw with that message were an agent that had already stopped (its shutdown raced its answer to
+    /// the host, fixed in ControlApiHandler), not a full queue.
     /// </summary>
     public static async ValueTask<Stream> ConnectAsync(string socketPath, CancellationToken ct)
     {

@@ -34,6 +34,13 @@ public sealed record SandboxRequest(
     /// </summary>
     public IReadOnlyList<string> InitPrefix { get; init; } = [];
 
+    /// <summary>
+    /// True when the first process is lamina-init: the variables a .NET runtime reads (DOTNET_*, COMPlus_*,
+    /// CORECLR_*) reach it renamed with <see cref="Spec.LambdaVariables.HiddenPrefix"/>, so they configure the
+    /// function's runtime, to which lamina-init restores them, and not the agent's own.
+    /// </summary>
+    public bool HideRuntimeSettings { get; init; }
+
     /// <summary>Maximum number of tasks in the sandbox (fork bombs stop here).</summary>
     public int PidsLimit { get; init; } = 1024;
 }

@@ -16,40 +16,36 @@ public sealed class MistakeHintTests(CliServerFixture server) : IClassFixture<Cl
         Assert.DoesNotContain("Required command", r.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_typod_flag_suggests_the_option()
+    /// <summary>Mistakes made against the server: what was run, the exit code, what stderr must say and must not.</summary>
+    public static TheoryData<string, string[], int, string[], string[]> ServerMistakes => new()
     {
-        var r = await server.LaminaAsync("invoke", "hello", "--paylaod", "{}");
-        Assert.True(r.ExitCode == 2, r.ToString());
-        Assert.Contains("unknown option '--paylaod'. Did you mean `lamina invoke hello --payload {}", r.Stderr, StringComparison.Ordinal);
-    }
+        {
+            "a typo'd flag suggests the option", ["invoke", "hello", "--paylaod", "{}"], 2,
+            ["unknown option '--paylaod'. Did you mean `lamina invoke hello --payload {}"], []
+        },
+        {
+            "a token close to nothing keeps the parser's errors", ["functions", "ls", "--zzzzzzzz"], 2,
+            ["Unrecognized command or argument '--zzzzzzzz'"], ["Did you mean"]
+        },
+        {
+            "an unknown function points at functions ls", ["functions", "inspect", "no-such-fn"], 1,
+            ["ResourceNotFoundException", "no-such-fn", "`lamina functions ls` lists the functions"], []
+        },
+        {
+            "a missing repository says how to list and create one", ["images", "inspect", "no-such-repo:latest"], 1,
+            ["RepositoryNotFoundException", "aws ecr create-repository --repository-name NAME"], []
+        },
+    };
 
-    [Fact]
-    public async Task A_token_close_to_nothing_keeps_the_parsers_errors()
+    [Theory]
+    [MemberData(nameof(ServerMistakes))]
+    public async Task A_mistake_against_the_server_gets_its_exit_code_and_one_message_saying_what_to_do(
+        string mistake, string[] args, int exitCode, string[] says, string[] neverSays)
     {
-        var r = await server.LaminaAsync("functions", "ls", "--zzzzzzzz");
-        Assert.True(r.ExitCode == 2, r.ToString());
-        Assert.Contains("Unrecognized command or argument '--zzzzzzzz'", r.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("Did you mean", r.Stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task An_unknown_function_points_at_functions_ls()
-    {
-        var r = await server.LaminaAsync("functions", "inspect", "no-such-fn");
-        Assert.True(r.ExitCode == 1, r.ToString());
-        Assert.Contains("ResourceNotFoundException", r.Stderr, StringComparison.Ordinal);
-        Assert.Contains("no-such-fn", r.Stderr, StringComparison.Ordinal);
-        Assert.Contains("`lamina functions ls` lists the functions", r.Stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_missing_repository_says_how_to_list_and_create_one()
-    {
-        var r = await server.LaminaAsync("images", "inspect", "no-such-repo:latest");
-        Assert.True(r.ExitCode == 1, r.ToString());
-        Assert.Contains("RepositoryNotFoundException", r.Stderr, StringComparison.Ordinal);
-        Assert.Contains("aws ecr create-repository --repository-name NAME", r.Stderr, StringComparison.Ordinal);
+        var r = await server.LaminaAsync(args);
+        Assert.True(r.ExitCode == exitCode, $"{mistake}: {r}");
+        foreach (var text in says) Assert.Contains(text, r.Stderr, StringComparison.Ordinal);
+        foreach (var text in neverSays) Assert.DoesNotContain(text, r.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

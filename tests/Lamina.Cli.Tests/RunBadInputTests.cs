@@ -13,6 +13,9 @@ public sealed class RunBadInputTests(RunFixture fixture) : IClassFixture<RunFixt
         Assert.Equal(1, await run.WaitForExitAsync());
         Assert.Contains("cannot pull", run.Stderr);
         Assert.Contains("NotFound", run.Stderr);
+        // The registry's answer as one human line (a repository never pushed is NAME_UNKNOWN, as ECR says), never its JSON.
+        Assert.Contains($"image {fixture.Host.BaseAddress.Authority}/run/missing:v9: NAME_UNKNOWN: repository name not known to registry", run.Stderr);
+        Assert.DoesNotContain("{\"errors\"", run.Stderr);
     }
 
     [Fact]

@@ -22,6 +22,7 @@ public sealed class SandboxRequestFactoryTests
         Assert.Equal(["/snap/top", "/snap/base"], r.Layers);
         Assert.Equal(["/opt/lamina/lamina-init", "--control-socket", "/run/lamina/control.sock", "--"], r.InitPrefix);
         Assert.Equal(new AgentMount("/host/lamina-init", "/opt/lamina/lamina-init") { LoadsSeccomp = true }, r.Agent);
+        Assert.True(r.HideRuntimeSettings, "lamina-init is a .NET program: the function's DOTNET_* must not reach it by name");
         Assert.Equal(["/entry"], r.Image.Entrypoint!);
         Assert.Equal("/work", r.Image.WorkingDir);
         Assert.Equal("7", r.Environment!["AWS_LAMBDA_FUNCTION_TIMEOUT"]);

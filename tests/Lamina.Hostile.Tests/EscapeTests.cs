@@ -142,6 +142,13 @@ public sealed class EscapeTests(HostileServer server, ITestOutputHelper output)
         var runc = SHA256.HashData(File.ReadAllBytes("/usr/sbin/runc"));
         var proc = await AttackAsync("proc /opt/lamina/lamina-init /var/task/bootstrap");
         Refused(proc);
+        // Its memory limit was tried where either cgroup layout keeps it (v1 memory.limit_in_bytes, v2 memory.max),
+        // at a cgroup mount's root and at its own cgroup's path, whichever layout this host has.
+        Assert.StartsWith("/sys/fs/cgroup/memory/memory.limit_in_bytes errno=", proc.Of("/sys/fs/cgroup/memory/memory.limit_in_bytes"), StringComparison.Ordinal);
+        Assert.StartsWith("/sys/fs/cgroup/memory.max errno=", proc.Of("/sys/fs/cgroup/memory.max"), StringComparison.Ordinal);
+        var sandboxIds = server.SandboxesOf(Fn).Select(s => s.Id).ToList();
+        Assert.Contains(proc.Results, r => sandboxIds.Any(id =>
+            r.Contains($"/{id}/memory.limit_in_bytes errno=", StringComparison.Ordinal) || r.Contains($"/{id}/memory.max errno=", StringComparison.Ordinal)));
         // /opt/lamina/lamina-init.seccomp: the precompiled filter the agent installed (docs/sandbox.md, "Seccomp").
         var write = await AttackAsync("write /hostile /var/task/bootstrap /etc/passwd /opt/lamina/lamina-init /opt/lamina/lamina-init.seccomp /tmp/allowed");
         Assert.StartsWith("/opt/lamina/lamina-init.seccomp errno=", write.Of("/opt/lamina/lamina-init.seccomp"), StringComparison.Ordinal);

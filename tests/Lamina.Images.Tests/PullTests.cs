@@ -6,7 +6,7 @@ using Lamina.Oci;
 namespace Lamina.Images.Tests;
 
 /// <summary>Pulls from Debian's real distribution registry, images pushed with the real skopeo.</summary>
-public sealed class PullTests : IClassFixture<DistributionRegistryFixture>, IDisposable
+public sealed partial class PullTests : IClassFixture<DistributionRegistryFixture>, IDisposable
 {
     private readonly DistributionRegistry registry;
     private readonly string data = Path.Combine(Path.GetTempPath(), "lamina-store-" + Guid.NewGuid().ToString("n"));
@@ -200,6 +200,8 @@ public sealed class PullTests : IClassFixture<DistributionRegistryFixture>, IDis
     {
         var missing = await store.PullAsync($"{registry.Host}/nobody/here:v1");
         Assert.Equal(ImageErrorCode.NotFound, missing.Error?.Code);
+        // The registry's code and message on one line, not its JSON (see PullTests.Errors.cs for other answers).
+        Assert.Equal($"image {registry.Host}/nobody/here:v1: MANIFEST_UNKNOWN: manifest unknown", missing.Error!.Message);
         var bad = await store.PullAsync($"{registry.Host}/UPPER:v1");
         Assert.Equal(ImageErrorCode.InvalidReference, bad.Error?.Code);
     }

@@ -7,46 +7,33 @@ namespace Lamina.Sandbox.Tests;
 /// The read accessors callers outside the sandbox layer use (<see cref="SandboxCgroups"/>: `lamina run`'s cleanup and
 /// the test fixtures): the v2 layout against the host's real cgroup2 mount, the v1 layout's paths, quota parsing.
 /// </summary>
-public sealed class CgroupLayoutReadTests : IDisposable
+public sealed class CgroupLayoutReadTests : UnifiedCgroupTest
 {
-    private readonly UnifiedCgroupParent _cg = new();
-
-    public void Dispose() => _cg.Dispose();
-
+    // Frozen of a live sandbox, false → true → false across a freeze and a thaw: CgroupV2ProcessTests.Freeze_stops_every_task_until_thaw.
     [Fact]
-    public async Task V2_frozen_reads_cgroup_events_and_null_for_a_missing_sandbox()
-    {
-        Assert.Null(_cg.Layout.Frozen(_cg.Parent, "absent"));
-        _cg.StartIn("sleeper", "sleep 600");
-        await UnifiedCgroupParent.WaitUntil(() => _cg.Pids("sleeper").Count >= 1, "the shell in its cgroup");
-        Assert.False(_cg.Layout.Frozen(_cg.Parent, "sleeper"));
-        Assert.Null(await _cg.Layout.FreezeAsync(_cg.Parent, "sleeper", TimeSpan.FromSeconds(30)));
-        Assert.True(_cg.Layout.Frozen(_cg.Parent, "sleeper"));
-        Assert.Null(await _cg.Layout.ThawAsync(_cg.Parent, "sleeper"));
-        Assert.False(_cg.Layout.Frozen(_cg.Parent, "sleeper"));
-    }
+    public void V2_frozen_is_null_for_a_missing_sandbox() => Assert.Null(Cg.Layout.Frozen(Cg.Parent, "absent"));
 
     [Fact]
     public void V2_files_live_in_the_one_sandbox_directory_whatever_the_controller()
     {
-        Assert.Equal(Path.Combine(_cg.Dir("s1"), "pids.max"), _cg.Layout.ControlFile(_cg.Parent, "s1", "pids", "pids.max"));
-        Assert.Equal(Path.Combine(_cg.Dir("s1"), "memory.max"), _cg.Layout.ControlFile(_cg.Parent, "s1", "memory", "memory.max"));
+        Assert.Equal(Path.Combine(Cg.Dir("s1"), "pids.max"), Cg.Layout.ControlFile(Cg.Parent, "s1", "pids", "pids.max"));
+        Assert.Equal(Path.Combine(Cg.Dir("s1"), "memory.max"), Cg.Layout.ControlFile(Cg.Parent, "s1", "memory", "memory.max"));
         // No cpu controller on this host's cgroup2 side: cpu.max is absent, so the quota is unknown, not "none".
-        Directory.CreateDirectory(_cg.Dir("s1"));
-        Assert.Null(_cg.Layout.CpuQuotaUs(_cg.Parent, "s1"));
+        Directory.CreateDirectory(Cg.Dir("s1"));
+        Assert.Null(Cg.Layout.CpuQuotaUs(Cg.Parent, "s1"));
     }
 
     [Fact]
     public void V2_parent_directories_are_the_one_parent_until_it_is_removed_empty()
     {
-        var parent = Path.Combine(UnifiedCgroupParent.UnifiedRoot, _cg.Parent);
-        Assert.Equal([parent], _cg.Layout.ParentDirectories(_cg.Parent));
-        Directory.CreateDirectory(_cg.Dir("child"));
-        _cg.Layout.RemoveParentIfEmpty(_cg.Parent);
-        Assert.Equal([parent], _cg.Layout.ParentDirectories(_cg.Parent)); // a sandbox cgroup is left: kept
-        Directory.Delete(_cg.Dir("child"));
-        _cg.Layout.RemoveParentIfEmpty(_cg.Parent);
-        Assert.Empty(_cg.Layout.ParentDirectories(_cg.Parent));
+        var parent = Path.Combine(UnifiedCgroupParent.UnifiedRoot, Cg.Parent);
+        Assert.Equal([parent], Cg.Layout.ParentDirectories(Cg.Parent));
+        Directory.CreateDirectory(Cg.Dir("child"));
+        Cg.Layout.RemoveParentIfEmpty(Cg.Parent);
+        Assert.Equal([parent], Cg.Layout.ParentDirectories(Cg.Parent)); // a sandbox cgroup is left: kept
+        Directory.Delete(Cg.Dir("child"));
+        Cg.Layout.RemoveParentIfEmpty(Cg.Parent);
+        Assert.Empty(Cg.Layout.ParentDirectories(Cg.Parent));
     }
 
     [Fact]

@@ -32,8 +32,10 @@ internal sealed class ControlApiHandler(InvokeApiHandler invokes, EnvironmentPoo
                 var (failure, initMs) = await environments.InitializeAsync();
                 return HttpResponse.Json(200, InitReport(failure, initMs));
             case ("shutdown", "POST"):
-                shutdown();
-                return new HttpResponse(200, """{"status":"stopping"}"""u8.ToArray(), "application/json") { CloseConnection = true };
+                // Stopping starts only once the answer is written: it closes every connection and removes the socket,
+                // so begun here it raced the answer, and a host whose answer was cut off (reset, or retried by its
+                // HTTP client on a new connection: ENOENT, "Cannot assign requested address") never saw "stopping".
+                return new HttpResponse(200, """{"status":"stopping"}"""u8.ToArray(), "application/json") { CloseConnection = true, AfterSent = shutdown };
             default:
                 return InvokeApiErrors.Render(InvokeApiError.NotFound, request.Path);
         }

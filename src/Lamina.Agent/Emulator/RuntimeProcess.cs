@@ -31,8 +31,9 @@ internal sealed class RuntimeProcess
     /// <summary>The agent's own socket tuning (Program.cs); never passed on to the runtime or extensions.</summary>
     public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
-    /// <summary>True when the agent set <see cref="InlineCompletionsVariable"/> itself (a value the function's
-    /// environment brought is passed on untouched).</summary>
+    /// <summary>True when the agent set <see cref="InlineCompletionsVariable"/> itself (always under the host, which hides
+    /// the function's own value from the agent: <see cref="ChildEnvironment"/>; in emulator mode a value the environment
+    /// brought is used and passed on untouched).</summary>
     public static bool HideInlineCompletions { get; set; }
 
     /// <summary>Completes with the exit status (128 + n when killed by signal n).</summary>
@@ -67,6 +68,8 @@ internal sealed class RuntimeProcess
         {
             env.Remove(InlineCompletionsVariable);
         }
+        // After the removal above: a DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS of the function's comes back here.
+        ChildEnvironment.Restore(env);
         env["AWS_LAMBDA_RUNTIME_API"] = runtimeApi;
         env["AWS_LAMBDA_FUNCTION_NAME"] = options.FunctionName;
         env["AWS_LAMBDA_FUNCTION_VERSION"] = options.FunctionVersion;

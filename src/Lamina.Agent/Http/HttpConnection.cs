@@ -69,11 +69,18 @@ internal sealed class HttpConnection(Socket socket, IHttpHandler handler, HttpLi
                     }
                     catch (HttpProtocolException)
                     {
-                        response = new HttpResponse(response.Status, response.Body, response.ContentType) { CloseConnection = true };
+                        response = new HttpResponse(response.Status, response.Body, response.ContentType) { CloseConnection = true, AfterSent = response.AfterSent };
                     }
                 }
                 var close = response.CloseConnection || WantsClose(request);
-                await WriteAsync(stream, response, close, cancellationToken);
+                try
+                {
+                    await WriteAsync(stream, response, close, cancellationToken);
+                }
+                finally
+                {
+                    response.AfterSent?.Invoke();
+                }
                 if (close)
                 {
                     return;

@@ -31,6 +31,12 @@ internal sealed class HttpResponse
     /// <summary>When true the connection is closed after this response.</summary>
     public bool CloseConnection { get; init; }
 
+    /// <summary>
+    /// Called once the response has been written to the peer's socket (or writing it failed): for what must not start
+    /// before the peer can have its answer — the control channel's shutdown, which closes every connection.
+    /// </summary>
+    public Action? AfterSent { get; init; }
+
     /// <summary>Adds a header unless <paramref name="value"/> is null or empty.</summary>
     public HttpResponse With(string name, string? value)
     {

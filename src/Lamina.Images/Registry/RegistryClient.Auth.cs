@@ -45,13 +45,15 @@ public sealed partial class RegistryClient
                     authorizations[key] = await AnswerChallengeAsync(image, response, cancellationToken);
                     continue;
                 }
-                var body = await ReadErrorAsync(response, cancellationToken);
+                var status = (int)response.StatusCode;
+                var (parsed, raw) = await ReadErrorAsync(response, cancellationToken);
+                var said = (parsed ?? raw) is { } text ? ": " + text : "";
                 throw response.StatusCode switch
                 {
-                    HttpStatusCode.NotFound => new ImageException(ImageErrorCode.NotFound, $"{what} not found in {image.Registry}{body}"),
+                    HttpStatusCode.NotFound => new ImageException(ImageErrorCode.NotFound, $"{what}: {parsed ?? $"not found ({status}){said}"}"),
                     HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
-                        new ImageException(ImageErrorCode.Unauthorized, $"registry {image.Registry} refused access to {what} ({(int)response.StatusCode}){body}"),
-                    _ => new ImageException(ImageErrorCode.RegistryUnavailable, $"registry {image.Registry} answered {(int)response.StatusCode} for {what}{body}"),
+                        new ImageException(ImageErrorCode.Unauthorized, $"{what}: registry refused access ({status}){said}"),
+                    _ => new ImageException(ImageErrorCode.RegistryUnavailable, $"{what}: registry answered {status}{said}"),
                 };
             }
         }
@@ -114,18 +116,73 @@ public sealed partial class RegistryClient
     private static AuthenticationHeaderValue Basic(RegistryCredentials c) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.Username}:{c.Password}")));
 
-    /// <summary>The registry's error body, shortened, for the message; never more than one line's worth.</summary>
-    private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// What an error answer said, for a one-line message: <c>Parsed</c> is the OCI error body
+    /// (<c>{"errors":[{"code","message","detail"}]}</c>) as <c>CODE: message</c> (several joined by "; "), null when the
+    /// body is not one; <c>Raw</c> is then the body itself on one line, cut to <see cref="MaxRawErrorChars"/> (null when empty).
+    /// </summary>
+    private static async Task<(string? Parsed, string? Raw)> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            text = await ReadErrorTextAsync(response, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return (null, null);
+        }
+        if (DescribeErrors(text) is { } parsed) return (parsed, null);
+        var line = OneLine(text);
+        return (null, line.Length == 0 ? null : Cut(line));
+    }
+
+    private static string OneLine(string text) => string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c)).Trim();
+    private static string Cut(string text) => text.Length > MaxRawErrorChars ? text[..MaxRawErrorChars] + "…" : text;
+
+    private const int MaxRawErrorChars = 200;
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    /// <summary>At most <see cref="MaxErrorBodyBytes"/> of the body: a registry's error page is read, never an endless stream.</summary>
+    private static async Task<string> ReadErrorTextAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[MaxErrorBodyBytes];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0) length += read;
+        return Encoding.UTF8.GetString(buffer, 0, length);
+    }
+
+    /// <summary>The OCI error body as <c>CODE: message</c>; a missing message falls back to a string detail. Null when not that shape.</summary>
+    private static string? DescribeErrors(string body)
     {
         try
         {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            text = text.ReplaceLineEndings(" ").Trim();
-            return text.Length == 0 ? "" : ": " + (text.Length > 300 ? text[..300] + "…" : text);
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("errors", out var errors) ||
+                errors.ValueKind != JsonValueKind.Array)
+                return null;
+            var parts = new List<string>();
+            foreach (var error in errors.EnumerateArray())
+            {
+                if (error.ValueKind != JsonValueKind.Object) continue;
+                var code = Text(error, "code");
+                var message = Text(error, "message") ?? Text(error, "detail");
+                if (code is null && message is null) continue;
+                parts.Add(code is null ? message! : message is null ? code : $"{code}: {message}");
+            }
+            var joined = string.Join("; ", parts.Distinct(StringComparer.Ordinal));
+            return joined.Length == 0 ? null : Cut(joined);
         }
-        catch (HttpRequestException)
+        catch (JsonException)
         {
-            return "";
+            return null;
         }
+
+        static string? Text(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s
+                ? OneLine(s)
+                : null;
     }
 }

@@ -55,7 +55,7 @@ public sealed partial class RegistryClient : IDisposable
             var request = new HttpRequestMessage(HttpMethod.Get, Url(image, "manifests/" + reference));
             foreach (var t in ManifestTypes) request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(t));
             return request;
-        }, $"manifest {image.Repository}:{reference}", cancellationToken);
+        }, $"image {image.Registry}/{image.Repository}{(Digest.TryParse(reference, out _) ? "@" : ":")}{reference}", cancellationToken);
         var bytes = await ReadBoundedAsync(response, ImageManifest.MaxBytes, $"manifest {reference}", cancellationToken);
         Digest? asked = Digest.TryParse(reference, out var a) ? a : null;
         var claimed = response.Headers.TryGetValues("Docker-Content-Digest", out var values) && Digest.TryParse(values.FirstOrDefault(), out var c) ? c : (Digest?)null;
@@ -74,8 +74,8 @@ public sealed partial class RegistryClient : IDisposable
         if (descriptor.Size > MaxConfigBytes)
             throw new ImageException(ImageErrorCode.InvalidManifest, $"config blob {descriptor.Digest} is {descriptor.Size} bytes, over {MaxConfigBytes}");
         using var response = await SendAsync(image, () => new HttpRequestMessage(HttpMethod.Get, Url(image, "blobs/" + descriptor.Digest)),
-            $"blob {descriptor.Digest}", cancellationToken);
-        var bytes = await ReadBoundedAsync(response, descriptor.Size, $"blob {descriptor.Digest}", cancellationToken);
+            $"blob {descriptor.Digest} of {image.Registry}/{image.Repository}", cancellationToken);
+        var bytes = await ReadBoundedAsync(response, descriptor.Size, $"blob {descriptor.Digest} of {image.Registry}/{image.Repository}", cancellationToken);
         Verify(descriptor, bytes.Length, Digest.Compute(bytes, descriptor.Digest.Algorithm));
         return bytes;
     }
@@ -87,7 +87,7 @@ public sealed partial class RegistryClient : IDisposable
     public async Task DownloadBlobAsync(ImageReference image, Descriptor descriptor, string path, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(image, () => new HttpRequestMessage(HttpMethod.Get, Url(image, "blobs/" + descriptor.Digest)),
-            $"blob {descriptor.Digest}", cancellationToken);
+            $"blob {descriptor.Digest} of {image.Registry}/{image.Repository}", cancellationToken);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
         using var hash = descriptor.Digest.CreateHasher();

@@ -6,7 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Lamina.Registry.Distribution;
 
-/// <summary><c>/v2/&lt;name&gt;/manifests/&lt;reference&gt;</c>: GET/HEAD, PUT and DELETE, by tag or by digest.</summary>
+/// <summary>
+/// <c>/v2/&lt;name&gt;/manifests/&lt;reference&gt;</c>: GET/HEAD, PUT and DELETE, by tag or by digest. A manifest
+/// missing from a repository that exists is MANIFEST_UNKNOWN; in a repository that does not exist, NAME_UNKNOWN,
+/// as ECR answers (distribution 2.8 says MANIFEST_UNKNOWN there too; both are 404 with the spec's body).
+/// </summary>
 internal static class ManifestHandlers
 {
     public static async Task GetAsync(HttpContext ctx, RegistryRoute route)
@@ -26,7 +30,7 @@ internal static class ManifestHandlers
         var path = manifest is null ? null : services.GetRequiredService<IBlobStore>().GetPath(manifest.Digest);
         if (manifest is null || path is null)
         {
-            await RegistryErrors.WriteAsync(ctx, RegistryError.ManifestUnknown, $"manifest '{route.Reference}' is not in repository '{name}'");
+            await UnknownAsync(ctx, route, metadata);
             return;
         }
         var response = ctx.Response;
@@ -116,9 +120,18 @@ internal static class ManifestHandlers
         }
         if (!deleted)
         {
-            await RegistryErrors.WriteAsync(ctx, RegistryError.ManifestUnknown, $"manifest '{route.Reference}' is not in repository '{route.Name}'");
+            await UnknownAsync(ctx, route, metadata);
             return;
         }
         ctx.Response.StatusCode = StatusCodes.Status202Accepted;
+    }
+
+    /// <summary>The 404 for a reference not found: the repository is looked up only on this path, never on a hit.</summary>
+    private static async Task UnknownAsync(HttpContext ctx, RegistryRoute route, IRegistryMetadata metadata)
+    {
+        if (await metadata.GetRepositoryAsync(route.Name!, ctx.RequestAborted) is null)
+            await RegistryErrors.WriteAsync(ctx, RegistryError.NameUnknown, $"repository '{route.Name}' does not exist");
+        else
+            await RegistryErrors.WriteAsync(ctx, RegistryError.ManifestUnknown, $"manifest '{route.Reference}' is not in repository '{route.Name}'");
     }
 }

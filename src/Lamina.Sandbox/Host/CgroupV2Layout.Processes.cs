@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Lamina.Sandbox.Host;
 
 /// <summary>
@@ -27,23 +25,19 @@ internal sealed partial class CgroupV2Layout
     {
         var dir = SandboxDirectory(parent, id);
         var freeze = Path.Combine(dir, "cgroup.freeze");
-        var clock = Stopwatch.StartNew();
-        var delay = 0;
+        var wait = new FreezeWait(timeout);
         try
         {
             await File.WriteAllTextAsync(freeze, "1");
             while (true)
             {
                 if (await ReadEventAsync(dir, "frozen") == 1) return null;
-                if (clock.Elapsed > timeout)
+                if (wait.TimedOut)
                 {
                     await File.WriteAllTextAsync(freeze, "0");
-                    return $"{id} did not read frozen 1 in cgroup.events within {clock.Elapsed.TotalMilliseconds:0} ms; thawed again";
+                    return $"{id} did not read frozen 1 in cgroup.events within {wait.Elapsed.TotalMilliseconds:0} ms; thawed again";
                 }
-                // Spin a few rounds first (the usual case completes within them), then back off to 10 ms.
-                if (delay > 0) await Task.Delay(delay);
-                else await Task.Yield();
-                delay = delay == 0 ? (clock.Elapsed.TotalMilliseconds > 2 ? 1 : 0) : Math.Min(delay * 2, 10);
+                await wait.NextAsync();
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

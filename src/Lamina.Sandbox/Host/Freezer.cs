@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Lamina.Sandbox.Host;
 
 /// <summary>
@@ -25,8 +23,7 @@ internal static class Freezer
     public static async Task<string?> FreezeAsync(string parent, string id, TimeSpan timeout)
     {
         var file = StateFile(parent, id);
-        var clock = Stopwatch.StartNew();
-        var delay = 0;
+        var wait = new FreezeWait(timeout);
         var lastThaw = TimeSpan.Zero;
         try
         {
@@ -35,26 +32,23 @@ internal static class Freezer
                 await File.WriteAllTextAsync(file, "FROZEN");
                 var state = (await File.ReadAllTextAsync(file)).Trim();
                 if (state == "FROZEN") return null;
-                if (clock.Elapsed > timeout)
+                if (wait.TimedOut)
                 {
                     await File.WriteAllTextAsync(file, "THAWED");
-                    return $"the freezer of {id} stayed {state} for {clock.Elapsed.TotalMilliseconds:0} ms; thawed again";
+                    return $"the freezer of {id} stayed {state} for {wait.Elapsed.TotalMilliseconds:0} ms; thawed again";
                 }
-                if (clock.Elapsed - lastThaw > ThawAndRetryAfter)
+                if (wait.Elapsed - lastThaw > ThawAndRetryAfter)
                 {
                     // Stuck: a task caught between exec and its first return to user space (a sandbox frozen
                     // the moment it started) or in a long uninterruptible wait can keep the group FREEZING
                     // however often FROZEN is written. Thawing lets it run to a point where it can stop.
                     await File.WriteAllTextAsync(file, "THAWED");
                     await Task.Delay(1);
-                    lastThaw = clock.Elapsed;
-                    delay = 0;
+                    lastThaw = wait.Elapsed;
+                    wait.Restart();
                     continue;
                 }
-                // Spin a few rounds first (the usual case completes within them), then back off to 10 ms.
-                if (delay > 0) await Task.Delay(delay);
-                else await Task.Yield();
-                delay = delay == 0 ? (clock.Elapsed.TotalMilliseconds > 2 ? 1 : 0) : Math.Min(delay * 2, 10);
+                await wait.NextAsync();
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -6,10 +6,10 @@ using Lamina.Environments.Tests.Fixtures;
 namespace Lamina.Agent.Tests.Emulator;
 
 /// <summary>
-/// The GC settings that keep the agent's heap small (Lamina.Agent.csproj's <c>--runtimeopt:</c> IlcArgs): NativeAOT
-/// embeds each name and value in the binary, and the GC parses the value as plain hex when it starts. A value
-/// with a "0x" prefix fails that parse and is silently ignored (the mistake behind sessions 5 and 7's "NativeAOT
-/// ignores DOTNET_GC*"); so is a setting that never reached the binary.
+/// The agent's embedded runtime settings. The GC settings that keep the agent's heap small (Lamina.Agent.csproj's
+/// <c>--runtimeopt:</c> IlcArgs): NativeAOT embeds each name and value in the binary, and the GC parses the value as
+/// plain hex when it starts. A value with a "0x" prefix fails that parse and is silently ignored (the mistake behind
+/// sessions 5 and 7's "NativeAOT ignores DOTNET_GC*"); so is a setting that never reached the binary.
 /// </summary>
 public sealed partial class GcSettingsTests
 {
@@ -40,6 +40,21 @@ public sealed partial class GcSettingsTests
         Assert.True(binary.AsSpan().IndexOf(Encoding.ASCII.GetBytes("\0" + value + "\0")) >= 0, $"{AgentBinary.Path} does not embed the value {value}");
     }
 
+    /// <summary>The thread pool's spin limit that keeps idle agents out of sched_yield is a managed runtime knob, which
+    /// NativeAOT embeds as UTF-8 (the library's own use of the name is a UTF-16 literal). Its effect, sched_yield per
+    /// invoke, is measured in bench/invoke/README.md (session 9), not asserted here.</summary>
+    [Fact]
+    public void The_thread_pool_spin_limit_is_small_and_reaches_the_published_agent()
+    {
+        const string Knob = "System.Threading.ThreadPool.UnfairSemaphoreSpinLimit";
+        var match = SpinLimit().Match(File.ReadAllText(Tools.RepoPath("src", "Lamina.Agent", "Lamina.Agent.csproj")));
+        Assert.True(match.Success, $"Lamina.Agent.csproj sets no {Knob}: idle workers spin 70 times (the default) per wake-up");
+        Assert.InRange(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), 0, 10);
+
+        var binary = File.ReadAllBytes(AgentBinary.Path);
+        Assert.True(binary.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Knob + "\0")) >= 0, $"{AgentBinary.Path} does not embed {Knob}");
+    }
+
     private static List<(string Name, string Value)> RuntimeOptions()
     {
         var project = File.ReadAllText(Tools.RepoPath("src", "Lamina.Agent", "Lamina.Agent.csproj"));
@@ -48,4 +63,7 @@ public sealed partial class GcSettingsTests
 
     [GeneratedRegex("""--runtimeopt:([A-Za-z0-9]+)=([^"]*)""")]
     private static partial Regex RuntimeOption();
+
+    [GeneratedRegex("""<RuntimeHostConfigurationOption Include="System\.Threading\.ThreadPool\.UnfairSemaphoreSpinLimit" Value="([0-9]+)" />""")]
+    private static partial Regex SpinLimit();
 }

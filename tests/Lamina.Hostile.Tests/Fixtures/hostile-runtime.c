@@ -55,6 +55,45 @@ static void rc(const char *what, long r) {
 
 
 /* ---- the attacks ---- */
+/* Tries to lift its own memory limit wherever either cgroup layout keeps it: v1's memory controller
+ * (memory.limit_in_bytes) and the unified hierarchy (memory.max), at the root of a cgroup mount and at this
+ * process's own cgroup, read from /proc/self/cgroup ("ID:memory:/path" on v1, "0::/path" on v2). */
+static void try_write(const char *path, const char *value) {
+    int fd = open(path, O_WRONLY);
+    if (fd < 0) { add("%s errno=%s", path, strerrorname_np(errno)); return; }
+    rc(path, write(fd, value, strlen(value)));
+    close(fd);
+}
+
+static void cgroup_memory_limits(void) {
+    try_write("/sys/fs/cgroup/memory/memory.limit_in_bytes", "-1");
+    try_write("/sys/fs/cgroup/memory.max", "max");
+    FILE *f = fopen("/proc/self/cgroup", "r");
+    if (!f) { add("/proc/self/cgroup errno=%s", strerrorname_np(errno)); return; }
+    char line[512], path[640];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        char *controllers = strchr(line, ':');
+        char *own = controllers ? strchr(controllers + 1, ':') : NULL;
+        if (!own) continue;
+        *own++ = 0;
+        controllers++;
+        if (!strcmp(own, "/")) continue; /* the root's files are tried above */
+        if (!*controllers) {
+            snprintf(path, sizeof path, "/sys/fs/cgroup%s/memory.max", own);
+            try_write(path, "max");
+            continue;
+        }
+        char *rest;
+        for (char *c = strtok_r(controllers, ",", &rest); c; c = strtok_r(NULL, ",", &rest)) {
+            if (strcmp(c, "memory")) continue;
+            snprintf(path, sizeof path, "/sys/fs/cgroup/memory%s/memory.limit_in_bytes", own);
+            try_write(path, "-1");
+        }
+    }
+    fclose(f);
+}
+
 static void try_read(const char *path) {
     int fd = open(path, O_RDONLY);
     if (fd < 0) { add("%s errno=%s", path, strerrorname_np(errno)); return; }
@@ -256,7 +295,7 @@ static void attack(int argc, char **argv) {
     }
     if (!strcmp(a, "proc")) {
         const char *targets[] = { "/proc/self/exe", "/proc/1/exe", "/proc/sys/kernel/core_pattern",
-            "/proc/sysrq-trigger", "/proc/1/attr/current", "/proc/1/oom_score_adj", "/sys/fs/cgroup/memory/memory.limit_in_bytes" };
+            "/proc/sysrq-trigger", "/proc/1/attr/current", "/proc/1/oom_score_adj" };
         for (size_t i = 0; i < sizeof targets / sizeof *targets; i++) {
             int fd = open(targets[i], O_WRONLY | (i < 2 ? O_TRUNC : 0));
             if (fd < 0) { add("%s errno=%s", targets[i], strerrorname_np(errno)); continue; }
@@ -264,6 +303,7 @@ static void attack(int argc, char **argv) {
             rc(targets[i], write(fd, v, strlen(v)));
             close(fd);
         }
+        cgroup_memory_limits();
         for (int i = 1; i < argc; i++) { int fd = open(argv[i], O_WRONLY | O_TRUNC); rc(argv[i], fd); if (fd >= 0) close(fd); }
         return;
     }

@@ -64,9 +64,34 @@ public class PullTests
 
         using (var r = await server.Http.GetAsync("/v2/r/manifests/nope")) await RegistryServer.AssertErrorAsync(r, HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
         using (var r = await server.Http.GetAsync($"/v2/r/manifests/{absent}")) await RegistryServer.AssertErrorAsync(r, HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
-        using (var r = await server.Http.GetAsync("/v2/missing/manifests/v1")) await RegistryServer.AssertErrorAsync(r, HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
         using (var r = await server.Http.GetAsync($"/v2/r/blobs/{absent}")) await RegistryServer.AssertErrorAsync(r, HttpStatusCode.NotFound, "BLOB_UNKNOWN");
         using (var r = await server.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/r/blobs/{absent}"))) Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
+    }
+
+    [Fact]
+    public async Task Manifests_of_a_repository_that_does_not_exist_are_NAME_UNKNOWN_as_ECR_answers()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var (_, digest) = await server.PushImageAsync("r", "v1");
+        await server.PushBlobAsync("only-blobs", "a layer without a manifest"u8.ToArray());
+
+        foreach (var reference in new[] { "v1", digest.ToString() })
+        {
+            using (var r = await server.Http.GetAsync($"/v2/missing/manifests/{reference}")) await RegistryServer.AssertErrorAsync(r, HttpStatusCode.NotFound, "NAME_UNKNOWN");
+            using (var r = await server.Http.DeleteAsync($"/v2/missing/manifests/{reference}")) await RegistryServer.AssertErrorAsync(r, HttpStatusCode.NotFound, "NAME_UNKNOWN");
+            using (var r = await server.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/missing/manifests/{reference}")))
+            {
+                Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
+                Assert.Empty(await r.Content.ReadAsByteArrayAsync());
+            }
+            // A repository that exists (made by a blob push) but lacks the manifest keeps MANIFEST_UNKNOWN.
+            using (var r = await server.Http.GetAsync($"/v2/only-blobs/manifests/{reference}")) await RegistryServer.AssertErrorAsync(r, HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
+            using (var r = await server.Http.DeleteAsync($"/v2/only-blobs/manifests/{reference}")) await RegistryServer.AssertErrorAsync(r, HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
+        }
+        // Blobs and tags answer as distribution 2.8 does for a missing repository.
+        using (var r = await server.Http.GetAsync($"/v2/missing/blobs/{digest}")) await RegistryServer.AssertErrorAsync(r, HttpStatusCode.NotFound, "BLOB_UNKNOWN");
+        using (var r = await server.Http.DeleteAsync($"/v2/missing/blobs/{digest}")) await RegistryServer.AssertErrorAsync(r, HttpStatusCode.NotFound, "BLOB_UNKNOWN");
+        using (var r = await server.Http.GetAsync("/v2/missing/tags/list")) await RegistryServer.AssertErrorAsync(r, HttpStatusCode.NotFound, "NAME_UNKNOWN");
     }
 
     [Fact]
