@@ -28,7 +28,9 @@ internal static class SeccompFilterFile
         var path = Path.Combine(directory, Convert.ToHexStringLower(SHA256.HashData(program))[..16] + ".bpf");
         if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(program)) return path;
         Directory.CreateDirectory(directory);
-        var temporary = path + "." + Environment.ProcessId + ".tmp";
+        // A name of its own per call: the first sandboxes of a server (a spare and a cold start) may write at once,
+        // and a shared temporary name let one writer rename the other's file away mid-write.
+        var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         using (var stream = new FileStream(temporary, new FileStreamOptions
         {
             Mode = FileMode.Create, Access = FileAccess.Write,
