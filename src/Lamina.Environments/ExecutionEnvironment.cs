@@ -106,7 +106,11 @@ public sealed partial class ExecutionEnvironment : IAsyncDisposable
                     ? await _control.InvokeAsync(Function.FunctionName, payload, requestId, deadline.Token)
                     : await _control.InvokeStreamingAsync(Function.FunctionName, payload, requestId, onPiece, deadline.Token);
             }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            // The deadline's cancellation tears down the control connection, and a read under way may then fail as an
+            // IOException or HttpRequestException rather than an OperationCanceledException: any of the three after the
+            // host's deadline is the deadline (the Hostile fork-bomb test once got "Control channel failed" here).
+            catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException
+                && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 var (timedOut, killed) = await DeadlinePassedAsync(requestId);
                 EnvironmentTracing.Fail(span, killed);

@@ -23,7 +23,8 @@ public sealed class RegistryAuthTests(LaminaFixture fixture) : IClassFixture<Lam
 
         var inspect = await ToolRunner.RunAsync("skopeo", ["inspect", "--raw", "--tls-verify=false", "--creds", fixture.Registry.Credentials!.SkopeoForm, Skopeo.Docker(fixture.Registry, "e2e/bad-creds:v1")]);
         Assert.NotEqual(0, inspect.ExitCode);
-        Assert.Contains("manifest unknown", inspect.StandardError, StringComparison.OrdinalIgnoreCase);
+        // Not even the repository exists: a refused push creates nothing (NAME_UNKNOWN, as ECR answers).
+        Assert.Contains("name unknown", inspect.StandardError, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
