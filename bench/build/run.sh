@@ -7,8 +7,14 @@
 set -euo pipefail
 rounds="${1:-10}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-dotnet build "$root/src/Lamina.Cli" -c Release --nologo -v q >/dev/null
-lamina=(dotnet "$root/src/Lamina.Cli/bin/Release/net10.0/lamina.dll")
+# What users run: `./lamina`, i.e. the CLI published ReadyToRun (tiered compilation is off, so a JIT-only build
+# compiles every method it touches fully optimised on each start). LAMINA_CLI_DLL=PATH measures another lamina.dll.
+if [ -n "${LAMINA_CLI_DLL:-}" ]; then
+  lamina=(dotnet "$LAMINA_CLI_DLL")
+else
+  "$root/lamina" --version >/dev/null   # publishes artifacts/lamina when stale
+  lamina=(dotnet "$root/artifacts/lamina/lamina.dll")
+fi
 
 work="$(mktemp -d /var/tmp/lamina-bench-build-XXXXXX)"
 ctx="$work/ctx"

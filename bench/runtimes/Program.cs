@@ -4,10 +4,12 @@ using System.Text;
 using Lamina.Bench.Runtimes;
 
 // Cold start (lamina-init spawned → first invoke answered, runtime spawn and init included) and warm
-// invoke latency of the .NET samples under the emulator:
+// invoke latency of the samples under the emulator, each through its base image's runtime interface client:
+//   python:  runtimes/python/bootstrap, samples/python-hello, _HANDLER=app.handler (the host's python3)
+//   nodejs:  runtimes/nodejs/bootstrap, samples/node-customer, _HANDLER=app.lambdaHandler (the host's node)
 //   managed: dotnet TASK_ROOT/CSharpHello.dll, _HANDLER=CSharpHello::CSharpHello.Function::Handler
 //   aot:     the NativeAOT csharp-aot bootstrap
-// Usage: Lamina.Bench.Runtimes --agent LAMINA_INIT --task-root DIR --aot BOOTSTRAP [--cold 10] [--warm 2000]
+// Usage: Lamina.Bench.Runtimes --agent LAMINA_INIT --task-root DIR --aot BOOTSTRAP [--repo DIR] [--cold 10] [--warm 2000]
 var opts = new Dictionary<string, string>(StringComparer.Ordinal) { ["--cold"] = "10", ["--warm"] = "2000" };
 for (var i = 0; i + 1 < args.Length; i += 2) opts[args[i]] = args[i + 1];
 foreach (var required in new[] { "--agent", "--task-root", "--aot" })
@@ -20,21 +22,35 @@ foreach (var required in new[] { "--agent", "--task-root", "--aot" })
 }
 var cold = int.Parse(opts["--cold"], CultureInfo.InvariantCulture);
 var warm = int.Parse(opts["--warm"], CultureInfo.InvariantCulture);
-var env = new Dictionary<string, string>
+var repo = opts.GetValueOrDefault("--repo", Directory.GetCurrentDirectory());
+Dictionary<string, string> Env(string taskRoot, string handler, string? runtimeDir = null)
 {
-    ["LAMBDA_TASK_ROOT"] = opts["--task-root"],
-    ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "256",
-    ["_HANDLER"] = "CSharpHello::CSharpHello.Function::Handler",
-};
-var runtimes = new (string Name, string[] Command)[]
+    var env = new Dictionary<string, string>
+    {
+        ["LAMBDA_TASK_ROOT"] = taskRoot,
+        ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "256",
+        ["_HANDLER"] = handler,
+    };
+    if (runtimeDir is not null) env["LAMBDA_RUNTIME_DIR"] = runtimeDir;
+    return env;
+}
+string RuntimeDir(string language) => Path.Combine(repo, "runtimes", language);
+// Each runtime's answer to {"name":"bench"} carries a marker that shows the handler, not an error, answered.
+var runtimes = new (string Name, string[] Command, Dictionary<string, string> Env, string Marker)[]
 {
-    ("managed (dotnet CSharpHello.dll, class-library mode)", ["/usr/bin/dotnet", Path.Combine(opts["--task-root"], "CSharpHello.dll")]),
-    ("NativeAOT (provided bootstrap)", [opts["--aot"], "hello"]),
+    ("Python (runtimes/python, samples/python-hello)", [Path.Combine(RuntimeDir("python"), "bootstrap")],
+        Env(Path.Combine(repo, "samples", "python-hello"), "app.handler", RuntimeDir("python")), "Hello from AWS Lambda using Python"),
+    ("Node.js (runtimes/nodejs, samples/node-customer)", [Path.Combine(RuntimeDir("nodejs"), "bootstrap")],
+        Env(Path.Combine(repo, "samples", "node-customer"), "app.lambdaHandler", RuntimeDir("nodejs")), "username"),
+    ("managed (dotnet CSharpHello.dll, class-library mode)", ["/usr/bin/dotnet", Path.Combine(opts["--task-root"], "CSharpHello.dll")],
+        Env(opts["--task-root"], "CSharpHello::CSharpHello.Function::Handler"), "Hello, bench!"),
+    ("NativeAOT (provided bootstrap)", [opts["--aot"], "hello"],
+        Env(opts["--task-root"], "CSharpHello::CSharpHello.Function::Handler"), "Hello, bench!"),
 };
 var payload = Encoding.UTF8.GetBytes("""{"name":"bench"}""");
 using var http = new HttpClient();
 
-foreach (var (name, command) in runtimes)
+foreach (var (name, command, env, marker) in runtimes)
 {
     var start = new List<double>();
     var init = new List<double>();
@@ -44,7 +60,7 @@ foreach (var (name, command) in runtimes)
     {
         var clock = Stopwatch.StartNew();
         using var emulator = await Emulator.StartAsync(opts["--agent"], command, env);
-        await InvokeAsync(emulator.Invoke);
+        await InvokeAsync(emulator.Invoke, marker);
         start.Add(clock.Elapsed.TotalMilliseconds);
         init.Add(await emulator.ReportFieldAsync("Init Duration") ?? double.NaN);
         if (run < cold - 1) continue;
@@ -52,7 +68,7 @@ foreach (var (name, command) in runtimes)
         for (var i = 0; i < warm; i++)
         {
             var t = Stopwatch.GetTimestamp();
-            await InvokeAsync(emulator.Invoke);
+            await InvokeAsync(emulator.Invoke, marker);
             latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
         }
         memory.Add(await emulator.ReportFieldAsync("Max Memory Used") ?? double.NaN);
@@ -65,12 +81,12 @@ foreach (var (name, command) in runtimes)
 }
 return 0;
 
-async Task InvokeAsync(Uri uri)
+async Task InvokeAsync(Uri uri, string marker)
 {
     using var content = new ByteArrayContent(payload);
     using var response = await http.PostAsync(uri, content);
     var body = await response.Content.ReadAsStringAsync();
-    if (!response.IsSuccessStatusCode || response.Headers.Contains("X-Amz-Function-Error") || !body.Contains("Hello, bench!", StringComparison.Ordinal))
+    if (!response.IsSuccessStatusCode || response.Headers.Contains("X-Amz-Function-Error") || !body.Contains(marker, StringComparison.Ordinal))
         throw new InvalidOperationException($"invoke failed ({(int)response.StatusCode}): {body}");
 }
 

@@ -15,4 +15,4 @@ rm -rf "$WORK/task"
 dotnet publish samples/csharp-hello -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$WORK/task" --artifacts-path "$WORK/artifacts-r2r" >/dev/null
 dotnet publish samples/csharp-aot -c Release -r linux-x64 -o "$WORK/aot" --artifacts-path "$WORK/artifacts" >/dev/null
 dotnet run -c Release --project bench/runtimes -- \
-  --agent "$AGENT" --task-root "$WORK/task" --aot "$WORK/aot/bootstrap" "$@"
+  --agent "$AGENT" --task-root "$WORK/task" --aot "$WORK/aot/bootstrap" --repo "$PWD" "$@"
