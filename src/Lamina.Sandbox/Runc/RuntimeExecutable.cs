@@ -85,7 +85,7 @@ internal sealed class RuntimeExecutable
             if (!version.StartsWith("runc version ", StringComparison.Ordinal))
                 throw new IOException($"the copy's --version printed '{version}', not runc's version");
             return new(path, exec, copy, $"runc runs from a sealed in-memory copy of {path} ({version}, {bytes / 1024} KiB): " +
-                "runc init does not copy itself per sandbox");
+                "runc init skips its per-sandbox self-protection step (a copy or a bind mount of itself, then a re-exec)");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
         {
