@@ -114,16 +114,7 @@ public sealed class LaminaHost : IAsyncDisposable
 
     public Task StopAsync(CancellationToken ct = default) => _app.StopAsync(ct);
 
-    /// <summary>
-    /// Stops, then disposes: hosted services stop only through StopAsync (the scheduler destroys its environments and
-    /// removes its cgroup parent there), so a host disposed without it left an empty cgroup parent per test server.
-    /// Stopping a host that is stopped, or never started, does nothing.
-    /// </summary>
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
 
 /// <summary>The options failed validation; <see cref="Exception.Message"/> lists every problem.</summary>

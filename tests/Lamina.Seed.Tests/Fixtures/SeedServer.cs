@@ -135,6 +135,9 @@ public sealed class SeedServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // Hosted services stop only through StopAsync: the scheduler destroys its environments and removes this
+        // server's cgroup parent there (disposing alone left one empty lamina-seedtest-* parent per run).
+        await Host.StopAsync();
         await Host.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(_dir, recursive: true); }
