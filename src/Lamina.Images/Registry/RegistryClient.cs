@@ -73,9 +73,10 @@ public sealed partial class RegistryClient : IDisposable
     {
         if (descriptor.Size > MaxConfigBytes)
             throw new ImageException(ImageErrorCode.InvalidManifest, $"config blob {descriptor.Digest} is {descriptor.Size} bytes, over {MaxConfigBytes}");
+        var what = BlobLabel(image, descriptor);
         using var response = await SendAsync(image, () => new HttpRequestMessage(HttpMethod.Get, Url(image, "blobs/" + descriptor.Digest)),
-            $"blob {descriptor.Digest} of {image.Registry}/{image.Repository}", cancellationToken);
-        var bytes = await ReadBoundedAsync(response, descriptor.Size, $"blob {descriptor.Digest} of {image.Registry}/{image.Repository}", cancellationToken);
+            what, cancellationToken);
+        var bytes = await ReadBoundedAsync(response, descriptor.Size, what, cancellationToken);
         Verify(descriptor, bytes.Length, Digest.Compute(bytes, descriptor.Digest.Algorithm));
         return bytes;
     }
@@ -87,7 +88,7 @@ public sealed partial class RegistryClient : IDisposable
     public async Task DownloadBlobAsync(ImageReference image, Descriptor descriptor, string path, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(image, () => new HttpRequestMessage(HttpMethod.Get, Url(image, "blobs/" + descriptor.Digest)),
-            $"blob {descriptor.Digest} of {image.Registry}/{image.Repository}", cancellationToken);
+            BlobLabel(image, descriptor), cancellationToken);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
         using var hash = descriptor.Digest.CreateHasher();
@@ -131,4 +132,8 @@ public sealed partial class RegistryClient : IDisposable
     }
 
     public void Dispose() => http.Dispose();
+
+    /// <summary>How a blob is named in errors: its digest and the repository it was fetched from.</summary>
+    private static string BlobLabel(ImageReference image, Descriptor descriptor) =>
+        $"blob {descriptor.Digest} of {image.Registry}/{image.Repository}";
 }
