@@ -67,7 +67,7 @@ internal sealed class RuntimeExecutable
     {
         if (runtime != OciRuntime.Runc) return new(path, path, null, $"{runtime.Name()} runs from {path}");
         if (!sealedCopy)
-            return new(path, path, null, $"runc runs from {path} (Execution:SealedRuntimeCopy off: runc init copies itself for every sandbox)");
+            return new(path, path, null, $"runc runs from {path} (Execution:SealedRuntimeCopy off: runc init protects itself anew for every sandbox)");
         return SealedCopies.GetOrAdd(path, p => new Lazy<RuntimeExecutable>(() => MakeSealedCopy(p))).Value;
     }
 
@@ -90,7 +90,7 @@ internal sealed class RuntimeExecutable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
         {
             copy?.Dispose();
-            return new(path, path, null, $"runc runs from {path}: the sealed in-memory copy failed ({e.Message}), runc init copies itself for every sandbox", copyFailed: true);
+            return new(path, path, null, $"runc runs from {path}: the sealed in-memory copy failed ({e.Message}), runc init protects itself anew for every sandbox", copyFailed: true);
         }
     }
 
